@@ -1,0 +1,323 @@
+//! The per-asset, per-user and per-file tallies that one pass over the events builds.
+
+use crate::input::time::Millis;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// How the event rows were accounted for: read = skipped + excluded + orphan + counted.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct EventCounts {
+    pub read: u64,
+    pub skipped: u64,
+    pub excluded: u64,
+    pub orphan: u64,
+    pub counted: u64,
+}
+
+impl EventCounts {
+    pub fn add(&mut self, other: &EventCounts) {
+        self.read += other.read;
+        self.skipped += other.skipped;
+        self.excluded += other.excluded;
+        self.orphan += other.orphan;
+        self.counted += other.counted;
+    }
+}
+
+/// Counted usage of one asset (first/last are `None` until its first counted event).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct AssetUsage {
+    pub opens: u64,
+    /// Events on this asset that a filter or the window left out.
+    pub excluded: u64,
+    pub first: Option<Millis>,
+    pub last: Option<Millis>,
+}
+
+impl AssetUsage {
+    #[inline]
+    fn count(&mut self, t: Millis) {
+        self.opens += 1;
+        self.first = Some(self.first.map_or(t, |f| f.min(t)));
+        self.last = Some(self.last.map_or(t, |l| l.max(t)));
+    }
+
+    fn merge(&mut self, other: &AssetUsage) {
+        self.opens += other.opens;
+        self.excluded += other.excluded;
+        self.first = min_option(self.first, other.first);
+        self.last = max_option(self.last, other.last);
+    }
+}
+
+/// Counted usage by one user.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UserUsage {
+    pub events: u64,
+    pub first: Millis,
+    pub last: Millis,
+}
+
+/// Gives small integer ids to folded keys, remembering each key's first spelling.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    ids: FxHashMap<Box<[u8]>, u32>,
+    spellings: Vec<String>,
+}
+
+impl Interner {
+    /// The id of `key`, new or known; `spelling` is kept for a new key.
+    #[inline]
+    pub fn intern(&mut self, key: &[u8], spelling: &[u8]) -> u32 {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let id = self.spellings.len() as u32;
+        self.ids.insert(key.into(), id);
+        self.spellings
+            .push(String::from_utf8_lossy(spelling.trim_ascii()).into_owned());
+        id
+    }
+
+    pub fn get(&self, key: &[u8]) -> Option<u32> {
+        self.ids.get(key).copied()
+    }
+
+    pub fn spelling(&self, id: u32) -> &str {
+        &self.spellings[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.spellings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spellings.is_empty()
+    }
+
+    /// The folded key of every id, in id order.
+    pub fn keys_by_id(&self) -> Vec<&[u8]> {
+        let mut keys: Vec<&[u8]> = vec![&[]; self.spellings.len()];
+        for (key, &id) in &self.ids {
+            keys[id as usize] = key;
+        }
+        keys
+    }
+}
+
+/// How many distinct orphan ids are remembered for `check`; past that they are only counted.
+const ORPHAN_IDS_KEPT: usize = 10_000;
+
+/// Everything one pass over the usage logs learns.
+#[derive(Debug, Default, Clone)]
+pub struct Aggregate {
+    pub counts: EventCounts,
+    /// Indexed like the inventory.
+    pub assets: Vec<AssetUsage>,
+    /// Distinct (asset, user) pairs among counted events, packed as `asset << 32 | user`.
+    pub pairs: FxHashSet<u64>,
+    pub users: Interner,
+    /// Indexed by user id.
+    pub user_usage: Vec<UserUsage>,
+    pub teams: Interner,
+    /// Counted events per (user, team), packed as `user << 32 | team`.
+    pub user_teams: FxHashMap<u64, u64>,
+    /// Orphan events per unknown asset id (the first [`ORPHAN_IDS_KEPT`] ids).
+    pub orphan_ids: FxHashMap<Box<[u8]>, u64>,
+    /// Earliest and latest readable event time, counted or not.
+    pub time_range: Option<(Millis, Millis)>,
+}
+
+impl Aggregate {
+    pub fn new(asset_count: usize) -> Aggregate {
+        Aggregate {
+            assets: vec![AssetUsage::default(); asset_count],
+            ..Aggregate::default()
+        }
+    }
+
+    /// Records a counted event.
+    #[inline]
+    pub fn count(&mut self, asset: u32, t: Millis, user: Option<u32>, team: Option<u32>) {
+        self.counts.counted += 1;
+        self.assets[asset as usize].count(t);
+        let Some(user) = user else { return };
+        self.pairs.insert(u64::from(asset) << 32 | u64::from(user));
+        let usage = &mut self.user_usage[user as usize];
+        if usage.events == 0 {
+            usage.first = t;
+            usage.last = t;
+        } else {
+            usage.first = usage.first.min(t);
+            usage.last = usage.last.max(t);
+        }
+        usage.events += 1;
+        if let Some(team) = team {
+            *self
+                .user_teams
+                .entry(u64::from(user) << 32 | u64::from(team))
+                .or_default() += 1;
+        }
+    }
+
+    /// The id of a user about to be counted.
+    #[inline]
+    pub fn user_id(&mut self, key: &[u8], spelling: &[u8]) -> u32 {
+        let id = self.users.intern(key, spelling);
+        if id as usize == self.user_usage.len() {
+            self.user_usage.push(UserUsage::default());
+        }
+        id
+    }
+
+    #[inline]
+    pub fn exclude(&mut self, asset: Option<u32>) {
+        self.counts.excluded += 1;
+        if let Some(asset) = asset {
+            self.assets[asset as usize].excluded += 1;
+        }
+    }
+
+    #[inline]
+    pub fn orphan(&mut self, raw_id: &[u8]) {
+        self.counts.orphan += 1;
+        if let Some(n) = self.orphan_ids.get_mut(raw_id) {
+            *n += 1;
+        } else if self.orphan_ids.len() < ORPHAN_IDS_KEPT {
+            self.orphan_ids.insert(raw_id.into(), 1);
+        }
+    }
+
+    #[inline]
+    pub fn saw_time(&mut self, t: Millis) {
+        self.time_range = Some(match self.time_range {
+            None => (t, t),
+            Some((lo, hi)) => (lo.min(t), hi.max(t)),
+        });
+    }
+
+    /// Folds another aggregate (from a later part of the input) into this one.
+    ///
+    /// User and team ids differ between aggregates, so the other's are re-interned;
+    /// first spellings stay ours, which keeps file order when parts are merged in order.
+    pub fn merge(&mut self, other: Aggregate) {
+        self.counts.add(&other.counts);
+        for (mine, theirs) in self.assets.iter_mut().zip(&other.assets) {
+            mine.merge(theirs);
+        }
+        let user_map = self.merge_users(&other);
+        let team_map: Vec<u32> = other
+            .teams
+            .keys_by_id()
+            .into_iter()
+            .enumerate()
+            .map(|(id, key)| {
+                self.teams
+                    .intern(key, other.teams.spelling(id as u32).as_bytes())
+            })
+            .collect();
+        for pair in other.pairs {
+            let (asset, user) = (pair >> 32, pair as u32);
+            self.pairs
+                .insert(asset << 32 | u64::from(user_map[user as usize]));
+        }
+        for (key, n) in other.user_teams {
+            let (user, team) = ((key >> 32) as usize, key as u32 as usize);
+            let mapped = u64::from(user_map[user]) << 32 | u64::from(team_map[team]);
+            *self.user_teams.entry(mapped).or_default() += n;
+        }
+        for (id, n) in other.orphan_ids {
+            if let Some(mine) = self.orphan_ids.get_mut(&id) {
+                *mine += n;
+            } else if self.orphan_ids.len() < ORPHAN_IDS_KEPT {
+                self.orphan_ids.insert(id, n);
+            }
+        }
+        if let Some((lo, hi)) = other.time_range {
+            self.saw_time(lo);
+            self.saw_time(hi);
+        }
+    }
+
+    /// Re-interns the other aggregate's users; returns their id in this aggregate.
+    fn merge_users(&mut self, other: &Aggregate) -> Vec<u32> {
+        let keys = other.users.keys_by_id();
+        let mut map = Vec::with_capacity(keys.len());
+        for (id, key) in keys.into_iter().enumerate() {
+            let mine = self.user_id(key, other.users.spelling(id as u32).as_bytes());
+            let theirs = other.user_usage[id];
+            let usage = &mut self.user_usage[mine as usize];
+            if theirs.events > 0 {
+                if usage.events == 0 {
+                    *usage = theirs;
+                } else {
+                    usage.events += theirs.events;
+                    usage.first = usage.first.min(theirs.first);
+                    usage.last = usage.last.max(theirs.last);
+                }
+            }
+            map.push(mine);
+        }
+        map
+    }
+}
+
+fn min_option(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn max_option(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counted(agg: &mut Aggregate, asset: u32, t: Millis, user: &str, team: &str) {
+        let u = agg.user_id(user.to_lowercase().as_bytes(), user.as_bytes());
+        let tm = agg
+            .teams
+            .intern(team.to_lowercase().as_bytes(), team.as_bytes());
+        agg.count(asset, t, Some(u), Some(tm));
+    }
+
+    #[test]
+    fn merging_two_halves_equals_one_pass() {
+        let events = [
+            (0, 5, "Ann", "Sales"),
+            (1, 3, "bob", "SDR"),
+            (0, 9, "ann", "Sales"),
+            (1, 1, "Cy", "Sales"),
+            (0, 2, "BOB", "sdr"),
+        ];
+        let mut whole = Aggregate::new(2);
+        for &(a, t, u, tm) in &events {
+            counted(&mut whole, a, t, u, tm);
+        }
+        let mut first = Aggregate::new(2);
+        let mut second = Aggregate::new(2);
+        for &(a, t, u, tm) in &events[..2] {
+            counted(&mut first, a, t, u, tm);
+        }
+        for &(a, t, u, tm) in &events[2..] {
+            counted(&mut second, a, t, u, tm);
+        }
+        first.merge(second);
+        assert_eq!(first.counts, whole.counts);
+        assert_eq!(first.assets, whole.assets);
+        assert_eq!(first.pairs, whole.pairs);
+        assert_eq!(first.user_usage, whole.user_usage);
+        assert_eq!(first.user_teams, whole.user_teams);
+        assert_eq!(first.users.spelling(0), "Ann");
+        assert_eq!(first.assets[0].first, Some(2));
+        assert_eq!(first.assets[0].last, Some(9));
+    }
+}

@@ -1,0 +1,76 @@
+//! The analysis layer: one pass over the events, then statuses and figures every report reads.
+
+pub mod aggregate;
+pub mod scan;
+pub mod summary;
+
+use crate::config::Config;
+use crate::input::assets::{load_inventory, FileReport};
+use crate::input::problems::Problems;
+use crate::model::{Inventory, Status};
+use aggregate::Aggregate;
+use anyhow::Result;
+use rustc_hash::FxHashSet;
+use scan::{scan_events, ScanContext};
+
+/// The joined, tallied and classified inputs: what every report is built from.
+pub struct Audit {
+    pub inventory: Inventory,
+    pub usage: Aggregate,
+    /// The status of each inventory asset, indexed like the inventory.
+    pub statuses: Vec<Status>,
+    pub files: Vec<FileReport>,
+    pub problems: Problems,
+}
+
+impl Audit {
+    /// Reads the inputs named in `config` and runs the pass.
+    pub fn run(config: &Config) -> Result<Audit> {
+        let mut problems = Problems::new(config.read.strict);
+        let (inventory, assets_report) = load_inventory(&config.read, &mut problems)?;
+        let mut usage = Aggregate::new(inventory.len());
+        let ctx = ScanContext {
+            inventory: &inventory,
+            filter: &config.filter,
+            window: config.window,
+            time: &config.read.time,
+        };
+        let mut files = vec![assets_report];
+        files.extend(scan_events(&config.read, &ctx, &mut usage, &mut problems)?);
+        let statuses = inventory
+            .assets
+            .iter()
+            .zip(&usage.assets)
+            .map(|(asset, used)| config.policy.classify(asset.created, used.last))
+            .collect();
+        Ok(Audit {
+            inventory,
+            usage,
+            statuses,
+            files,
+            problems,
+        })
+    }
+
+    /// Distinct users among the counted events on each group's assets.
+    pub fn users_by_group(&self, group_of: &[u32], groups: usize) -> Vec<u64> {
+        let mut seen: FxHashSet<u64> = FxHashSet::default();
+        let mut users = vec![0u64; groups];
+        for &pair in &self.usage.pairs {
+            let group = group_of[(pair >> 32) as usize];
+            if seen.insert(u64::from(group) << 32 | (pair & 0xffff_ffff)) {
+                users[group as usize] += 1;
+            }
+        }
+        users
+    }
+
+    /// Distinct users among the counted events on each asset.
+    pub fn users_per_asset(&self) -> Vec<u64> {
+        let mut users = vec![0u64; self.inventory.len()];
+        for &pair in &self.usage.pairs {
+            users[(pair >> 32) as usize] += 1;
+        }
+        users
+    }
+}

@@ -1,0 +1,180 @@
+//! The command line as the user types it: clap definitions only, no validation beyond types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES_SUMMARY: &str = "Examples:
+  collateral-audit summary --assets examples/data/assets.csv --events examples/data/events.csv --as-of 2026-11-01
+  collateral-audit summary --assets assets.csv --events 'logs/*.csv' --since 2026-01-01 --group-by type
+  collateral-audit summary --assets assets.csv --events usage.csv --format json > audit.json";
+
+const EXAMPLES_UNUSED: &str = "Examples:
+  collateral-audit unused --assets assets.csv --events usage.csv --since 2026-05-01 --until 2026-11-01
+  collateral-audit unused --assets assets.csv --events usage.csv --team Sales --exclude-owners --format csv > unused.csv";
+
+const EXAMPLES_ASSETS: &str = "Examples:
+  collateral-audit assets --assets assets.csv --events usage.csv --as-of 2026-11-01
+  collateral-audit assets --assets assets.csv --events usage.csv --status never,stale --format csv";
+
+const EXAMPLES_CHECK: &str = "Examples:
+  collateral-audit check --assets assets.csv --events usage.csv
+  collateral-audit check --assets assets.csv --events usage.csv --col events.user='Rep Email'";
+
+/// Join a sales-collateral inventory with its usage log and report what sales never opens.
+#[derive(Debug, Parser)]
+#[command(name = "collateral-audit", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The headline: how much of the library was never opened, what it cost.
+    #[command(after_long_help = EXAMPLES_SUMMARY)]
+    Summary {
+        #[command(flatten)]
+        audit: AuditArgs,
+        /// Give the figures per value of this asset column (type, owner, or any inventory header).
+        #[arg(long, value_name = "COLUMN")]
+        group_by: Option<String>,
+    },
+    /// The assets never opened in the window, oldest first.
+    #[command(after_long_help = EXAMPLES_UNUSED)]
+    Unused {
+        #[command(flatten)]
+        audit: AuditArgs,
+    },
+    /// Every inventory asset with its status and usage, most opened first.
+    #[command(after_long_help = EXAMPLES_ASSETS)]
+    Assets {
+        #[command(flatten)]
+        audit: AuditArgs,
+        /// Keep only assets in these statuses: unpublished, new, never, stale, active.
+        #[arg(long, value_delimiter = ',', value_name = "STATUS,...")]
+        status: Vec<StatusArg>,
+    },
+    /// Validate the inputs without auditing: column mapping, dialect, rows, dates, problems.
+    #[command(after_long_help = EXAMPLES_CHECK)]
+    Check {
+        #[command(flatten)]
+        audit: AuditArgs,
+    },
+}
+
+/// Where the data comes from and how to read it.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// The asset inventory CSV (one row per asset); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub assets: String,
+
+    /// A usage-log CSV; repeat for several files. `-` reads standard input; .gz is decompressed.
+    #[arg(long = "events", value_name = "FILE", required = true)]
+    pub events: Vec<String>,
+
+    /// Map a field to a header by hand, e.g. events.user="Rep Email" or assets.created=Published.
+    #[arg(long = "col", value_name = "FILE.FIELD=HEADER")]
+    pub columns: Vec<String>,
+
+    /// Field delimiter for every input (default: sniffed among , ; tab |). `tab` is accepted.
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Read slashed dates day-first (15/03/2026) instead of US month-first (03/15/2026).
+    #[arg(long)]
+    pub day_first: bool,
+
+    /// Read every time value with this chrono format (e.g. "%d.%m.%Y %H:%M").
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+
+    /// Make the first bad row an error (exit 2) instead of a counted skip.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Print no warnings or progress on stderr (errors still print).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// What counts: the window, the filters and the status thresholds.
+#[derive(Debug, Args, Clone)]
+pub struct CountArgs {
+    /// Count events at or after this date or instant.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Count events before this date or instant (exclusive). Defaults to --as-of.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// The audit's "now", for ages and statuses. Defaults to --until, else the current time.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    /// Count only these event types (case-insensitive), e.g. view,download.
+    #[arg(long, value_delimiter = ',', value_name = "TYPE,...")]
+    pub types: Vec<String>,
+
+    /// Count only events by this team (case-insensitive); repeatable.
+    #[arg(long, value_name = "TEAM")]
+    pub team: Vec<String>,
+
+    /// Do not count an asset's events by its own owner.
+    #[arg(long)]
+    pub exclude_owners: bool,
+
+    /// Do not count events by this user (admins, authors, test accounts); repeatable.
+    #[arg(long, value_name = "USER")]
+    pub exclude_user: Vec<String>,
+
+    /// Assets younger than this many days at as-of are `new`, not judged.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub min_age: u32,
+
+    /// Opened assets whose last counted event is older than this many days are `stale`.
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub stale_after: u32,
+}
+
+/// The options every audit command shares.
+#[derive(Debug, Args, Clone)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub count: CountArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    Unpublished,
+    New,
+    Never,
+    Stale,
+    Active,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

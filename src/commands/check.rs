@@ -1,0 +1,188 @@
+//! `check`: how the inputs were read: mapping, dialect, rows, dates and problems, without auditing.
+
+use crate::analysis::Audit;
+use crate::cli::AuditArgs;
+use crate::config::Config;
+use crate::error::{EXIT_OK, EXIT_USAGE};
+use crate::input::assets::FileReport;
+use crate::input::headers::quote_list;
+use crate::input::time::{format_instant, Millis};
+use crate::report::{render, Report, TableStyle, Value};
+use anyhow::Result;
+use std::io::{IsTerminal, Write};
+
+const COLUMNS: [&str; 3] = ["file", "check", "value"];
+
+/// Writes the check report; exit 0 when the inputs are usable, 2 when not.
+pub fn run(args: &AuditArgs, now: Millis, out: &mut dyn Write) -> Result<u8> {
+    let config = Config::from_args(args, now)?;
+    let (rows, usable, error) = match Audit::run(&config) {
+        Ok(audit) => (audit_rows(&audit), true, None),
+        Err(err) => (Vec::new(), false, Some(err)),
+    };
+    let mut report = Report::rows(Vec::new(), &COLUMNS, rows);
+    report.extra.push(("usable".into(), Value::Bool(usable)));
+    if let Some(err) = &error {
+        report
+            .extra
+            .push(("error".into(), Value::text(format!("{err:#}"))));
+    }
+    report.headline = vec![if usable {
+        "The inputs are usable.".to_string()
+    } else {
+        "The inputs are NOT usable.".to_string()
+    }];
+    let style = TableStyle {
+        fit_terminal: std::io::stdout().is_terminal(),
+    };
+    render(&report, config.format, style, out)?;
+    match error {
+        Some(err) => {
+            out.flush()?;
+            eprintln!("error: {err:#}");
+            Ok(EXIT_USAGE)
+        }
+        None => Ok(EXIT_OK),
+    }
+}
+
+fn row(file: &str, check: &str, value: Value) -> Vec<Value> {
+    vec![Value::text(file), Value::text(check), value]
+}
+
+fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
+    let mut rows = Vec::new();
+    for file in &audit.files {
+        file_rows(file, &mut rows);
+    }
+    let stats = &audit.inventory.stats;
+    let counts = &audit.usage.counts;
+    let assets_file = audit.files[0].path.as_str();
+    rows.push(row(
+        assets_file,
+        "asset rows skipped",
+        Value::count(stats.rows_skipped),
+    ));
+    rows.push(row(
+        assets_file,
+        "asset values invalid",
+        Value::count(stats.values_invalid),
+    ));
+    rows.push(row(
+        assets_file,
+        "duplicate asset ids",
+        Value::count(stats.duplicates),
+    ));
+    rows.push(row("(events)", "rows read", Value::count(counts.read)));
+    rows.push(row(
+        "(events)",
+        "rows skipped",
+        Value::count(counts.skipped),
+    ));
+    rows.push(row(
+        "(events)",
+        "events excluded by window or filters",
+        Value::count(counts.excluded),
+    ));
+    rows.push(row(
+        "(events)",
+        "orphan events (asset not in inventory)",
+        Value::count(counts.orphan),
+    ));
+    rows.push(row(
+        "(events)",
+        "events counted",
+        Value::count(counts.counted),
+    ));
+    if let Some((first, last)) = audit.usage.time_range {
+        let range = format!("{} to {}", format_instant(first), format_instant(last));
+        rows.push(row("(events)", "time range", Value::text(range)));
+    }
+    if !audit.usage.orphan_ids.is_empty() {
+        rows.push(row(
+            "(events)",
+            "orphan asset ids",
+            Value::count(audit.usage.orphan_ids.len() as u64),
+        ));
+        rows.push(row(
+            "(events)",
+            "most frequent orphan ids",
+            Value::text(top_orphans(audit)),
+        ));
+    }
+    for problem in audit.problems.kept() {
+        rows.push(row(
+            &problem.file,
+            "problem",
+            Value::text(problem.to_string()),
+        ));
+    }
+    rows
+}
+
+fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
+    let name = file.path.as_str();
+    let d = &file.dialect;
+    let how = if d.delimiter_sniffed {
+        "sniffed"
+    } else {
+        "forced"
+    };
+    rows.push(row(name, "role", Value::text(file.role.as_str())));
+    rows.push(row(
+        name,
+        "delimiter",
+        Value::text(format!("{} ({how})", d.delimiter_name())),
+    ));
+    rows.push(row(name, "gzip", Value::Bool(d.gzip)));
+    rows.push(row(name, "utf-8 bom", Value::Bool(d.bom)));
+    rows.push(row(name, "data rows", Value::count(file.rows)));
+    let headers = &file.header.headers;
+    for m in &file.header.matches {
+        let check = format!("{}.{}", file.role.as_str(), m.field.name());
+        let value = match m.column {
+            Some(c) if m.overridden => format!("{:?} (--col)", headers[c]),
+            Some(c) => format!("{:?}", headers[c]),
+            None if m.field.is_required() => "MISSING (required)".to_string(),
+            None => "not found".to_string(),
+        };
+        rows.push(row(name, &check, Value::text(value)));
+        if !m.passed_over.is_empty() {
+            let passed: Vec<String> = m.passed_over.iter().map(|&c| headers[c].clone()).collect();
+            rows.push(row(
+                name,
+                &format!("{check} passed over"),
+                Value::text(quote_list(&passed)),
+            ));
+        }
+    }
+    let unmapped: Vec<String> = file
+        .header
+        .unmapped()
+        .into_iter()
+        .map(|c| headers[c].clone())
+        .collect();
+    if !unmapped.is_empty() {
+        rows.push(row(
+            name,
+            "other columns",
+            Value::text(quote_list(&unmapped)),
+        ));
+    }
+}
+
+fn top_orphans(audit: &Audit) -> String {
+    let mut ids: Vec<(&[u8], u64)> = audit
+        .usage
+        .orphan_ids
+        .iter()
+        .map(|(k, &n)| (&**k, n))
+        .collect();
+    ids.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = ids
+        .iter()
+        .take(5)
+        .map(|(id, n)| format!("{} ({n})", String::from_utf8_lossy(id)))
+        .collect();
+    shown.join(", ")
+}

@@ -1,0 +1,87 @@
+//! One module per subcommand, each turning an [`Audit`] into a [`Report`].
+
+pub mod assets;
+pub mod check;
+pub mod summary;
+pub mod unused;
+
+use crate::analysis::Audit;
+use crate::cli::{AuditArgs, Cli, Command};
+use crate::config::Config;
+use crate::input::time::Millis;
+use crate::report::{render, Report, TableStyle, Value};
+use anyhow::Result;
+use std::io::{IsTerminal, Write};
+
+/// Runs the parsed command line, writing the report to `out`; returns the exit code.
+pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
+    match &cli.command {
+        Command::Summary { audit, group_by } => {
+            let (config, audit_data) = prepare(audit, now)?;
+            let report = summary::report(&config, &audit_data, group_by.as_deref())?;
+            emit(&config, &report, out)
+        }
+        Command::Unused { audit } => {
+            let (config, audit_data) = prepare(audit, now)?;
+            emit(&config, &unused::report(&config, &audit_data), out)
+        }
+        Command::Assets { audit, status } => {
+            let (config, audit_data) = prepare(audit, now)?;
+            emit(&config, &assets::report(&config, &audit_data, status), out)
+        }
+        Command::Check { audit } => check::run(audit, now, out),
+    }
+}
+
+/// Validates the options and runs the pass, then shows the first problems on stderr.
+fn prepare(args: &AuditArgs, now: Millis) -> Result<(Config, Audit)> {
+    let config = Config::from_args(args, now)?;
+    let audit = Audit::run(&config)?;
+    if !config.read.quiet {
+        audit.problems.print_warnings();
+    }
+    Ok((config, audit))
+}
+
+fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<u8> {
+    let style = TableStyle {
+        fit_terminal: std::io::stdout().is_terminal(),
+    };
+    render(report, config.format, style, out)?;
+    Ok(crate::error::EXIT_OK)
+}
+
+/// The parameters every report carries in JSON: the window and whatever changed what counts.
+pub fn parameters(config: &Config) -> Vec<(String, Value)> {
+    let list = |values: &[Vec<u8>]| {
+        Value::List(
+            values
+                .iter()
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .collect(),
+        )
+    };
+    let f = &config.filter;
+    vec![
+        ("as_of".into(), Value::Instant(config.window.as_of)),
+        ("since".into(), Value::opt_instant(config.window.since)),
+        ("until".into(), Value::Instant(config.window.until)),
+        ("types".into(), list(&f.types)),
+        ("teams".into(), list(&f.teams)),
+        ("exclude_owners".into(), Value::Bool(f.exclude_owners)),
+        ("exclude_users".into(), list(&f.exclude_users)),
+        (
+            "min_age_days".into(),
+            Value::Int(config.policy.min_age_days),
+        ),
+        (
+            "stale_after_days".into(),
+            Value::Int(config.policy.stale_after_days),
+        ),
+    ]
+}
+
+/// Whole days from `from` to `to`, rounded down.
+pub fn days_between(from: Millis, to: Millis) -> i64 {
+    (to - from).div_euclid(crate::input::time::MS_PER_DAY)
+}

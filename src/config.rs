@@ -1,0 +1,233 @@
+//! Validated settings built once from the command line: the window, filters, thresholds, readers.
+
+use crate::cli::{AuditArgs, CountArgs, Format, InputArgs};
+use crate::input::headers::ColumnOverride;
+use crate::input::source::{parse_delimiter, InputPath};
+use crate::input::time::{Millis, TimeParser};
+use crate::input_error;
+use crate::model::{fold_key, StatusPolicy};
+use anyhow::Result;
+
+/// How inputs are found and read.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub assets: InputPath,
+    pub events: Vec<InputPath>,
+    pub overrides: Vec<ColumnOverride>,
+    pub delimiter: Option<u8>,
+    pub time: TimeParser,
+    pub day_first: bool,
+    pub strict: bool,
+    pub quiet: bool,
+}
+
+impl ReadOptions {
+    pub fn from_args(args: &InputArgs) -> Result<ReadOptions> {
+        let assets = InputPath::new(&args.assets);
+        let events: Vec<InputPath> = args.events.iter().map(|p| InputPath::new(p)).collect();
+        let stdin_uses = std::iter::once(&assets)
+            .chain(&events)
+            .filter(|p| p.is_stdin())
+            .count();
+        if stdin_uses > 1 {
+            return Err(input_error!(
+                "standard input (`-`) can feed only one of --assets and --events"
+            ));
+        }
+        let overrides = args
+            .columns
+            .iter()
+            .map(|spec| ColumnOverride::parse(spec))
+            .collect::<Result<Vec<_>>>()?;
+        let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
+        Ok(ReadOptions {
+            assets,
+            events,
+            overrides,
+            delimiter,
+            time: TimeParser::new(args.day_first, args.date_format.clone()),
+            day_first: args.day_first,
+            strict: args.strict,
+            quiet: args.quiet,
+        })
+    }
+}
+
+/// The counting window and the audit's "now".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Inclusive; `None` counts from the first event.
+    pub since: Option<Millis>,
+    /// Exclusive.
+    pub until: Millis,
+    pub as_of: Millis,
+}
+
+impl Window {
+    #[inline]
+    pub fn contains(&self, t: Millis) -> bool {
+        t < self.until && self.since.is_none_or(|s| t >= s)
+    }
+
+    /// Resolves `--since/--until/--as-of`: as-of defaults to until, until to as-of, both to `now`.
+    pub fn from_args(args: &CountArgs, day_first: bool, now: Millis) -> Result<Window> {
+        let time = &TimeParser::new(day_first, None);
+        let since = parse_option("--since", args.since.as_deref(), time)?;
+        let until = parse_option("--until", args.until.as_deref(), time)?;
+        let as_of = parse_option("--as-of", args.as_of.as_deref(), time)?;
+        let until_resolved = until.or(as_of).unwrap_or(now);
+        let as_of_resolved = as_of.or(until).unwrap_or(now);
+        if let Some(since) = since {
+            if since > until_resolved {
+                return Err(input_error!(
+                    "--since {} is after --until {}: the window would be empty",
+                    args.since.as_deref().unwrap_or_default(),
+                    args.until
+                        .as_deref()
+                        .or(args.as_of.as_deref())
+                        .unwrap_or("now")
+                ));
+            }
+        }
+        Ok(Window {
+            since,
+            until: until_resolved,
+            as_of: as_of_resolved,
+        })
+    }
+}
+
+/// Options always take the standard shapes, whatever `--date-format` says about the files.
+fn parse_option(name: &str, value: Option<&str>, time: &TimeParser) -> Result<Option<Millis>> {
+    let Some(text) = value else { return Ok(None) };
+    time.parse_str(text).map(Some).ok_or_else(|| {
+        input_error!("{name} {text:?}: not a date or time (try 2026-03-15 or 2026-03-15T14:05:00Z)")
+    })
+}
+
+/// Which events count, besides the window and the inventory.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Folded event types; empty means every type.
+    pub types: Vec<Vec<u8>>,
+    /// Folded teams; empty means any team.
+    pub teams: Vec<Vec<u8>>,
+    pub exclude_owners: bool,
+    /// Folded users whose events never count.
+    pub exclude_users: Vec<Vec<u8>>,
+}
+
+impl EventFilter {
+    pub fn from_args(args: &CountArgs) -> EventFilter {
+        let fold_all = |values: &[String]| -> Vec<Vec<u8>> {
+            values
+                .iter()
+                .map(|v| fold_key(v))
+                .filter(|v| !v.is_empty())
+                .collect()
+        };
+        EventFilter {
+            types: fold_all(&args.types),
+            teams: fold_all(&args.team),
+            exclude_owners: args.exclude_owners,
+            exclude_users: fold_all(&args.exclude_user),
+        }
+    }
+
+    #[inline]
+    pub fn admits_type(&self, kind: &[u8]) -> bool {
+        self.types.is_empty() || self.types.iter().any(|t| t == kind)
+    }
+
+    #[inline]
+    pub fn admits_team(&self, team: &[u8]) -> bool {
+        self.teams.is_empty() || self.teams.iter().any(|t| t == team)
+    }
+
+    #[inline]
+    pub fn admits_user(&self, user: &[u8]) -> bool {
+        self.exclude_users.is_empty() || !self.exclude_users.iter().any(|u| u == user)
+    }
+}
+
+/// Everything an audit command needs, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub read: ReadOptions,
+    pub window: Window,
+    pub filter: EventFilter,
+    pub policy: StatusPolicy,
+    pub format: Format,
+}
+
+impl Config {
+    pub fn from_args(args: &AuditArgs, now: Millis) -> Result<Config> {
+        let read = ReadOptions::from_args(&args.input)?;
+        let window = Window::from_args(&args.count, read.day_first, now)?;
+        let policy = StatusPolicy {
+            as_of: window.as_of,
+            min_age_days: i64::from(args.count.min_age),
+            stale_after_days: i64::from(args.count.stale_after),
+        };
+        Ok(Config {
+            read,
+            window,
+            filter: EventFilter::from_args(&args.count),
+            policy,
+            format: args.format,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count_args(since: Option<&str>, until: Option<&str>, as_of: Option<&str>) -> CountArgs {
+        CountArgs {
+            since: since.map(String::from),
+            until: until.map(String::from),
+            as_of: as_of.map(String::from),
+            types: vec![],
+            team: vec![],
+            exclude_owners: false,
+            exclude_user: vec![],
+            min_age: 30,
+            stale_after: 90,
+        }
+    }
+
+    fn day(text: &str) -> Millis {
+        TimeParser::default().parse_str(text).unwrap()
+    }
+
+    #[test]
+    fn as_of_and_until_default_to_each_other_then_now() {
+        let time = false;
+        let now = day("2026-11-22");
+        let w = Window::from_args(&count_args(None, Some("2026-06-01"), None), time, now).unwrap();
+        assert_eq!((w.until, w.as_of), (day("2026-06-01"), day("2026-06-01")));
+        let w = Window::from_args(&count_args(None, None, Some("2026-05-01")), time, now).unwrap();
+        assert_eq!((w.until, w.as_of), (day("2026-05-01"), day("2026-05-01")));
+        let w = Window::from_args(&count_args(None, None, None), time, now).unwrap();
+        assert_eq!((w.until, w.as_of), (now, now));
+    }
+
+    #[test]
+    fn since_after_until_is_a_usage_error() {
+        let time = false;
+        let args = count_args(Some("2026-07-01"), Some("2026-06-01"), None);
+        assert!(Window::from_args(&args, time, 0).is_err());
+    }
+
+    #[test]
+    fn window_is_inclusive_then_exclusive() {
+        let w = Window {
+            since: Some(10),
+            until: 20,
+            as_of: 20,
+        };
+        assert!(w.contains(10) && w.contains(19));
+        assert!(!w.contains(9) && !w.contains(20));
+    }
+}

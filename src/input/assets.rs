@@ -1,0 +1,287 @@
+//! Loading the asset inventory into memory (it is small next to the usage log).
+
+use crate::config::ReadOptions;
+use crate::input::headers::{Field, HeaderMap, Role};
+use crate::input::problems::{Problem, Problems};
+use crate::input::source::{open_csv, Dialect};
+use crate::input::time::TimeParser;
+use crate::model::{fold_key, trim_bytes, Asset, Inventory};
+use anyhow::{Context, Result};
+use csv::ByteRecord;
+
+/// What `check` shows about one input file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    pub role: Role,
+    pub dialect: Dialect,
+    pub header: HeaderMap,
+    /// Data rows read (the header excluded).
+    pub rows: u64,
+}
+
+/// Reads the header row of an opened CSV as text.
+pub fn read_headers<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    file: &str,
+) -> Result<Vec<String>> {
+    let headers = reader
+        .byte_headers()
+        .with_context(|| format!("{file}: cannot read the header row"))?;
+    Ok(headers
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .collect())
+}
+
+/// Where the logical fields sit in an inventory row.
+struct AssetColumns {
+    id: usize,
+    title: Option<usize>,
+    kind: Option<usize>,
+    owner: Option<usize>,
+    created: Option<usize>,
+    cost: Option<usize>,
+}
+
+impl AssetColumns {
+    fn from_map(map: &HeaderMap) -> Option<AssetColumns> {
+        Some(AssetColumns {
+            id: map.column(Field::AssetId)?,
+            title: map.column(Field::Title),
+            kind: map.column(Field::AssetType),
+            owner: map.column(Field::Owner),
+            created: map.column(Field::Created),
+            cost: map.column(Field::Cost),
+        })
+    }
+}
+
+/// Loads the inventory. Bad rows and values are counted in `inventory.stats` and recorded in `problems`.
+pub fn load_inventory(
+    opts: &ReadOptions,
+    problems: &mut Problems,
+) -> Result<(Inventory, FileReport)> {
+    let input = &opts.assets;
+    let file = input.display().to_string();
+    let mut opened = open_csv(input, opts.delimiter)?;
+    let headers = read_headers(&mut opened.reader, &file)?;
+    let header = HeaderMap::build(Role::Assets, &headers, &opts.overrides)?;
+    header.require(&file)?;
+    let columns = AssetColumns::from_map(&header).expect("required column checked above");
+    let mut inventory = Inventory {
+        headers: headers.clone(),
+        has_cost: columns.cost.is_some(),
+        has_owner: columns.owner.is_some(),
+        ..Inventory::default()
+    };
+    let mut loader = Loader {
+        file: &file,
+        header: &header,
+        columns: &columns,
+        time: &opts.time,
+        problems,
+    };
+    let mut record = ByteRecord::new();
+    while opened
+        .reader
+        .read_byte_record(&mut record)
+        .with_context(|| format!("{file}: cannot read"))?
+    {
+        inventory.stats.rows_read += 1;
+        loader.add_row(&record, &mut inventory)?;
+    }
+    let rows = inventory.stats.rows_read;
+    let report = FileReport {
+        path: file,
+        role: Role::Assets,
+        dialect: opened.dialect,
+        header,
+        rows,
+    };
+    Ok((inventory, report))
+}
+
+struct Loader<'a> {
+    file: &'a str,
+    header: &'a HeaderMap,
+    columns: &'a AssetColumns,
+    time: &'a TimeParser,
+    problems: &'a mut Problems,
+}
+
+impl Loader<'_> {
+    fn add_row(&mut self, record: &ByteRecord, inventory: &mut Inventory) -> Result<()> {
+        let line = record.position().map_or(0, |p| p.line());
+        let width = self.header.headers.len();
+        if record.len() != width {
+            inventory.stats.rows_skipped += 1;
+            let message = format!(
+                "expected {width} fields, found {}; asset row skipped",
+                record.len()
+            );
+            return self.problem(line, None, None, message);
+        }
+        let id = text(trim_bytes(&record[self.columns.id]));
+        if id.is_empty() {
+            inventory.stats.rows_skipped += 1;
+            let column = Some(self.columns.id);
+            return self.problem(
+                line,
+                column,
+                None,
+                "empty asset id; asset row skipped".into(),
+            );
+        }
+        if inventory.index.contains_key(id.as_bytes()) {
+            inventory.stats.duplicates += 1;
+            let column = Some(self.columns.id);
+            let message = "duplicate asset id, the first row wins; this row is ignored:".into();
+            return self.problem(line, column, Some(id), message);
+        }
+        let created = self.created(record, line, inventory)?;
+        let cost = self.cost(record, line, inventory)?;
+        let field = |column: Option<usize>| {
+            column
+                .map(|c| text(trim_bytes(&record[c])))
+                .unwrap_or_default()
+        };
+        let owner = field(self.columns.owner);
+        let asset = Asset {
+            title: field(self.columns.title),
+            kind: field(self.columns.kind),
+            owner_key: fold_key(&owner),
+            owner,
+            created,
+            cost,
+            fields: record.iter().map(|f| text(trim_bytes(f))).collect(),
+            id,
+        };
+        let position =
+            u32::try_from(inventory.assets.len()).context("more than 4 billion assets")?;
+        inventory.index.insert(asset.id.as_bytes().into(), position);
+        inventory.assets.push(asset);
+        Ok(())
+    }
+
+    fn created(
+        &mut self,
+        record: &ByteRecord,
+        line: u64,
+        inventory: &mut Inventory,
+    ) -> Result<Option<i64>> {
+        let Some(column) = self.columns.created else {
+            return Ok(None);
+        };
+        let raw = trim_bytes(&record[column]);
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        match self.time.parse(raw) {
+            Some(t) => Ok(Some(t)),
+            None => {
+                inventory.stats.values_invalid += 1;
+                let message = "cannot read the created date; kept as undated:".into();
+                self.problem(line, Some(column), Some(text(raw)), message)?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn cost(
+        &mut self,
+        record: &ByteRecord,
+        line: u64,
+        inventory: &mut Inventory,
+    ) -> Result<Option<f64>> {
+        let Some(column) = self.columns.cost else {
+            return Ok(None);
+        };
+        let raw = text(trim_bytes(&record[column]));
+        match parse_cost(&raw) {
+            Ok(cost) => Ok(cost),
+            Err(()) => {
+                inventory.stats.values_invalid += 1;
+                let message = "cannot read the cost; kept empty:".into();
+                self.problem(line, Some(column), Some(raw), message)?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn problem(
+        &mut self,
+        line: u64,
+        column: Option<usize>,
+        value: Option<String>,
+        message: String,
+    ) -> Result<()> {
+        self.problems.record(Problem {
+            file: self.file.to_string(),
+            line,
+            column: column.map(|c| self.header.headers[c].clone()),
+            value,
+            message,
+        })
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Reads a cost such as `1200`, `$1,200.50`, `€ 950`, `1200 USD`; empty is `None` (counts as 0).
+pub fn parse_cost(raw: &str) -> Result<Option<f64>, ()> {
+    let without_code = strip_currency_code(raw.trim());
+    let cleaned: String = without_code
+        .trim_matches(|c: char| matches!(c, '$' | '€' | '£' | '¥') || c.is_whitespace())
+        .chars()
+        .filter(|&c| c != ',' && c != ' ' && c != '\u{a0}')
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    match cleaned.parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(Some(value)),
+        _ => Err(()),
+    }
+}
+
+/// Drops an ISO currency code such as `USD` written before or after the amount.
+fn strip_currency_code(text: &str) -> &str {
+    let is_code = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase());
+    if let Some((head, tail)) = text.split_once(' ') {
+        if is_code(head) {
+            return tail;
+        }
+    }
+    if let Some((head, tail)) = text.rsplit_once(' ') {
+        if is_code(tail) {
+            return head;
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_cost;
+
+    #[test]
+    fn costs_with_symbols_and_separators() {
+        assert_eq!(parse_cost("$1,200.50"), Ok(Some(1200.5)));
+        assert_eq!(parse_cost("1200"), Ok(Some(1200.0)));
+        assert_eq!(parse_cost(" € 950 "), Ok(Some(950.0)));
+        assert_eq!(parse_cost("USD 75"), Ok(Some(75.0)));
+        assert_eq!(parse_cost("1 500 EUR"), Ok(Some(1500.0)));
+        assert_eq!(parse_cost(""), Ok(None));
+        assert_eq!(parse_cost("  "), Ok(None));
+    }
+
+    #[test]
+    fn unreadable_costs_are_errors() {
+        assert_eq!(parse_cost("n/a"), Err(()));
+        assert_eq!(parse_cost("12.3.4"), Err(()));
+        assert_eq!(parse_cost("inf"), Err(()));
+    }
+}

@@ -1,0 +1,502 @@
+//! Header auto-mapping: which column of an export holds which logical field.
+//!
+//! Headers are compared after normalising (lower case, without spaces, `_`, `-`, `.`,
+//! parentheses) against ordered synonym lists; the earliest synonym wins, then the
+//! leftmost column. A `--col FILE.FIELD=HEADER` override beats every synonym.
+
+use crate::input_error;
+use anyhow::Result;
+
+/// Which kind of file a header row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Assets,
+    Events,
+    Roster,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Assets => "assets",
+            Role::Events => "events",
+            Role::Roster => "roster",
+        }
+    }
+
+    /// The fields a file of this role can hold, required ones first.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Role::Assets => &[
+                Field::AssetId,
+                Field::Title,
+                Field::AssetType,
+                Field::Owner,
+                Field::Created,
+                Field::Cost,
+            ],
+            Role::Events => &[
+                Field::EventAsset,
+                Field::Time,
+                Field::User,
+                Field::Team,
+                Field::EventType,
+            ],
+            Role::Roster => &[Field::RosterUser, Field::RosterTeam],
+        }
+    }
+}
+
+/// A logical field the audit reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    AssetId,
+    Title,
+    AssetType,
+    Owner,
+    Created,
+    Cost,
+    EventAsset,
+    Time,
+    User,
+    Team,
+    EventType,
+    RosterUser,
+    RosterTeam,
+}
+
+const ASSET_ID: &[&str] = &[
+    "asset_id",
+    "asset id",
+    "content id",
+    "document id",
+    "doc id",
+    "file id",
+    "item id",
+    "id",
+];
+const USER: &[&str] = &[
+    "user",
+    "user_email",
+    "user email",
+    "email",
+    "user id",
+    "user name",
+    "rep",
+    "rep email",
+    "viewer",
+];
+const TEAM: &[&str] = &[
+    "team",
+    "department",
+    "group",
+    "role",
+    "user role",
+    "function",
+];
+
+impl Field {
+    /// The name used in `--col FILE.FIELD=HEADER` and in `check`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::AssetId => "id",
+            Field::Title => "title",
+            Field::AssetType | Field::EventType => "type",
+            Field::Owner => "owner",
+            Field::Created => "created",
+            Field::Cost => "cost",
+            Field::EventAsset => "asset",
+            Field::Time => "time",
+            Field::User | Field::RosterUser => "user",
+            Field::Team | Field::RosterTeam => "team",
+        }
+    }
+
+    pub fn is_required(self) -> bool {
+        matches!(
+            self,
+            Field::AssetId | Field::EventAsset | Field::Time | Field::RosterUser
+        )
+    }
+
+    /// Header names that mean this field, most specific first.
+    pub fn synonyms(self) -> &'static [&'static str] {
+        match self {
+            Field::AssetId | Field::EventAsset => ASSET_ID,
+            Field::Title => &[
+                "title",
+                "name",
+                "content name",
+                "asset name",
+                "document name",
+                "doc title",
+                "file name",
+            ],
+            Field::AssetType => &["type", "content type", "asset type", "format", "category"],
+            Field::Owner => &[
+                "owner",
+                "author",
+                "created by",
+                "content owner",
+                "owner email",
+            ],
+            Field::Created => &[
+                "created",
+                "created_at",
+                "created date",
+                "published",
+                "published at",
+                "published date",
+                "publish date",
+                "upload date",
+                "date added",
+            ],
+            Field::Cost => &["cost", "cost usd", "production cost", "spend"],
+            Field::User | Field::RosterUser => USER,
+            Field::Team | Field::RosterTeam => TEAM,
+            Field::EventType => &[
+                "event_type",
+                "event",
+                "action",
+                "activity",
+                "activity type",
+                "interaction",
+                "operation",
+                "transaction type",
+                "type",
+            ],
+            Field::Time => &[
+                "timestamp",
+                "time",
+                "date",
+                "datetime",
+                "event time",
+                "event date",
+                "occurred at",
+                "created_at",
+                "start time",
+                "started at",
+                "viewed at",
+                "downloaded at",
+                "creation date",
+            ],
+        }
+    }
+}
+
+/// Lower case, without spaces, `_`, `-`, `.` and parentheses: "Content ID (v2)" -> "contentidv2".
+pub fn normalise(header: &str) -> String {
+    header
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '(' | ')') && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A user's `--col FILE.FIELD=HEADER`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnOverride {
+    pub role: Role,
+    pub field: Field,
+    pub header: String,
+}
+
+impl ColumnOverride {
+    /// Parses `events.user=Rep Email`.
+    pub fn parse(spec: &str) -> Result<ColumnOverride> {
+        let (key, header) = spec.split_once('=').ok_or_else(|| {
+            input_error!(
+                "--col {spec:?}: expected FILE.FIELD=HEADER, e.g. events.user=\"Rep Email\""
+            )
+        })?;
+        let (role_name, field_name) = key.trim().split_once('.').ok_or_else(|| {
+            input_error!("--col {spec:?}: expected FILE.FIELD before '=', e.g. assets.created")
+        })?;
+        let role = match role_name {
+            "assets" => Role::Assets,
+            "events" => Role::Events,
+            "roster" => Role::Roster,
+            other => {
+                return Err(input_error!(
+                    "--col {spec:?}: unknown file {other:?} (expected assets, events or roster)"
+                ))
+            }
+        };
+        let field = role
+            .fields()
+            .iter()
+            .copied()
+            .find(|f| f.name() == field_name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = role.fields().iter().map(|f| f.name()).collect();
+                input_error!(
+                    "--col {spec:?}: {} files have no field {field_name:?} (fields: {})",
+                    role.as_str(),
+                    names.join(", ")
+                )
+            })?;
+        Ok(ColumnOverride {
+            role,
+            field,
+            header: header.trim().to_string(),
+        })
+    }
+}
+
+/// How one field was resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldMatch {
+    pub field: Field,
+    /// The chosen column, if any.
+    pub column: Option<usize>,
+    /// True when a `--col` override chose it.
+    pub overridden: bool,
+    /// Other columns that also matched this field and lost.
+    pub passed_over: Vec<usize>,
+}
+
+/// The mapping of one file's header row.
+#[derive(Debug, Clone)]
+pub struct HeaderMap {
+    pub role: Role,
+    pub headers: Vec<String>,
+    pub matches: Vec<FieldMatch>,
+}
+
+impl HeaderMap {
+    /// Maps `headers` for a file of `role`. Fails when an override names no header;
+    /// a missing required field is reported by [`HeaderMap::require`] so `check` can still show the rest.
+    pub fn build(
+        role: Role,
+        headers: &[String],
+        overrides: &[ColumnOverride],
+    ) -> Result<HeaderMap> {
+        let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+        let mut matches = Vec::new();
+        for &field in role.fields() {
+            let chosen = match overrides
+                .iter()
+                .find(|o| o.role == role && o.field == field)
+            {
+                Some(o) => Some(find_override(role, o, headers, &normalised)?),
+                None => None,
+            };
+            let candidates = synonym_matches(field, &normalised);
+            let column = chosen.or_else(|| candidates.first().copied());
+            let passed_over = candidates
+                .into_iter()
+                .filter(|&c| Some(c) != column)
+                .collect();
+            matches.push(FieldMatch {
+                field,
+                column,
+                overridden: chosen.is_some(),
+                passed_over,
+            });
+        }
+        Ok(HeaderMap {
+            role,
+            headers: headers.to_vec(),
+            matches,
+        })
+    }
+
+    /// The column of a field, if mapped.
+    pub fn column(&self, field: Field) -> Option<usize> {
+        self.matches.iter().find(|m| m.field == field)?.column
+    }
+
+    /// Fails when a required field has no column; the message lists the headers found.
+    pub fn require(&self, file: &str) -> Result<()> {
+        for m in &self.matches {
+            if m.field.is_required() && m.column.is_none() {
+                return Err(self.missing_error(file, m.field));
+            }
+        }
+        Ok(())
+    }
+
+    /// The error for a field the command needs but the file lacks.
+    pub fn missing_error(&self, file: &str, field: Field) -> anyhow::Error {
+        let tried: Vec<&str> = field.synonyms().to_vec();
+        input_error!(
+            "{file}: no {} column for {}.{} (looked for: {}); headers found: {}; map one with --col {}.{}=HEADER",
+            field.name(),
+            self.role.as_str(),
+            field.name(),
+            tried.join(", "),
+            self.quoted_headers(),
+            self.role.as_str(),
+            field.name(),
+        )
+    }
+
+    /// The headers as `"a", "b"` for messages.
+    pub fn quoted_headers(&self) -> String {
+        quote_list(&self.headers)
+    }
+
+    /// Columns no field took.
+    pub fn unmapped(&self) -> Vec<usize> {
+        (0..self.headers.len())
+            .filter(|c| !self.matches.iter().any(|m| m.column == Some(*c)))
+            .collect()
+    }
+}
+
+/// `"a", "b", "c"`.
+pub fn quote_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|h| format!("{h:?}")).collect();
+    quoted.join(", ")
+}
+
+/// Columns whose header is a synonym of `field`, best first (synonym order, then leftmost).
+fn synonym_matches(field: Field, normalised: &[String]) -> Vec<usize> {
+    let mut found = Vec::new();
+    for synonym in field.synonyms() {
+        let wanted = normalise(synonym);
+        for (column, header) in normalised.iter().enumerate() {
+            if *header == wanted && !found.contains(&column) {
+                found.push(column);
+            }
+        }
+    }
+    found
+}
+
+/// An override's header: exact match first, then normalised.
+fn find_override(
+    role: Role,
+    o: &ColumnOverride,
+    headers: &[String],
+    normalised: &[String],
+) -> Result<usize> {
+    if let Some(c) = headers.iter().position(|h| h == &o.header) {
+        return Ok(c);
+    }
+    let wanted = normalise(&o.header);
+    normalised.iter().position(|h| *h == wanted).ok_or_else(|| {
+        input_error!(
+            "--col {}.{}={:?}: no such header in the {} file; headers found: {}",
+            role.as_str(),
+            o.field.name(),
+            o.header,
+            role.as_str(),
+            quote_list(headers)
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn column_of(map: &HeaderMap, field: Field) -> Option<&str> {
+        map.column(field).map(|c| map.headers[c].as_str())
+    }
+
+    #[test]
+    fn normalising_ignores_case_spaces_and_punctuation() {
+        assert_eq!(normalise("Content ID"), "contentid");
+        assert_eq!(normalise("created_at"), "createdat");
+        assert_eq!(normalise("Cost (USD)"), "costusd");
+        assert_eq!(normalise("\u{feff}Doc-Title."), "doctitle");
+    }
+
+    #[test]
+    fn every_listed_asset_synonym_maps() {
+        for synonym in ASSET_ID {
+            let map = HeaderMap::build(Role::Assets, &headers(&[synonym]), &[]).unwrap();
+            assert_eq!(map.column(Field::AssetId), Some(0), "{synonym}");
+        }
+        let map = HeaderMap::build(
+            Role::Assets,
+            &headers(&[
+                "Document ID",
+                "Doc Title",
+                "Format",
+                "Created By",
+                "Date Added",
+                "Cost USD",
+            ]),
+            &[],
+        )
+        .unwrap();
+        for field in Role::Assets.fields() {
+            assert!(map.column(*field).is_some(), "{field:?}");
+        }
+    }
+
+    #[test]
+    fn platform_event_headers_map() {
+        let map = HeaderMap::build(
+            Role::Events,
+            &headers(&[
+                "Rep Email",
+                "Department",
+                "Activity Type",
+                "Viewed At",
+                "File ID",
+            ]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(column_of(&map, Field::User), Some("Rep Email"));
+        assert_eq!(column_of(&map, Field::Team), Some("Department"));
+        assert_eq!(column_of(&map, Field::EventType), Some("Activity Type"));
+        assert_eq!(column_of(&map, Field::Time), Some("Viewed At"));
+        assert_eq!(column_of(&map, Field::EventAsset), Some("File ID"));
+    }
+
+    #[test]
+    fn earliest_synonym_wins_then_leftmost() {
+        let map = HeaderMap::build(
+            Role::Events,
+            &headers(&["Date", "asset", "id", "Timestamp", "Email", "User", "user"]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(column_of(&map, Field::Time), Some("Timestamp"));
+        assert_eq!(column_of(&map, Field::User), Some("User"));
+        assert_eq!(column_of(&map, Field::EventAsset), Some("id"));
+        let time = map.matches.iter().find(|m| m.field == Field::Time).unwrap();
+        assert_eq!(time.passed_over, vec![0]);
+        let user = map.matches.iter().find(|m| m.field == Field::User).unwrap();
+        assert_eq!(user.passed_over, vec![6, 4]);
+    }
+
+    #[test]
+    fn override_matches_exactly_then_normalised() {
+        let o = ColumnOverride::parse("events.user=rep_mail").unwrap();
+        let map = HeaderMap::build(Role::Events, &headers(&["User", "Rep Mail"]), &[o]).unwrap();
+        assert_eq!(column_of(&map, Field::User), Some("Rep Mail"));
+        let o = ColumnOverride::parse("events.time=When").unwrap();
+        let err = HeaderMap::build(Role::Events, &headers(&["User"]), &[o]).unwrap_err();
+        assert!(err.to_string().contains("\"User\""), "{err}");
+    }
+
+    #[test]
+    fn bad_overrides_are_explained() {
+        for bad in ["events.user", "user=X", "ledger.user=X", "events.cost=X"] {
+            assert!(ColumnOverride::parse(bad).is_err(), "{bad}");
+        }
+        let o = ColumnOverride::parse("assets.created = Published on").unwrap();
+        assert_eq!(o.field, Field::Created);
+        assert_eq!(o.header, "Published on");
+    }
+
+    #[test]
+    fn missing_required_field_lists_headers() {
+        let map = HeaderMap::build(Role::Events, &headers(&["When", "Who"]), &[]).unwrap();
+        let err = map.require("usage.csv").unwrap_err().to_string();
+        assert!(
+            err.contains("usage.csv") && err.contains("\"When\", \"Who\""),
+            "{err}"
+        );
+    }
+}

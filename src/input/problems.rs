@@ -1,0 +1,148 @@
+//! Bad rows and values: counted always, the first few kept for stderr, fatal under `--strict`.
+
+use crate::input_error;
+use anyhow::Result;
+use std::fmt;
+
+/// How many problems are kept word for word; the rest are only counted.
+const KEEP: usize = 10;
+/// Long values are cut in messages so one bad megabyte field cannot flood the terminal.
+const VALUE_CHARS: usize = 60;
+
+/// One bad row or value, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// Physical line in the file, the header being line 1.
+    pub line: u64,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    /// What is wrong and what was done about it.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:", self.file, self.line)?;
+        if let Some(column) = &self.column {
+            write!(f, " column {column:?}:")?;
+        }
+        write!(f, " {}", self.message)?;
+        if let Some(value) = &self.value {
+            write!(f, " {:?}", shorten(value))?;
+        }
+        Ok(())
+    }
+}
+
+fn shorten(value: &str) -> String {
+    if value.chars().count() <= VALUE_CHARS {
+        value.to_string()
+    } else {
+        let head: String = value.chars().take(VALUE_CHARS).collect();
+        format!("{head}…")
+    }
+}
+
+/// The problems met while reading, in the order met.
+#[derive(Debug, Default, Clone)]
+pub struct Problems {
+    strict: bool,
+    kept: Vec<Problem>,
+    total: u64,
+}
+
+impl Problems {
+    pub fn new(strict: bool) -> Problems {
+        Problems {
+            strict,
+            ..Problems::default()
+        }
+    }
+
+    /// Records a problem; under `--strict` it becomes the error that stops the run.
+    pub fn record(&mut self, problem: Problem) -> Result<()> {
+        if self.strict {
+            return Err(input_error!("{problem} (--strict)"));
+        }
+        self.total += 1;
+        if self.kept.len() < KEEP {
+            self.kept.push(problem);
+        }
+        Ok(())
+    }
+
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    pub fn kept(&self) -> &[Problem] {
+        &self.kept
+    }
+
+    /// Adds another reader's problems after ours (file order is kept by merging in order).
+    pub fn merge(&mut self, other: Problems) {
+        self.total += other.total;
+        let room = KEEP.saturating_sub(self.kept.len());
+        self.kept.extend(other.kept.into_iter().take(room));
+    }
+
+    /// Writes the kept problems as warnings, and how many more there were.
+    pub fn print_warnings(&self) {
+        for problem in &self.kept {
+            eprintln!("warning: {problem}");
+        }
+        let hidden = self.total - self.kept.len() as u64;
+        if hidden > 0 {
+            eprintln!("warning: … and {hidden} more problems like these (run `check` to see the inputs' health)");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(line: u64) -> Problem {
+        Problem {
+            file: "events.csv".into(),
+            line,
+            column: Some("Timestamp".into()),
+            value: Some("not-a-date".into()),
+            message: "cannot read the time; row skipped:".into(),
+        }
+    }
+
+    #[test]
+    fn message_names_file_line_column_and_value() {
+        assert_eq!(
+            problem(57).to_string(),
+            "events.csv:57: column \"Timestamp\": cannot read the time; row skipped: \"not-a-date\""
+        );
+    }
+
+    #[test]
+    fn keeps_the_first_few_and_counts_all() {
+        let mut problems = Problems::new(false);
+        for line in 0..25 {
+            problems.record(problem(line)).unwrap();
+        }
+        assert_eq!(problems.total(), 25);
+        assert_eq!(problems.kept().len(), KEEP);
+        assert_eq!(problems.kept()[0].line, 0);
+    }
+
+    #[test]
+    fn strict_turns_the_first_into_an_error() {
+        let mut problems = Problems::new(true);
+        let err = problems.record(problem(3)).unwrap_err();
+        assert!(err.to_string().contains("events.csv:3"));
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        let mut p = problem(2);
+        p.value = Some("x".repeat(10_000));
+        assert!(p.to_string().len() < 200);
+    }
+}

@@ -1,0 +1,238 @@
+//! Opening inputs: files or standard input, gzip by magic number, BOM, and the CSV dialect.
+//!
+//! Every CSV reader of the tool is built here, so all inputs get the same treatment.
+
+use crate::input_error;
+use anyhow::{Context, Result};
+use flate2::read::MultiGzDecoder;
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+
+/// How much of a file is looked at to sniff its dialect.
+const SAMPLE_BYTES: usize = 64 * 1024;
+/// Large reads: the event files are big and read sequentially.
+const READ_BUFFER: usize = 256 * 1024;
+const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// A named input as given on the command line.
+#[derive(Debug, Clone)]
+pub struct InputPath {
+    /// What the user typed (`-` for standard input).
+    pub path: String,
+}
+
+impl InputPath {
+    pub fn new(path: &str) -> InputPath {
+        InputPath {
+            path: path.to_string(),
+        }
+    }
+
+    pub fn is_stdin(&self) -> bool {
+        self.path == "-"
+    }
+
+    /// The name used in messages.
+    pub fn display(&self) -> &str {
+        if self.is_stdin() {
+            "<stdin>"
+        } else {
+            &self.path
+        }
+    }
+}
+
+/// What was learnt about a file while opening it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialect {
+    pub delimiter: u8,
+    pub delimiter_sniffed: bool,
+    pub gzip: bool,
+    pub bom: bool,
+}
+
+impl Dialect {
+    /// `,` `;` `tab` or `|` as a word for messages.
+    pub fn delimiter_name(&self) -> String {
+        match self.delimiter {
+            b'\t' => "tab".to_string(),
+            other => (other as char).to_string(),
+        }
+    }
+}
+
+/// An opened input: a CSV reader positioned before the header, and its dialect.
+pub struct OpenedCsv {
+    pub reader: csv::Reader<Box<dyn Read + Send>>,
+    pub dialect: Dialect,
+}
+
+/// Parses `--delimiter`: one ASCII character, or the word `tab`.
+pub fn parse_delimiter(text: &str) -> Result<u8> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        t if t.len() == 1 && t.is_ascii() => Ok(t.as_bytes()[0]),
+        t => Err(input_error!(
+            "--delimiter {t:?}: expected one character such as , ; | or the word tab"
+        )),
+    }
+}
+
+/// Opens `input` for CSV reading: decompresses gzip, drops a UTF-8 BOM, sniffs the delimiter
+/// unless `forced`.
+pub fn open_csv(input: &InputPath, forced: Option<u8>) -> Result<OpenedCsv> {
+    let raw = open_raw(input)?;
+    let (mut stream, gzip) =
+        ungzip(raw).with_context(|| format!("{}: cannot read", input.display()))?;
+    let mut sample =
+        read_sample(&mut stream).with_context(|| format!("{}: cannot read", input.display()))?;
+    let bom = sample.starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        sample.drain(..3);
+    }
+    let (delimiter, delimiter_sniffed) = match forced {
+        Some(d) => (d, false),
+        None => (sniff_delimiter(&sample), true),
+    };
+    let stream: Box<dyn Read + Send> = Box::new(Cursor::new(sample).chain(stream));
+    let reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .buffer_capacity(READ_BUFFER)
+        .from_reader(stream);
+    Ok(OpenedCsv {
+        reader,
+        dialect: Dialect {
+            delimiter,
+            delimiter_sniffed,
+            gzip,
+            bom,
+        },
+    })
+}
+
+fn open_raw(input: &InputPath) -> Result<Box<dyn Read + Send>> {
+    if input.is_stdin() {
+        return Ok(Box::new(io::stdin()));
+    }
+    let file =
+        File::open(&input.path).map_err(|e| input_error!("{}: {}", input.path, io_reason(&e)))?;
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(input_error!(
+            "{}: is a directory, expected a CSV file",
+            input.path
+        ));
+    }
+    Ok(Box::new(file))
+}
+
+/// A short reason for an I/O failure, without Rust's "(os error 2)" noise.
+fn io_reason(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    }
+}
+
+/// Wraps the stream in a gzip decoder when it starts with gzip's magic number.
+fn ungzip(mut raw: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send>, bool)> {
+    let mut magic = [0u8; 2];
+    let got = read_up_to(&mut raw, &mut magic)?;
+    let head = Cursor::new(magic[..got].to_vec());
+    let stream: Box<dyn Read + Send> = Box::new(head.chain(raw));
+    if got == 2 && magic == [0x1f, 0x8b] {
+        let decoder = MultiGzDecoder::new(io::BufReader::with_capacity(READ_BUFFER, stream));
+        Ok((Box::new(decoder), true))
+    } else {
+        Ok((stream, false))
+    }
+}
+
+fn read_sample(stream: &mut dyn Read) -> io::Result<Vec<u8>> {
+    let mut sample = vec![0u8; SAMPLE_BYTES];
+    let got = read_up_to(stream, &mut sample)?;
+    sample.truncate(got);
+    Ok(sample)
+}
+
+/// Fills `buf` as far as the stream allows (a pipe may return short reads).
+fn read_up_to(stream: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match stream.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Picks the candidate delimiter that splits the sample's lines into the same number of
+/// fields most consistently, preferring more fields; `,` when nothing splits the header.
+pub fn sniff_delimiter(sample: &[u8]) -> u8 {
+    let mut best = (b',', 0usize, 0usize);
+    for &candidate in &CANDIDATE_DELIMITERS {
+        let (consistent, width) = score_delimiter(sample, candidate);
+        if width > 1 && (consistent, width) > (best.1, best.2) {
+            best = (candidate, consistent, width);
+        }
+    }
+    best.0
+}
+
+/// (records agreeing with the header's field count, the header's field count).
+fn score_delimiter(sample: &[u8], delimiter: u8) -> (usize, usize) {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(sample);
+    let mut record = csv::ByteRecord::new();
+    let mut widths = Vec::new();
+    while widths.len() < 50 {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => widths.push(record.len()),
+            _ => break,
+        }
+    }
+    // The last record of a cut sample may be cut too.
+    if sample.len() == SAMPLE_BYTES && widths.len() > 2 {
+        widths.pop();
+    }
+    let Some(&header_width) = widths.first() else {
+        return (0, 0);
+    };
+    let consistent = widths.iter().filter(|&&w| w == header_width).count();
+    (consistent, header_width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_each_candidate() {
+        assert_eq!(sniff_delimiter(b"id,title\n1,a\n2,b\n"), b',');
+        assert_eq!(sniff_delimiter(b"id;title;cost\n1;a;1,5\n2;b;2,5\n"), b';');
+        assert_eq!(sniff_delimiter(b"id\ttitle\n1\ta, b\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"id|title\n1|a\n"), b'|');
+        assert_eq!(sniff_delimiter(b"id\n1\n2\n"), b',');
+    }
+
+    #[test]
+    fn quoted_delimiters_do_not_fool_the_sniffer() {
+        let sample = b"id;title\n1;\"Hello, world, again\"\n2;\"a,b,c\"\n";
+        assert_eq!(sniff_delimiter(sample), b';');
+    }
+
+    #[test]
+    fn delimiter_option_accepts_tab_word() {
+        assert_eq!(parse_delimiter("tab").unwrap(), b'\t');
+        assert_eq!(parse_delimiter(";").unwrap(), b';');
+        assert!(parse_delimiter(";;").is_err());
+    }
+}

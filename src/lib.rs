@@ -1,0 +1,14 @@
+//! collateral-audit: join a sales-collateral inventory with its usage log and report what
+//! sales never opens.
+//!
+//! Data flows one way: [`input`] reads and normalises, [`analysis`] joins and aggregates in
+//! one pass, [`commands`] turn the result into [`report::Report`]s, and [`report`] renders them.
+
+pub mod analysis;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod input;
+pub mod model;
+pub mod report;

@@ -1,0 +1,26 @@
+//! The `collateral-audit` binary: parse arguments, run the library, map errors to exit codes.
+
+use clap::Parser;
+use collateral_audit::cli::Cli;
+use collateral_audit::error::exit_code_for;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let now = chrono::Utc::now().timestamp_millis();
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let result = collateral_audit::commands::run(&cli, now, &mut out)
+        .and_then(|code| out.flush().map(|_| code).map_err(Into::into));
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            let code = exit_code_for(&err);
+            if code != 0 {
+                eprintln!("error: {err:#}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The audit's vocabulary: assets, the inventory, statuses, and the key folding used to compare them.
+
+use crate::input::time::{Millis, MS_PER_DAY};
+use rustc_hash::FxHashMap;
+
+/// One row of the inventory, with the logical fields pulled out and every raw column kept.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub owner: String,
+    /// `owner` folded for comparison with event users (`--exclude-owners`).
+    pub owner_key: Vec<u8>,
+    pub created: Option<Millis>,
+    pub cost: Option<f64>,
+    /// Every column of the row, in header order, for `--group-by` on any column.
+    pub fields: Vec<String>,
+}
+
+/// What was read from the inventory, and what had to be passed over.
+#[derive(Debug, Default, Clone)]
+pub struct InventoryStats {
+    pub rows_read: u64,
+    pub rows_skipped: u64,
+    pub values_invalid: u64,
+    pub duplicates: u64,
+}
+
+/// The asset inventory: assets in file order, and an index from trimmed id to position.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub assets: Vec<Asset>,
+    pub index: FxHashMap<Box<[u8]>, u32>,
+    /// The inventory's headers, for `--group-by` on any column.
+    pub headers: Vec<String>,
+    pub has_cost: bool,
+    pub has_owner: bool,
+    pub stats: InventoryStats,
+}
+
+impl Inventory {
+    /// The position of an asset by its id as found in a file (trimmed here).
+    #[inline]
+    pub fn lookup(&self, raw_id: &[u8]) -> Option<u32> {
+        self.index.get(trim_bytes(raw_id)).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.assets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.assets.is_empty()
+    }
+}
+
+/// Where an asset stands at as-of. Every asset has exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Created at or after as-of.
+    Unpublished,
+    /// Younger than `--min-age`: too new to judge.
+    New,
+    /// No counted event.
+    Never,
+    /// Last counted event older than `--stale-after`.
+    Stale,
+    Active,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Unpublished,
+        Status::New,
+        Status::Never,
+        Status::Stale,
+        Status::Active,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Unpublished => "unpublished",
+            Status::New => "new",
+            Status::Never => "never",
+            Status::Stale => "stale",
+            Status::Active => "active",
+        }
+    }
+
+    pub fn is_judged(self) -> bool {
+        matches!(self, Status::Never | Status::Stale | Status::Active)
+    }
+}
+
+/// The thresholds that turn usage into a status.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusPolicy {
+    pub as_of: Millis,
+    pub min_age_days: i64,
+    pub stale_after_days: i64,
+}
+
+impl StatusPolicy {
+    /// The status of an asset created at `created` whose last counted event is `last_open`.
+    pub fn classify(&self, created: Option<Millis>, last_open: Option<Millis>) -> Status {
+        if let Some(created) = created {
+            if created >= self.as_of {
+                return Status::Unpublished;
+            }
+            if self.as_of - created < self.min_age_days * MS_PER_DAY {
+                return Status::New;
+            }
+        }
+        match last_open {
+            None => Status::Never,
+            Some(last) if last < self.as_of - self.stale_after_days * MS_PER_DAY => Status::Stale,
+            Some(_) => Status::Active,
+        }
+    }
+}
+
+/// Trims ASCII whitespace from both ends of a byte field.
+#[inline]
+pub fn trim_bytes(bytes: &[u8]) -> &[u8] {
+    bytes.trim_ascii()
+}
+
+/// Folds a user, team or type value for comparison: trimmed and lower-cased.
+///
+/// ASCII is folded in place without allocating; other text goes through Unicode lower-casing.
+#[inline]
+pub fn fold_key_into(raw: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let trimmed = trim_bytes(raw);
+    if trimmed.is_ascii() {
+        out.extend(trimmed.iter().map(u8::to_ascii_lowercase));
+    } else {
+        let text = String::from_utf8_lossy(trimmed).to_lowercase();
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// [`fold_key_into`] returning a new vector.
+pub fn fold_key(raw: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    fold_key_into(raw.as_bytes(), &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = MS_PER_DAY;
+
+    fn policy() -> StatusPolicy {
+        StatusPolicy {
+            as_of: 1000 * DAY,
+            min_age_days: 30,
+            stale_after_days: 90,
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_definitions_at_their_edges() {
+        let p = policy();
+        assert_eq!(p.classify(Some(1000 * DAY), None), Status::Unpublished);
+        assert_eq!(p.classify(Some(971 * DAY), Some(999 * DAY)), Status::New);
+        assert_eq!(p.classify(Some(970 * DAY), None), Status::Never);
+        assert_eq!(p.classify(None, None), Status::Never);
+        assert_eq!(p.classify(None, Some(910 * DAY - 1)), Status::Stale);
+        assert_eq!(p.classify(None, Some(910 * DAY)), Status::Active);
+    }
+
+    #[test]
+    fn keys_fold_case_and_space() {
+        assert_eq!(fold_key("  Jane.Doe@Example.COM "), b"jane.doe@example.com");
+        assert_eq!(fold_key("ÉQUIPE"), "équipe".as_bytes());
+    }
+}

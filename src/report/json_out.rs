@@ -1,0 +1,55 @@
+//! JSON: `{"schema_version":1, <parameters>, <figures> | "rows":[...], <extras>}`.
+
+use super::{Body, Report, Value};
+use crate::input::time::{format_date, format_instant};
+use anyhow::Result;
+use serde_json::{Map, Number, Value as Json};
+use std::io::Write;
+
+/// Bumped when a key changes meaning or disappears; new keys do not bump it.
+pub const SCHEMA_VERSION: u64 = 1;
+
+pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
+    let mut doc = Map::new();
+    doc.insert("schema_version".into(), Json::from(SCHEMA_VERSION));
+    insert_all(&mut doc, &report.params);
+    match &report.body {
+        Body::Record(fields) => insert_all(&mut doc, fields),
+        Body::Rows { columns, rows } => {
+            let rows: Vec<Json> = rows.iter().map(|row| row_object(columns, row)).collect();
+            doc.insert("rows".into(), Json::Array(rows));
+        }
+    }
+    insert_all(&mut doc, &report.extra);
+    serde_json::to_writer_pretty(&mut *out, &Json::Object(doc))?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+fn insert_all(doc: &mut Map<String, Json>, fields: &[(String, Value)]) {
+    for (key, value) in fields {
+        doc.insert(key.clone(), to_json(value));
+    }
+}
+
+fn row_object(columns: &[String], row: &[Value]) -> Json {
+    let object: Map<String, Json> = columns
+        .iter()
+        .zip(row)
+        .map(|(column, value)| (column.clone(), to_json(value)))
+        .collect();
+    Json::Object(object)
+}
+
+pub fn to_json(value: &Value) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Text(s) => Json::String(s.clone()),
+        Value::Int(n) => Json::from(*n),
+        Value::Num(x) => Number::from_f64(*x).map_or(Json::Null, Json::Number),
+        Value::Date(t) => Json::String(format_date(*t)),
+        Value::Instant(t) => Json::String(format_instant(*t)),
+        Value::Bool(b) => Json::Bool(*b),
+        Value::List(items) => Json::Array(items.iter().cloned().map(Json::String).collect()),
+    }
+}

@@ -1,0 +1,72 @@
+//! Markdown: pipe tables that render on common code-hosting sites and wikis.
+
+use super::{Body, Report, Value};
+use anyhow::Result;
+use std::io::Write;
+
+pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
+    for line in &report.headline {
+        writeln!(out, "{}  ", escape(line))?;
+    }
+    if !report.headline.is_empty() {
+        writeln!(out)?;
+    }
+    match &report.body {
+        Body::Record(fields) => {
+            let rows: Vec<Vec<Value>> = report
+                .params
+                .iter()
+                .chain(fields)
+                .map(|(key, value)| vec![Value::text(key.clone()), value.clone()])
+                .collect();
+            write_table(out, &["figure".to_string(), "value".to_string()], &rows)
+        }
+        Body::Rows { columns, rows } => write_table(out, columns, rows),
+    }
+}
+
+fn write_table(out: &mut dyn Write, columns: &[String], rows: &[Vec<Value>]) -> Result<()> {
+    let header: Vec<String> = columns.iter().map(|c| escape(c)).collect();
+    writeln!(out, "| {} |", header.join(" | "))?;
+    let rule: Vec<&str> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, _)| match rows.first().map(|r| r[i].is_numeric()) {
+            Some(true) => "---:",
+            _ => "---",
+        })
+        .collect();
+    writeln!(out, "| {} |", rule.join(" | "))?;
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|v| escape(&v.plain())).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
+
+/// Pipes would end a cell and newlines a row; markup characters would format the text.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' | '\\' | '*' | '_' | '`' | '<' | '>' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_cannot_break_the_table() {
+        assert_eq!(escape("a|b\nc"), "a\\|b c");
+        assert_eq!(escape("<script>"), "\\<script\\>");
+    }
+}

@@ -1,0 +1,158 @@
+//! The report layer: reports are plain data ([`Report`]), rendered by one module per format.
+
+mod csv_out;
+mod json_out;
+mod markdown;
+mod table;
+
+use crate::cli::Format;
+use crate::input::time::{format_date, format_instant, Millis};
+use anyhow::Result;
+use std::io::Write;
+
+/// One cell of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Text(String),
+    Int(i64),
+    /// Already rounded where the definition says so.
+    Num(f64),
+    /// A calendar day (midnight UTC), shown as `YYYY-MM-DD`.
+    Date(Millis),
+    /// An instant, shown as RFC 3339 in UTC.
+    Instant(Millis),
+    Bool(bool),
+    /// A list of texts (JSON array; joined with `,` in CSV and tables).
+    List(Vec<String>),
+}
+
+impl Value {
+    pub fn text(s: impl Into<String>) -> Value {
+        Value::Text(s.into())
+    }
+
+    pub fn count(n: u64) -> Value {
+        Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    pub fn opt_num(n: Option<f64>) -> Value {
+        n.map_or(Value::Null, Value::Num)
+    }
+
+    pub fn opt_date(t: Option<Millis>) -> Value {
+        t.map_or(Value::Null, Value::Date)
+    }
+
+    pub fn opt_instant(t: Option<Millis>) -> Value {
+        t.map_or(Value::Null, Value::Instant)
+    }
+
+    /// The plain text of the value for CSV: ISO dates, dot decimals, no separators.
+    pub fn plain(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Int(n) => n.to_string(),
+            Value::Num(x) => format_number(*x),
+            Value::Date(t) => format_date(*t),
+            Value::Instant(t) => format_instant(*t),
+            Value::Bool(b) => b.to_string(),
+            Value::List(items) => items.join(","),
+        }
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Num(_))
+    }
+}
+
+/// Numbers as JSON would write them, without a trailing `.0` on whole values.
+pub fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// What a report holds: one record (the summary) or rows with fixed columns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Record(Vec<(String, Value)>),
+    Rows {
+        columns: Vec<String>,
+        rows: Vec<Vec<Value>>,
+    },
+}
+
+/// A finished report: figures only, no formatting decisions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The parameters that produced it (JSON keys before the body).
+    pub params: Vec<(String, Value)>,
+    pub body: Body,
+    /// JSON keys after `rows` (e.g. totals), not shown in CSV.
+    pub extra: Vec<(String, Value)>,
+    /// Lines for people, shown above the table in table and markdown formats only.
+    pub headline: Vec<String>,
+}
+
+impl Report {
+    pub fn rows(params: Vec<(String, Value)>, columns: &[&str], rows: Vec<Vec<Value>>) -> Report {
+        Report {
+            params,
+            body: Body::Rows {
+                columns: columns.iter().map(|c| c.to_string()).collect(),
+                rows,
+            },
+            extra: Vec::new(),
+            headline: Vec::new(),
+        }
+    }
+
+    pub fn record(params: Vec<(String, Value)>, fields: Vec<(String, Value)>) -> Report {
+        Report {
+            params,
+            body: Body::Record(fields),
+            extra: Vec::new(),
+            headline: Vec::new(),
+        }
+    }
+}
+
+/// How tables are drawn for people.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableStyle {
+    /// Fit the terminal width (truncating long cells) when writing to a terminal.
+    pub fit_terminal: bool,
+}
+
+/// Writes `report` in `format`.
+pub fn render(
+    report: &Report,
+    format: Format,
+    style: TableStyle,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        Format::Table => table::write(report, style, out),
+        Format::Csv => csv_out::write(report, out),
+        Format::Json => json_out::write(report, out),
+        Format::Markdown => markdown::write(report, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_plain() {
+        assert_eq!(Value::Num(59.76).plain(), "59.76");
+        assert_eq!(Value::Num(100.0).plain(), "100");
+        assert_eq!(Value::Num(-3.5).plain(), "-3.5");
+        assert_eq!(Value::Int(1234567).plain(), "1234567");
+        assert_eq!(Value::Null.plain(), "");
+    }
+}

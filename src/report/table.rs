@@ -1,0 +1,104 @@
+//! Tables for people: aligned columns, thousands separators, fitted to the terminal.
+
+use super::{Body, Report, TableStyle, Value};
+use anyhow::Result;
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use std::io::Write;
+
+pub fn write(report: &Report, style: TableStyle, out: &mut dyn Write) -> Result<()> {
+    for line in &report.headline {
+        writeln!(out, "{line}")?;
+    }
+    if !report.headline.is_empty() {
+        writeln!(out)?;
+    }
+    let table = match &report.body {
+        Body::Record(fields) => {
+            let rows: Vec<Vec<Value>> = report
+                .params
+                .iter()
+                .chain(fields)
+                .map(|(key, value)| vec![Value::text(key.clone()), value.clone()])
+                .collect();
+            build(&["figure".to_string(), "value".to_string()], &rows, style)
+        }
+        Body::Rows { columns, rows } => {
+            if rows.is_empty() {
+                writeln!(out, "(no rows)")?;
+                return Ok(());
+            }
+            build(columns, rows, style)
+        }
+    };
+    writeln!(out, "{table}")?;
+    Ok(())
+}
+
+fn build(columns: &[String], rows: &[Vec<Value>], style: TableStyle) -> Table {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED);
+    table.set_content_arrangement(if style.fit_terminal {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
+    table.set_header(columns);
+    for row in rows {
+        table.add_row(row.iter().map(human));
+    }
+    for (i, column) in table.column_iter_mut().enumerate() {
+        if rows
+            .iter()
+            .all(|r| r[i].is_numeric() || r[i] == Value::Null)
+        {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
+/// A value as a person reads it: `12,345`, `59.76`, dates as ISO.
+fn human(value: &Value) -> String {
+    match value {
+        Value::Int(n) => group_thousands(&n.to_string()),
+        Value::Num(x) => {
+            let text = format!("{x:.2}");
+            let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+            let int = group_thousands(int);
+            match frac.trim_end_matches('0') {
+                "" => int,
+                f => format!("{int}.{f}"),
+            }
+        }
+        Value::Null => "-".to_string(),
+        other => other.plain(),
+    }
+}
+
+/// `1234567` -> `1,234,567` (keeps a leading minus).
+fn group_thousands(digits: &str) -> String {
+    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_get_separators() {
+        assert_eq!(human(&Value::Int(1234567)), "1,234,567");
+        assert_eq!(human(&Value::Int(-1000)), "-1,000");
+        assert_eq!(human(&Value::Num(59.5)), "59.5");
+        assert_eq!(human(&Value::Num(1200.0)), "1,200");
+        assert_eq!(human(&Value::Num(-0.25)), "-0.25");
+        assert_eq!(human(&Value::Null), "-");
+    }
+}
