@@ -1,5 +1,6 @@
 //! The per-asset, per-user and per-file tallies that one pass over the events builds.
 
+use crate::analysis::periods::TrendTally;
 use crate::input::time::Millis;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -125,6 +126,8 @@ pub struct Aggregate {
     pub orphan_ids: FxHashMap<Box<[u8]>, u64>,
     /// Earliest and latest readable event time, counted or not.
     pub time_range: Option<(Millis, Millis)>,
+    /// Per-period tallies, kept only when a trend was asked for.
+    pub trend: Option<TrendTally>,
 }
 
 impl Aggregate {
@@ -140,6 +143,9 @@ impl Aggregate {
     pub fn count(&mut self, asset: u32, t: Millis, user: Option<u32>, team: Option<u32>) {
         self.counts.counted += 1;
         self.assets[asset as usize].count(t);
+        if let Some(trend) = &mut self.trend {
+            trend.count(asset, t, user, team);
+        }
         let Some(user) = user else { return };
         self.pairs.insert(u64::from(asset) << 32 | u64::from(user));
         let usage = &mut self.user_usage[user as usize];
@@ -235,6 +241,9 @@ impl Aggregate {
         if let Some((lo, hi)) = other.time_range {
             self.saw_time(lo);
             self.saw_time(hi);
+        }
+        if let (Some(mine), Some(theirs)) = (&mut self.trend, other.trend) {
+            mine.merge(theirs, &user_map, &team_map);
         }
     }
 

@@ -1,6 +1,7 @@
 //! The analysis layer: one pass over the events, then statuses and figures every report reads.
 
 pub mod aggregate;
+pub mod periods;
 pub mod scan;
 pub mod summary;
 

@@ -1,0 +1,232 @@
+//! Calendar periods (day, ISO week, month, quarter) and the per-period tallies behind `trends`.
+
+use crate::input::time::{civil_from_days, days_from_civil, Millis, MS_PER_DAY};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// The length of a trend or cohort period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    /// ISO weeks, starting Monday.
+    Week,
+    Month,
+    Quarter,
+}
+
+impl Period {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+        }
+    }
+
+    /// A number for the period containing `t`; consecutive periods have consecutive numbers.
+    pub fn ordinal(self, t: Millis) -> i64 {
+        let days = t.div_euclid(MS_PER_DAY);
+        match self {
+            Period::Day => days,
+            // 1970-01-01 was a Thursday: day -3 is the Monday that starts week 0.
+            Period::Week => (days + 3).div_euclid(7),
+            Period::Month | Period::Quarter => {
+                let (y, m, _) = civil_from_days(days);
+                let month = y * 12 + i64::from(m) - 1;
+                if self == Period::Month {
+                    month
+                } else {
+                    month.div_euclid(3)
+                }
+            }
+        }
+    }
+
+    /// Midnight UTC at which period `ordinal` starts.
+    pub fn start(self, ordinal: i64) -> Millis {
+        let days = match self {
+            Period::Day => ordinal,
+            Period::Week => ordinal * 7 - 3,
+            Period::Month => first_day_of_month(ordinal),
+            Period::Quarter => first_day_of_month(ordinal * 3),
+        };
+        days * MS_PER_DAY
+    }
+
+    /// Where period `ordinal` ends (exclusive): the next one's start.
+    pub fn end(self, ordinal: i64) -> Millis {
+        self.start(ordinal + 1)
+    }
+
+    /// `2026-03-15`, `2026-W03`, `2026-03`, `2026-Q1`.
+    pub fn label(self, ordinal: i64) -> String {
+        match self {
+            Period::Day => {
+                let (y, m, d) = civil_from_days(ordinal);
+                format!("{y:04}-{m:02}-{d:02}")
+            }
+            Period::Week => {
+                let (year, week) = iso_week(ordinal);
+                format!("{year:04}-W{week:02}")
+            }
+            Period::Month => format!(
+                "{:04}-{:02}",
+                ordinal.div_euclid(12),
+                ordinal.rem_euclid(12) + 1
+            ),
+            Period::Quarter => format!(
+                "{:04}-Q{}",
+                ordinal.div_euclid(4),
+                ordinal.rem_euclid(4) + 1
+            ),
+        }
+    }
+}
+
+fn first_day_of_month(month_ordinal: i64) -> i64 {
+    let year = month_ordinal.div_euclid(12);
+    let month = month_ordinal.rem_euclid(12) as u32 + 1;
+    days_from_civil(year, month, 1)
+}
+
+/// ISO year and week number of week `ordinal`: the week belongs to the year of its Thursday.
+fn iso_week(ordinal: i64) -> (i64, i64) {
+    let thursday = ordinal * 7;
+    let (year, _, _) = civil_from_days(thursday);
+    let day_of_year = thursday - days_from_civil(year, 1, 1);
+    (year, day_of_year / 7 + 1)
+}
+
+/// Which split of the trend an event falls in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrendSplit {
+    Whole,
+    /// Group number of each inventory asset.
+    ByAsset(Vec<u32>),
+    /// By the event's team (team ids from the aggregate's interner).
+    ByTeam,
+}
+
+/// The group number of events with no team in a by-team trend.
+pub const NO_TEAM: u32 = u32::MAX;
+
+/// Counted events per (period, group), with distinct users and assets.
+#[derive(Debug, Clone)]
+pub struct TrendTally {
+    pub period: Period,
+    pub split: TrendSplit,
+    pub events: FxHashMap<(i64, u32), u64>,
+    pub users: FxHashSet<(i64, u32, u32)>,
+    pub assets: FxHashSet<(i64, u32, u32)>,
+    /// First counted event per (team, asset), for by-team "ever used".
+    pub first_by_team: FxHashMap<(u32, u32), Millis>,
+}
+
+impl TrendTally {
+    pub fn new(period: Period, split: TrendSplit) -> TrendTally {
+        TrendTally {
+            period,
+            split,
+            events: FxHashMap::default(),
+            users: FxHashSet::default(),
+            assets: FxHashSet::default(),
+            first_by_team: FxHashMap::default(),
+        }
+    }
+
+    #[inline]
+    pub fn count(&mut self, asset: u32, t: Millis, user: Option<u32>, team: Option<u32>) {
+        let ordinal = self.period.ordinal(t);
+        let group = match &self.split {
+            TrendSplit::Whole => 0,
+            TrendSplit::ByAsset(groups) => groups[asset as usize],
+            TrendSplit::ByTeam => {
+                let team = team.unwrap_or(NO_TEAM);
+                let first = self.first_by_team.entry((team, asset)).or_insert(t);
+                *first = (*first).min(t);
+                team
+            }
+        };
+        *self.events.entry((ordinal, group)).or_default() += 1;
+        self.assets.insert((ordinal, group, asset));
+        if let Some(user) = user {
+            self.users.insert((ordinal, group, user));
+        }
+    }
+
+    /// Folds in a tally from another part of the input, whose user and team ids are mapped.
+    pub fn merge(&mut self, other: TrendTally, user_map: &[u32], team_map: &[u32]) {
+        let by_team = matches!(other.split, TrendSplit::ByTeam);
+        let team = |g: u32| -> u32 {
+            if by_team && g != NO_TEAM {
+                team_map[g as usize]
+            } else {
+                g
+            }
+        };
+        for ((p, g), n) in other.events {
+            *self.events.entry((p, team(g))).or_default() += n;
+        }
+        for (p, g, a) in other.assets {
+            self.assets.insert((p, team(g), a));
+        }
+        for (p, g, u) in other.users {
+            self.users.insert((p, team(g), user_map[u as usize]));
+        }
+        for ((g, a), t) in other.first_by_team {
+            let first = self.first_by_team.entry((team(g), a)).or_insert(t);
+            *first = (*first).min(t);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::time::date_millis;
+
+    fn day(y: i64, m: u32, d: u32) -> Millis {
+        date_millis(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn months_and_quarters_start_on_the_first() {
+        let t = day(2026, 3, 15) + 5_000;
+        let m = Period::Month.ordinal(t);
+        assert_eq!(Period::Month.label(m), "2026-03");
+        assert_eq!(Period::Month.start(m), day(2026, 3, 1));
+        assert_eq!(Period::Month.end(m), day(2026, 4, 1));
+        let q = Period::Quarter.ordinal(day(2026, 12, 31));
+        assert_eq!(Period::Quarter.label(q), "2026-Q4");
+        assert_eq!(Period::Quarter.end(q), day(2027, 1, 1));
+        assert_eq!(
+            Period::Day.label(Period::Day.ordinal(day(2024, 2, 29))),
+            "2024-02-29"
+        );
+    }
+
+    #[test]
+    fn iso_weeks_cross_years() {
+        // 2026-01-01 is a Thursday: week 1 of 2026 starts Monday 2025-12-29.
+        let w = Period::Week.ordinal(day(2026, 1, 1));
+        assert_eq!(Period::Week.label(w), "2026-W01");
+        assert_eq!(Period::Week.start(w), day(2025, 12, 29));
+        // 2020 had 53 ISO weeks; 2021-01-03 (Sunday) is still in 2020-W53.
+        let w53 = Period::Week.ordinal(day(2021, 1, 3));
+        assert_eq!(Period::Week.label(w53), "2020-W53");
+        assert_eq!(Period::Week.start(w53), day(2020, 12, 28));
+        assert_eq!(Period::Week.label(w53 + 1), "2021-W01");
+        // 2024-12-30 (Monday) starts 2025-W01.
+        assert_eq!(
+            Period::Week.label(Period::Week.ordinal(day(2024, 12, 30))),
+            "2025-W01"
+        );
+    }
+
+    #[test]
+    fn times_before_1970_fall_in_the_right_period() {
+        let t = day(1969, 12, 31) + 1;
+        assert_eq!(Period::Month.label(Period::Month.ordinal(t)), "1969-12");
+        assert_eq!(Period::Week.label(Period::Week.ordinal(t)), "1970-W01");
+    }
+}
