@@ -15,6 +15,18 @@ const EXAMPLES_ASSETS: &str = "Examples:
   collateral-audit assets --assets assets.csv --events usage.csv --as-of 2026-11-01
   collateral-audit assets --assets assets.csv --events usage.csv --status never,stale --format csv";
 
+const EXAMPLES_TRENDS: &str = "Examples:
+  collateral-audit trends --assets assets.csv --events usage.csv --since 2026-01-01 --until 2026-07-01
+  collateral-audit trends --assets assets.csv --events usage.csv --period week --by team --format csv";
+
+const EXAMPLES_COHORTS: &str = "Examples:
+  collateral-audit cohorts --assets assets.csv --events usage.csv --as-of 2026-11-01
+  collateral-audit cohorts --assets assets.csv --events usage.csv --period quarter --within 14,60";
+
+const EXAMPLES_USERS: &str = "Examples:
+  collateral-audit users --assets assets.csv --events usage.csv --roster reps.csv --team Sales
+  collateral-audit users --assets assets.csv --events usage.csv --since 2026-08-01 --format csv";
+
 const EXAMPLES_CHECK: &str = "Examples:
   collateral-audit check --assets assets.csv --events usage.csv
   collateral-audit check --assets assets.csv --events usage.csv --col events.user='Rep Email'";
@@ -53,6 +65,36 @@ pub enum Command {
         #[arg(long, value_delimiter = ',', value_name = "STATUS,...")]
         status: Vec<StatusArg>,
     },
+    /// Adoption over time: events, users and share of the library used per period.
+    #[command(after_long_help = EXAMPLES_TRENDS)]
+    Trends {
+        #[command(flatten)]
+        audit: AuditArgs,
+        /// Period length.
+        #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
+        period: PeriodArg,
+        /// Split every period by an asset column (type, owner...) or by `team`.
+        #[arg(long, value_name = "COLUMN")]
+        by: Option<String>,
+    },
+    /// Time to first use: assets grouped by the period they were created in.
+    #[command(after_long_help = EXAMPLES_COHORTS)]
+    Cohorts {
+        #[command(flatten)]
+        audit: AuditArgs,
+        /// Cohort period length.
+        #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
+        period: PeriodArg,
+        /// Horizons in days for the opened_within_<N>d_pct columns.
+        #[arg(long, value_delimiter = ',', value_name = "DAYS,...", default_values_t = [7, 30, 90])]
+        within: Vec<u32>,
+    },
+    /// Rep coverage: one row per user with counted events (and every roster rep).
+    #[command(after_long_help = EXAMPLES_USERS)]
+    Users {
+        #[command(flatten)]
+        audit: AuditArgs,
+    },
     /// Validate the inputs without auditing: column mapping, dialect, rows, dates, problems.
     #[command(after_long_help = EXAMPLES_CHECK)]
     Check {
@@ -72,7 +114,11 @@ pub struct InputArgs {
     #[arg(long = "events", value_name = "FILE", required = true)]
     pub events: Vec<String>,
 
-    /// Map a field to a header by hand, e.g. events.user="Rep Email" or assets.created=Published.
+    /// A CSV of reps (user, team): adds silent reps to `users` and coverage to `summary`.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<String>,
+
+    /// Map a field to a header by hand, e.g. events.user="Rep Email", assets.created=Published, roster.user=Email.
     #[arg(long = "col", value_name = "FILE.FIELD=HEADER")]
     pub columns: Vec<String>,
 
@@ -157,6 +203,14 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    Day,
+    Week,
+    Month,
+    Quarter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

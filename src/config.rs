@@ -13,6 +13,7 @@ use anyhow::Result;
 pub struct ReadOptions {
     pub assets: InputPath,
     pub events: Vec<InputPath>,
+    pub roster: Option<InputPath>,
     pub overrides: Vec<ColumnOverride>,
     pub delimiter: Option<u8>,
     pub time: TimeParser,
@@ -25,13 +26,15 @@ impl ReadOptions {
     pub fn from_args(args: &InputArgs) -> Result<ReadOptions> {
         let assets = InputPath::new(&args.assets);
         let events: Vec<InputPath> = args.events.iter().map(|p| InputPath::new(p)).collect();
+        let roster = args.roster.as_deref().map(InputPath::new);
         let stdin_uses = std::iter::once(&assets)
             .chain(&events)
+            .chain(&roster)
             .filter(|p| p.is_stdin())
             .count();
         if stdin_uses > 1 {
             return Err(input_error!(
-                "standard input (`-`) can feed only one of --assets and --events"
+                "standard input (`-`) can feed only one of --assets, --events and --roster"
             ));
         }
         let overrides = args
@@ -43,6 +46,7 @@ impl ReadOptions {
         Ok(ReadOptions {
             assets,
             events,
+            roster,
             overrides,
             delimiter,
             time: TimeParser::new(args.day_first, args.date_format.clone()),

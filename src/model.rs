@@ -1,5 +1,6 @@
 //! The audit's vocabulary: assets, the inventory, statuses, and the key folding used to compare them.
 
+use crate::input::headers::normalise;
 use crate::input::time::{Millis, MS_PER_DAY};
 use rustc_hash::FxHashMap;
 
@@ -34,6 +35,8 @@ pub struct Inventory {
     pub index: FxHashMap<Box<[u8]>, u32>,
     /// The inventory's headers, for `--group-by` on any column.
     pub headers: Vec<String>,
+    /// The column of each logical field found (`type` -> 2...), by field name.
+    pub field_columns: Vec<(&'static str, usize)>,
     pub has_cost: bool,
     pub has_owner: bool,
     pub stats: InventoryStats,
@@ -48,6 +51,35 @@ impl Inventory {
 
     pub fn len(&self) -> usize {
         self.assets.len()
+    }
+
+    /// A column by logical field name (`type`, `owner`...), exact header, or normalised header.
+    pub fn column_named(&self, name: &str) -> Option<usize> {
+        let logical = self.field_columns.iter().find(|(field, _)| *field == name);
+        logical
+            .map(|&(_, column)| column)
+            .or_else(|| self.headers.iter().position(|h| h == name))
+            .or_else(|| {
+                let wanted = normalise(name);
+                self.headers.iter().position(|h| normalise(h) == wanted)
+            })
+    }
+
+    /// The value of column `column` of every asset, as group numbers into the sorted distinct values.
+    pub fn groups_by_column(&self, column: usize) -> (Vec<String>, Vec<u32>) {
+        let mut names: Vec<&str> = self
+            .assets
+            .iter()
+            .map(|a| a.fields[column].as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let group_of = self
+            .assets
+            .iter()
+            .map(|a| names.binary_search(&a.fields[column].as_str()).unwrap_or(0) as u32)
+            .collect();
+        (names.into_iter().map(String::from).collect(), group_of)
     }
 
     pub fn is_empty(&self) -> bool {

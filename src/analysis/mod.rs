@@ -7,10 +7,14 @@ pub mod summary;
 
 use crate::config::Config;
 use crate::input::assets::{load_inventory, FileReport};
+use crate::input::headers::quote_list;
 use crate::input::problems::Problems;
+use crate::input::roster::{load_roster, Roster};
+use crate::input_error;
 use crate::model::{Inventory, Status};
 use aggregate::Aggregate;
 use anyhow::Result;
+use periods::{Period, TrendSplit, TrendTally};
 use rustc_hash::FxHashSet;
 use scan::{scan_events, ScanContext};
 
@@ -22,21 +26,61 @@ pub struct Audit {
     pub statuses: Vec<Status>,
     pub files: Vec<FileReport>,
     pub problems: Problems,
+    pub roster: Option<Roster>,
+    /// Names of the groups of a trend split by an asset column.
+    pub trend_groups: Vec<String>,
+}
+
+/// A trend to tally during the pass.
+#[derive(Debug, Clone)]
+pub struct TrendRequest {
+    pub period: Period,
+    /// An asset column, or `team` for the event's team.
+    pub by: Option<String>,
 }
 
 impl Audit {
-    /// Reads the inputs named in `config` and runs the pass.
-    pub fn run(config: &Config) -> Result<Audit> {
+    /// Reads the inputs named in `config` and runs the pass, tallying `trend` if asked.
+    pub fn run(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
         let mut problems = Problems::new(config.read.strict);
         let (inventory, assets_report) = load_inventory(&config.read, &mut problems)?;
+        let mut files = vec![assets_report];
+        let roster = match &config.read.roster {
+            Some(path) => {
+                let (roster, report) =
+                    load_roster(path, &config.read, &config.filter, &mut problems)?;
+                files.push(report);
+                Some(roster)
+            }
+            None => None,
+        };
         let mut usage = Aggregate::new(inventory.len());
+        let mut trend_groups = Vec::new();
+        if let Some(request) = trend {
+            let split = match request.by.as_deref() {
+                None => TrendSplit::Whole,
+                Some("team") => TrendSplit::ByTeam,
+                Some(name) => {
+                    let column = inventory.column_named(name).ok_or_else(|| {
+                        input_error!(
+                            "--by {name:?}: no such asset column (nor `team`); headers found: {}",
+                            quote_list(&inventory.headers)
+                        )
+                    })?;
+                    let (names, group_of) = inventory.groups_by_column(column);
+                    trend_groups = names;
+                    TrendSplit::ByAsset(group_of)
+                }
+            };
+            usage.trend = Some(TrendTally::new(request.period, split));
+        }
         let ctx = ScanContext {
             inventory: &inventory,
             filter: &config.filter,
             window: config.window,
             time: &config.read.time,
+            needs_team: matches!(trend.and_then(|t| t.by.as_deref()), Some("team")),
         };
-        let mut files = vec![assets_report];
         files.extend(scan_events(&config.read, &ctx, &mut usage, &mut problems)?);
         let statuses = inventory
             .assets
@@ -50,6 +94,8 @@ impl Audit {
             statuses,
             files,
             problems,
+            roster,
+            trend_groups,
         })
     }
 

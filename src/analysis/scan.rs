@@ -19,6 +19,8 @@ pub struct ScanContext<'a> {
     pub filter: &'a EventFilter,
     pub window: Window,
     pub time: &'a TimeParser,
+    /// A report splits by team, so the files must have one.
+    pub needs_team: bool,
 }
 
 /// Where the logical fields sit in one event file.
@@ -68,7 +70,15 @@ impl EventColumns {
             asset: map.column(Field::EventAsset).expect("required"),
             time: map.column(Field::Time).expect("required"),
             user,
-            team: needed(Field::Team, !filter.teams.is_empty(), "--team")?,
+            team: needed(
+                Field::Team,
+                !filter.teams.is_empty() || ctx.needs_team,
+                if ctx.needs_team {
+                    "--by team"
+                } else {
+                    "--team"
+                },
+            )?,
             kind: needed(Field::EventType, !filter.types.is_empty(), "--types")?,
             width: map.headers.len(),
         })

@@ -16,7 +16,7 @@ const COLUMNS: [&str; 3] = ["file", "check", "value"];
 /// Writes the check report; exit 0 when the inputs are usable, 2 when not.
 pub fn run(args: &AuditArgs, now: Millis, out: &mut dyn Write) -> Result<u8> {
     let config = Config::from_args(args, now)?;
-    let (rows, usable, error) = match Audit::run(&config) {
+    let (rows, usable, error) = match Audit::run(&config, None) {
         Ok(audit) => (audit_rows(&audit), true, None),
         Err(err) => (Vec::new(), false, Some(err)),
     };

@@ -2,10 +2,13 @@
 
 pub mod assets;
 pub mod check;
+pub mod cohorts;
 pub mod summary;
+pub mod trends;
 pub mod unused;
+pub mod users;
 
-use crate::analysis::Audit;
+use crate::analysis::{Audit, TrendRequest};
 use crate::cli::{AuditArgs, Cli, Command};
 use crate::config::Config;
 use crate::input::time::Millis;
@@ -17,26 +20,51 @@ use std::io::{IsTerminal, Write};
 pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
     match &cli.command {
         Command::Summary { audit, group_by } => {
-            let (config, audit_data) = prepare(audit, now)?;
+            let (config, audit_data) = prepare(audit, now, None)?;
             let report = summary::report(&config, &audit_data, group_by.as_deref())?;
             emit(&config, &report, out)
         }
         Command::Unused { audit } => {
-            let (config, audit_data) = prepare(audit, now)?;
+            let (config, audit_data) = prepare(audit, now, None)?;
             emit(&config, &unused::report(&config, &audit_data), out)
         }
         Command::Assets { audit, status } => {
-            let (config, audit_data) = prepare(audit, now)?;
+            let (config, audit_data) = prepare(audit, now, None)?;
             emit(&config, &assets::report(&config, &audit_data, status), out)
+        }
+        Command::Trends { audit, period, by } => {
+            let request = TrendRequest {
+                period: trends::period_of(*period),
+                by: by.clone(),
+            };
+            let (config, audit_data) = prepare(audit, now, Some(&request))?;
+            emit(
+                &config,
+                &trends::report(&config, &audit_data, by.as_deref()),
+                out,
+            )
+        }
+        Command::Cohorts {
+            audit,
+            period,
+            within,
+        } => {
+            let (config, audit_data) = prepare(audit, now, None)?;
+            let report = cohorts::report(&config, &audit_data, trends::period_of(*period), within);
+            emit(&config, &report, out)
+        }
+        Command::Users { audit } => {
+            let (config, audit_data) = prepare(audit, now, None)?;
+            emit(&config, &users::report(&config, &audit_data), out)
         }
         Command::Check { audit } => check::run(audit, now, out),
     }
 }
 
 /// Validates the options and runs the pass, then shows the first problems on stderr.
-fn prepare(args: &AuditArgs, now: Millis) -> Result<(Config, Audit)> {
+fn prepare(args: &AuditArgs, now: Millis, trend: Option<&TrendRequest>) -> Result<(Config, Audit)> {
     let config = Config::from_args(args, now)?;
-    let audit = Audit::run(&config)?;
+    let audit = Audit::run(&config, trend)?;
     if !config.read.quiet {
         audit.problems.print_warnings();
     }

@@ -3,8 +3,9 @@
 use crate::analysis::summary::Summary;
 use crate::analysis::Audit;
 use crate::commands::parameters;
+use crate::commands::users::{coverage, coverage_fields};
 use crate::config::Config;
-use crate::input::headers::{normalise, quote_list, Field, Role};
+use crate::input::headers::quote_list;
 use crate::input_error;
 use crate::report::{Report, Value};
 use anyhow::Result;
@@ -33,6 +34,13 @@ pub fn summary_fields(s: &Summary) -> Vec<(String, Value)> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
+/// `users_roster` and `coverage_pct`, null without a roster.
+fn roster_fields(audit: &Audit) -> Vec<(String, Value)> {
+    let mut fields = coverage_fields(coverage(audit));
+    fields.retain(|(key, _)| key == "users_roster" || key == "coverage_pct");
+    fields
+}
+
 /// The inventory-health figures that go beside the summary.
 fn inventory_fields(audit: &Audit) -> Vec<(String, Value)> {
     let stats = &audit.inventory.stats;
@@ -53,26 +61,14 @@ pub fn report(config: &Config, audit: &Audit, group_by: Option<&str>) -> Result<
     let whole = Summary::whole(audit);
     let Some(column_name) = group_by else {
         let mut fields = summary_fields(&whole);
+        fields.extend(roster_fields(audit));
         fields.extend(inventory_fields(audit));
         let mut report = Report::record(parameters(config), fields);
         report.headline = headline(&whole);
         return Ok(report);
     };
-    let column = resolve_asset_column(audit, column_name)?;
-    let mut names: Vec<&str> = audit
-        .inventory
-        .assets
-        .iter()
-        .map(|a| a.fields[column].as_str())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    let group_of: Vec<u32> = audit
-        .inventory
-        .assets
-        .iter()
-        .map(|a| names.binary_search(&a.fields[column].as_str()).unwrap_or(0) as u32)
-        .collect();
+    let column = resolve_asset_column(audit, "--group-by", column_name)?;
+    let (names, group_of) = audit.inventory.groups_by_column(column);
     let summaries = Summary::by_group(audit, &group_of, names.len());
     let mut columns = vec!["group".to_string()];
     columns.extend(summary_fields(&whole).into_iter().map(|(k, _)| k));
@@ -80,7 +76,7 @@ pub fn report(config: &Config, audit: &Audit, group_by: Option<&str>) -> Result<
         .iter()
         .zip(&summaries)
         .map(|(name, s)| {
-            let mut row = vec![Value::text(*name)];
+            let mut row = vec![Value::text(name)];
             row.extend(summary_fields(s).into_iter().map(|(_, v)| v));
             row
         })
@@ -90,6 +86,7 @@ pub fn report(config: &Config, audit: &Audit, group_by: Option<&str>) -> Result<
     params.push(("group_by".into(), Value::text(column_name)));
     let mut report = Report::rows(params, &column_refs, rows);
     let mut total = summary_fields(&whole);
+    total.extend(roster_fields(audit));
     total.extend(inventory_fields(audit));
     report.extra = total
         .into_iter()
@@ -114,26 +111,12 @@ fn headline(s: &Summary) -> Vec<String> {
     vec![line]
 }
 
-/// An inventory column by logical field name (type, owner...), exact header, or normalised header.
-pub fn resolve_asset_column(audit: &Audit, name: &str) -> Result<usize> {
-    let assets_map = audit
-        .files
-        .iter()
-        .find(|f| f.role == Role::Assets)
-        .map(|f| &f.header);
-    let logical = Role::Assets
-        .fields()
-        .iter()
-        .find(|f| f.name() == name)
-        .and_then(|&f: &Field| assets_map.and_then(|m| m.column(f)));
-    let headers = &audit.inventory.headers;
-    logical
-        .or_else(|| headers.iter().position(|h| h == name))
-        .or_else(|| headers.iter().position(|h| normalise(h) == normalise(name)))
-        .ok_or_else(|| {
-            input_error!(
-                "--group-by {name:?}: no such asset column; headers found: {}",
-                quote_list(headers)
-            )
-        })
+/// An inventory column for `--group-by`/`--by`, or a usage error listing the headers.
+pub fn resolve_asset_column(audit: &Audit, option: &str, name: &str) -> Result<usize> {
+    audit.inventory.column_named(name).ok_or_else(|| {
+        input_error!(
+            "{option} {name:?}: no such asset column; headers found: {}",
+            quote_list(&audit.inventory.headers)
+        )
+    })
 }

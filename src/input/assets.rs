@@ -69,8 +69,14 @@ pub fn load_inventory(
     let header = HeaderMap::build(Role::Assets, &headers, &opts.overrides)?;
     header.require(&file)?;
     let columns = AssetColumns::from_map(&header).expect("required column checked above");
+    let field_columns = header
+        .matches
+        .iter()
+        .filter_map(|m| Some((m.field.name(), m.column?)))
+        .collect();
     let mut inventory = Inventory {
         headers: headers.clone(),
+        field_columns,
         has_cost: columns.cost.is_some(),
         has_owner: columns.owner.is_some(),
         ..Inventory::default()

@@ -3,5 +3,6 @@
 pub mod assets;
 pub mod headers;
 pub mod problems;
+pub mod roster;
 pub mod source;
 pub mod time;
