@@ -206,7 +206,7 @@ impl Loader<'_> {
         let raw = text(trim_bytes(&record[column]));
         match parse_cost(&raw) {
             Ok(cost) => Ok(cost),
-            Err(()) => {
+            Err(InvalidCost) => {
                 inventory.stats.values_invalid += 1;
                 let message = "cannot read the cost; kept empty:".into();
                 self.problem(line, Some(column), Some(raw), message)?;
@@ -236,8 +236,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A cost that is neither empty nor a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidCost;
+
 /// Reads a cost such as `1200`, `$1,200.50`, `€ 950`, `1200 USD`; empty is `None` (counts as 0).
-pub fn parse_cost(raw: &str) -> Result<Option<f64>, ()> {
+pub fn parse_cost(raw: &str) -> Result<Option<f64>, InvalidCost> {
     let without_code = strip_currency_code(raw.trim());
     let cleaned: String = without_code
         .trim_matches(|c: char| matches!(c, '$' | '€' | '£' | '¥') || c.is_whitespace())
@@ -249,7 +253,7 @@ pub fn parse_cost(raw: &str) -> Result<Option<f64>, ()> {
     }
     match cleaned.parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(Some(value)),
-        _ => Err(()),
+        _ => Err(InvalidCost),
     }
 }
 
@@ -271,7 +275,7 @@ fn strip_currency_code(text: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_cost;
+    use super::{parse_cost, InvalidCost};
 
     #[test]
     fn costs_with_symbols_and_separators() {
@@ -286,8 +290,8 @@ mod tests {
 
     #[test]
     fn unreadable_costs_are_errors() {
-        assert_eq!(parse_cost("n/a"), Err(()));
-        assert_eq!(parse_cost("12.3.4"), Err(()));
-        assert_eq!(parse_cost("inf"), Err(()));
+        assert_eq!(parse_cost("n/a"), Err(InvalidCost));
+        assert_eq!(parse_cost("12.3.4"), Err(InvalidCost));
+        assert_eq!(parse_cost("inf"), Err(InvalidCost));
     }
 }
