@@ -138,6 +138,14 @@ pub struct InputArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Threads for reading large event files (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Smallest byte range worth a thread of its own (for testing the parallel path).
+    #[arg(long, value_name = "BYTES", default_value_t = 32 << 20, hide = true)]
+    pub chunk_bytes: u64,
+
     /// Print no warnings or progress on stderr (errors still print).
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -1,5 +1,6 @@
 //! Validated settings built once from the command line: the window, filters, thresholds, readers.
 
+use crate::analysis::scan::Parallelism;
 use crate::cli::{AuditArgs, CountArgs, Format, InputArgs};
 use crate::input::headers::ColumnOverride;
 use crate::input::source::{parse_delimiter, InputPath};
@@ -20,6 +21,7 @@ pub struct ReadOptions {
     pub day_first: bool,
     pub strict: bool,
     pub quiet: bool,
+    pub parallel: Parallelism,
 }
 
 impl ReadOptions {
@@ -53,6 +55,14 @@ impl ReadOptions {
             day_first: args.day_first,
             strict: args.strict,
             quiet: args.quiet,
+            parallel: Parallelism {
+                threads: match args.threads {
+                    Some(0) => return Err(input_error!("--threads 0: expected at least 1")),
+                    Some(n) => n,
+                    None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+                },
+                min_chunk_bytes: args.chunk_bytes.max(1),
+            },
         })
     }
 }

@@ -138,6 +138,18 @@ impl Aggregate {
         }
     }
 
+    /// A fresh aggregate for the same inventory and trend, for another part of the input.
+    pub fn empty_like(&self) -> Aggregate {
+        Aggregate {
+            assets: vec![AssetUsage::default(); self.assets.len()],
+            trend: self
+                .trend
+                .as_ref()
+                .map(|t| TrendTally::new(t.period, t.split.clone())),
+            ..Aggregate::default()
+        }
+    }
+
     /// Records a counted event.
     #[inline]
     pub fn count(&mut self, asset: u32, t: Millis, user: Option<u32>, team: Option<u32>) {

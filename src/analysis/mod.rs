@@ -81,7 +81,13 @@ impl Audit {
             time: &config.read.time,
             needs_team: matches!(trend.and_then(|t| t.by.as_deref()), Some("team")),
         };
-        files.extend(scan_events(&config.read, &ctx, &mut usage, &mut problems)?);
+        files.extend(scan_events(
+            &config.read,
+            &ctx,
+            &mut usage,
+            &mut problems,
+            config.read.parallel,
+        )?);
         let statuses = inventory
             .assets
             .iter()

@@ -4,14 +4,17 @@
 use crate::analysis::aggregate::Aggregate;
 use crate::config::{EventFilter, ReadOptions, Window};
 use crate::input::assets::{read_headers, FileReport};
+use crate::input::chunks::{split_at_newlines, RangeReader};
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::problems::{Problem, Problems};
-use crate::input::source::{open_csv, InputPath};
+use crate::input::source::{open_csv, InputPath, OpenedCsv};
 use crate::input::time::TimeParser;
 use crate::input_error;
 use crate::model::{fold_key_into, trim_bytes, Inventory};
 use anyhow::{Context, Result};
 use csv::ByteRecord;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// What the pass needs to decide whether a row counts.
 pub struct ScanContext<'a> {
@@ -85,18 +88,35 @@ impl EventColumns {
     }
 }
 
+/// How the pass may use threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Parallelism {
+    pub threads: usize,
+    /// Files smaller than this are read on one thread.
+    pub min_chunk_bytes: u64,
+}
+
 /// Reads every events file in order into `agg`; returns what `check` shows of each file.
 pub fn scan_events(
     opts: &ReadOptions,
     ctx: &ScanContext,
     agg: &mut Aggregate,
     problems: &mut Problems,
+    parallel: Parallelism,
 ) -> Result<Vec<FileReport>> {
     let mut reports = Vec::new();
     for input in &opts.events {
-        reports.push(scan_file(input, opts, ctx, agg, problems)?);
+        reports.push(scan_file(input, opts, ctx, agg, problems, parallel)?);
     }
     Ok(reports)
+}
+
+/// An events file opened and mapped, positioned at its first data row.
+struct MappedFile {
+    name: String,
+    opened: OpenedCsv,
+    header: HeaderMap,
+    columns: EventColumns,
 }
 
 fn scan_file(
@@ -105,31 +125,181 @@ fn scan_file(
     ctx: &ScanContext,
     agg: &mut Aggregate,
     problems: &mut Problems,
+    parallel: Parallelism,
 ) -> Result<FileReport> {
-    let file = input.display().to_string();
+    let name = input.display().to_string();
     let mut opened = open_csv(input, opts.delimiter)?;
-    let headers = read_headers(&mut opened.reader, &file)?;
+    let headers = read_headers(&mut opened.reader, &name)?;
     let header = HeaderMap::build(Role::Events, &headers, &opts.overrides)?;
-    let columns = EventColumns::resolve(&header, &file, ctx)?;
-    let mut row = RowScanner::new(ctx, columns, &file, &header);
-    let mut record = ByteRecord::new();
+    let columns = EventColumns::resolve(&header, &name, ctx)?;
+    let mut file = MappedFile {
+        name,
+        opened,
+        header,
+        columns,
+    };
     let read_before = agg.counts.read;
-    while opened
-        .reader
+    let splittable =
+        !input.is_stdin() && !file.opened.dialect.gzip && !opts.strict && parallel.threads > 1;
+    let done_in_parallel =
+        splittable && scan_in_parallel(input, &file, ctx, agg, problems, parallel)?;
+    if !done_in_parallel {
+        scan_sequentially(&mut file, ctx, agg, problems)?;
+    }
+    Ok(FileReport {
+        path: file.name,
+        role: Role::Events,
+        dialect: file.opened.dialect,
+        rows: agg.counts.read - read_before,
+        header: file.header,
+    })
+}
+
+fn scan_sequentially(
+    file: &mut MappedFile,
+    ctx: &ScanContext,
+    agg: &mut Aggregate,
+    problems: &mut Problems,
+) -> Result<()> {
+    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header);
+    let mut record = ByteRecord::new();
+    let reader = &mut file.opened.reader;
+    while reader
         .read_byte_record(&mut record)
-        .with_context(|| format!("{file}: cannot read"))?
+        .with_context(|| format!("{}: cannot read", file.name))?
     {
         if let Some(problem) = row.scan(&record, agg) {
             problems.record(problem)?;
         }
     }
-    Ok(FileReport {
-        path: file,
-        role: Role::Events,
-        dialect: opened.dialect,
-        rows: agg.counts.read - read_before,
-        header,
+    Ok(())
+}
+
+/// What one thread learnt from one range of a file.
+struct RangeResult {
+    agg: Aggregate,
+    problems: Problems,
+    newlines: u64,
+}
+
+/// Splits a large plain file into ranges read by several threads, then merges in file order.
+/// Returns false (having changed nothing) when the file is small or holds a quote character.
+fn scan_in_parallel(
+    input: &InputPath,
+    file: &MappedFile,
+    ctx: &ScanContext,
+    agg: &mut Aggregate,
+    problems: &mut Problems,
+    parallel: Parallelism,
+) -> Result<bool> {
+    let mut handle = std::fs::File::open(&input.path)?;
+    let file_len = handle.metadata()?.len();
+    let parts =
+        (file_len / parallel.min_chunk_bytes.max(1)).min(parallel.threads as u64 * 4) as usize;
+    if parts < 2 {
+        return Ok(false);
+    }
+    let position = file.opened.reader.position().clone();
+    let bom = if file.opened.dialect.bom { 3 } else { 0 };
+    let data_start = position.byte() + bom;
+    let ranges = split_at_newlines(&mut handle, data_start, file_len, parts)?;
+    let quote_seen = AtomicBool::new(false);
+    let template = agg.empty_like();
+    let shape = FileShape {
+        name: &file.name,
+        header: &file.header,
+        columns: file.columns,
+        delimiter: file.opened.dialect.delimiter,
+    };
+    let results = run_pool(parallel.threads, ranges.len(), |i| {
+        let (start, end) = ranges[i];
+        read_range(input, &shape, ctx, &template, start, end, &quote_seen)
+    });
+    if quote_seen.load(Ordering::Relaxed) {
+        return Ok(false);
+    }
+    // Lines before the first data row (the header, which may itself span lines).
+    let mut lines_before = position.line() - 1;
+    for result in results {
+        let result = result?;
+        problems.merge(result.problems.shifted(lines_before));
+        agg.merge(result.agg);
+        lines_before += result.newlines;
+    }
+    Ok(true)
+}
+
+/// What a range reader needs to know of its file.
+struct FileShape<'a> {
+    name: &'a str,
+    header: &'a HeaderMap,
+    columns: EventColumns,
+    delimiter: u8,
+}
+
+fn read_range(
+    input: &InputPath,
+    file: &FileShape,
+    ctx: &ScanContext,
+    template: &Aggregate,
+    start: u64,
+    end: u64,
+    quote_seen: &AtomicBool,
+) -> Result<RangeResult> {
+    let mut range = RangeReader::open(&input.path, start, end, quote_seen)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(file.delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .buffer_capacity(256 * 1024)
+        .from_reader(&mut range);
+    let mut agg = template.clone();
+    let mut problems = Problems::new(false);
+    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header);
+    let mut record = ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .with_context(|| format!("{}: cannot read", file.name))?
+    {
+        if quote_seen.load(Ordering::Relaxed) {
+            break;
+        }
+        if let Some(problem) = row.scan(&record, &mut agg) {
+            problems.record(problem)?;
+        }
+    }
+    drop(reader);
+    Ok(RangeResult {
+        agg,
+        problems,
+        newlines: range.newlines,
     })
+}
+
+/// Runs `job(0..count)` on up to `threads` threads; results come back in index order.
+fn run_pool<T: Send>(threads: usize, count: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<T>>> = (0..count).map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(count) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                let result = job(i);
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every job ran")
+        })
+        .collect()
 }
 
 /// Classifies and tallies rows of one file, reusing its buffers from row to row.

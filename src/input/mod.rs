@@ -1,6 +1,7 @@
 //! The input layer: opening files, dialects, header mapping, time parsing, the inventory.
 
 pub mod assets;
+pub mod chunks;
 pub mod headers;
 pub mod problems;
 pub mod roster;

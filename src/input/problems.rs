@@ -87,6 +87,14 @@ impl Problems {
         self.kept.extend(other.kept.into_iter().take(room));
     }
 
+    /// The same problems with line numbers moved down by `lines` (for a part read from mid-file).
+    pub fn shifted(mut self, lines: u64) -> Problems {
+        for problem in &mut self.kept {
+            problem.line += lines;
+        }
+        self
+    }
+
     /// Writes the kept problems as warnings, and how many more there were.
     pub fn print_warnings(&self) {
         for problem in &self.kept {
