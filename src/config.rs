@@ -27,7 +27,10 @@ pub struct ReadOptions {
 impl ReadOptions {
     pub fn from_args(args: &InputArgs) -> Result<ReadOptions> {
         let assets = InputPath::new(&args.assets);
-        let events: Vec<InputPath> = args.events.iter().map(|p| InputPath::new(p)).collect();
+        let mut events = Vec::new();
+        for pattern in &args.events {
+            events.extend(expand_glob(pattern)?);
+        }
         let roster = args.roster.as_deref().map(InputPath::new);
         let stdin_uses = std::iter::once(&assets)
             .chain(&events)
@@ -65,6 +68,27 @@ impl ReadOptions {
             },
         })
     }
+}
+
+/// Expands a shell-style pattern the shell left alone (`'logs/2026-*.csv.gz'`), in name order.
+/// A path that exists, or holds no wildcard, is taken as it is.
+fn expand_glob(pattern: &str) -> Result<Vec<InputPath>> {
+    let has_wildcard = pattern.contains(['*', '?', '[']);
+    if !has_wildcard || pattern == "-" || std::path::Path::new(pattern).exists() {
+        return Ok(vec![InputPath::new(pattern)]);
+    }
+    let paths =
+        glob::glob(pattern).map_err(|e| input_error!("--events {pattern:?}: bad pattern: {e}"))?;
+    let mut found: Vec<String> = paths
+        .filter_map(|p| p.ok())
+        .filter(|p| p.is_file())
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        return Err(input_error!("--events {pattern:?}: no file matches"));
+    }
+    Ok(found.iter().map(|p| InputPath::new(p)).collect())
 }
 
 /// The counting window and the audit's "now".
