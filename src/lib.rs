@@ -11,4 +11,5 @@ pub mod config;
 pub mod error;
 pub mod input;
 pub mod model;
+pub mod progress;
 pub mod report;

@@ -11,6 +11,7 @@ use crate::input::source::{open_csv, InputPath, OpenedCsv};
 use crate::input::time::TimeParser;
 use crate::input_error;
 use crate::model::{fold_key_into, trim_bytes, Inventory};
+use crate::progress;
 use anyhow::{Context, Result};
 use csv::ByteRecord;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -335,6 +336,9 @@ impl<'a> RowScanner<'a> {
     #[inline]
     pub fn scan(&mut self, record: &ByteRecord, agg: &mut Aggregate) -> Option<Problem> {
         agg.counts.read += 1;
+        if agg.counts.read % progress::ROW_BATCH == 0 {
+            progress::add_rows(progress::ROW_BATCH);
+        }
         let cols = self.columns;
         if record.len() != cols.width {
             agg.counts.skipped += 1;

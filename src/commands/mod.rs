@@ -12,6 +12,7 @@ use crate::analysis::{Audit, TrendRequest};
 use crate::cli::{AuditArgs, Cli, Command};
 use crate::config::Config;
 use crate::input::time::Millis;
+use crate::progress::Ticker;
 use crate::report::{render, Report, TableStyle, Value};
 use anyhow::Result;
 use std::io::{IsTerminal, Write};
@@ -64,7 +65,11 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
 /// Validates the options and runs the pass, then shows the first problems on stderr.
 fn prepare(args: &AuditArgs, now: Millis, trend: Option<&TrendRequest>) -> Result<(Config, Audit)> {
     let config = Config::from_args(args, now)?;
-    let audit = Audit::run(&config, trend)?;
+    let ticker = (!config.read.quiet && std::io::stderr().is_terminal())
+        .then(|| Ticker::start(input_bytes(&config)));
+    let audit = Audit::run(&config, trend);
+    drop(ticker);
+    let audit = audit?;
     if !config.read.quiet {
         audit.problems.print_warnings();
     }
@@ -77,6 +82,17 @@ fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<u8> {
     };
     render(report, config.format, style, out)?;
     Ok(crate::error::EXIT_OK)
+}
+
+/// The size on disk of every input file, for the progress bar.
+fn input_bytes(config: &Config) -> u64 {
+    let read = &config.read;
+    std::iter::once(&read.assets)
+        .chain(&read.events)
+        .chain(&read.roster)
+        .filter_map(|p| std::fs::metadata(&p.path).ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// The parameters every report carries in JSON: the window and whatever changed what counts.

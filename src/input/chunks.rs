@@ -80,6 +80,7 @@ impl<'a> RangeReader<'a> {
 impl Read for RangeReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        crate::progress::add_bytes(n as u64);
         let chunk = &buf[..n];
         self.newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
         if memchr::memchr(b'"', chunk).is_some() {

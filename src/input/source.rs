@@ -124,7 +124,7 @@ fn open_raw(input: &InputPath) -> Result<Box<dyn Read + Send>> {
             input.path
         ));
     }
-    Ok(Box::new(file))
+    Ok(Box::new(crate::progress::Counted::new(file)))
 }
 
 /// A short reason for an I/O failure, without Rust's "(os error 2)" noise.
