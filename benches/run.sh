@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Benchmark: collateral-audit against DuckDB on the same generated files, in the same run.
+#
+#   bash benches/run.sh [EVENTS ...]        default: 1000000 10000000 50000000
+#
+# Generates data with examples/generate.rs (20,000 assets, 5,000 reps) into $BENCH_DIR
+# (default target/bench-data), installs DuckDB from PyPI into a throwaway virtual environment,
+# and prints a Markdown table of wall time and peak memory (from /usr/bin/time -v), the ratio
+# to DuckDB, and whether both found the same never-opened count. Not a test: CI times nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000000 10000000 50000000)
+data_dir=${BENCH_DIR:-target/bench-data}
+as_of=2026-11-01
+threads=$(nproc)
+mkdir -p "$data_dir"
+
+cargo build --release -q
+cargo build --release -q --example generate
+tool=target/release/collateral-audit
+generate=target/release/examples/generate
+
+venv="$data_dir/venv"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q duckdb
+fi
+duckdb_version=$("$venv/bin/python" -c 'import duckdb; print(duckdb.__version__)')
+
+# measure LABEL CMD...: runs CMD, keeps its stdout in $out, sets $wall (s) and $rss (MiB).
+measure() {
+  local log="$data_dir/time.log"
+  out=$(/usr/bin/time -v "$@" 2>"$log")
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; printf "%.2f", s}' "$log")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
+}
+
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); DuckDB $duckdb_version; as-of $as_of"
+echo
+echo "| events | CSV size | command | wall (s) | peak memory (MiB) | DuckDB wall (s) | DuckDB memory (MiB) | speed-up | never-opened (ours / DuckDB) |"
+echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
+for n in "${sizes[@]}"; do
+  dir="$data_dir/$n"
+  if [ ! -f "$dir/events.csv" ]; then
+    "$generate" --out "$dir" --assets 20000 --reps 5000 --events "$n" --clean --no-roster --seed 7 2>/dev/null
+  fi
+  size=$(du -m "$dir/events.csv" | cut -f1)
+  cat "$dir/events.csv" > /dev/null  # warm the page cache for both tools alike
+  measure "$venv/bin/python" benches/duckdb_audit.py "$dir/assets.csv" "$dir/events.csv" "$as_of" "$threads"
+  duck_wall=$wall; duck_rss=$rss; duck_never=$(echo "$out" | tail -n 1)
+  for cmd in summary assets "trends --period month"; do
+    # shellcheck disable=SC2086
+    measure "$tool" $cmd --assets "$dir/assets.csv" --events "$dir/events.csv" --as-of "$as_of" --format csv -q
+    never=$("$tool" summary --assets "$dir/assets.csv" --events "$dir/events.csv" --as-of "$as_of" --format json -q \
+      | awk -F': ' '/"assets_never_opened"/ {gsub(",","",$2); print $2}')
+    ratio=$(awk -v a="$duck_wall" -v b="$wall" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "-" }')
+    same=$([ "$never" = "$duck_never" ] && echo "same" || echo "DIFFERENT")
+    echo "| $n | ${size} MB | \`$cmd\` | $wall | $rss | $duck_wall | $duck_rss | $ratio | $never / $duck_never ($same) |"
+  done
+done
