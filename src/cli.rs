@@ -203,6 +203,10 @@ pub struct AuditArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+
+    /// In CSV, leave text that a spreadsheet would run as a formula as it is (no `'` prefix).
+    #[arg(long)]
+    pub raw_csv: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -196,6 +196,7 @@ pub struct Config {
     pub filter: EventFilter,
     pub policy: StatusPolicy,
     pub format: Format,
+    pub raw_csv: bool,
 }
 
 impl Config {
@@ -213,6 +214,7 @@ impl Config {
             filter: EventFilter::from_args(&args.count),
             policy,
             format: args.format,
+            raw_csv: args.raw_csv,
         })
     }
 }

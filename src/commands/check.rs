@@ -7,7 +7,7 @@ use crate::error::{EXIT_OK, EXIT_USAGE};
 use crate::input::assets::FileReport;
 use crate::input::headers::quote_list;
 use crate::input::time::{format_instant, Millis};
-use crate::report::{render, Report, TableStyle, Value};
+use crate::report::{render, RenderStyle, Report, Value};
 use anyhow::Result;
 use std::io::{IsTerminal, Write};
 
@@ -32,8 +32,9 @@ pub fn run(args: &AuditArgs, now: Millis, out: &mut dyn Write) -> Result<u8> {
     } else {
         "The inputs are NOT usable.".to_string()
     }];
-    let style = TableStyle {
+    let style = RenderStyle {
         fit_terminal: std::io::stdout().is_terminal(),
+        raw_csv: config.raw_csv,
     };
     render(&report, config.format, style, out)?;
     match error {

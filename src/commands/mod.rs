@@ -13,7 +13,7 @@ use crate::cli::{AuditArgs, Cli, Command};
 use crate::config::Config;
 use crate::input::time::Millis;
 use crate::progress::Ticker;
-use crate::report::{render, Report, TableStyle, Value};
+use crate::report::{render, RenderStyle, Report, Value};
 use anyhow::Result;
 use std::io::{IsTerminal, Write};
 
@@ -77,8 +77,9 @@ fn prepare(args: &AuditArgs, now: Millis, trend: Option<&TrendRequest>) -> Resul
 }
 
 fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<u8> {
-    let style = TableStyle {
+    let style = RenderStyle {
         fit_terminal: std::io::stdout().is_terminal(),
+        raw_csv: config.raw_csv,
     };
     render(report, config.format, style, out)?;
     Ok(crate::error::EXIT_OK)

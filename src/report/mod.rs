@@ -121,23 +121,25 @@ impl Report {
     }
 }
 
-/// How tables are drawn for people.
+/// Choices about presentation that do not change any figure.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TableStyle {
+pub struct RenderStyle {
     /// Fit the terminal width (truncating long cells) when writing to a terminal.
     pub fit_terminal: bool,
+    /// Leave CSV text cells as they came, even those a spreadsheet would run as formulas.
+    pub raw_csv: bool,
 }
 
 /// Writes `report` in `format`.
 pub fn render(
     report: &Report,
     format: Format,
-    style: TableStyle,
+    style: RenderStyle,
     out: &mut dyn Write,
 ) -> Result<()> {
     match format {
         Format::Table => table::write(report, style, out),
-        Format::Csv => csv_out::write(report, out),
+        Format::Csv => csv_out::write(report, style.raw_csv, out),
         Format::Json => json_out::write(report, out),
         Format::Markdown => markdown::write(report, out),
     }

@@ -1,11 +1,11 @@
 //! Tables for people: aligned columns, thousands separators, fitted to the terminal.
 
-use super::{Body, Report, TableStyle, Value};
+use super::{Body, RenderStyle, Report, Value};
 use anyhow::Result;
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use std::io::Write;
 
-pub fn write(report: &Report, style: TableStyle, out: &mut dyn Write) -> Result<()> {
+pub fn write(report: &Report, style: RenderStyle, out: &mut dyn Write) -> Result<()> {
     for line in &report.headline {
         writeln!(out, "{line}")?;
     }
@@ -34,7 +34,7 @@ pub fn write(report: &Report, style: TableStyle, out: &mut dyn Write) -> Result<
     Ok(())
 }
 
-fn build(columns: &[String], rows: &[Vec<Value>], style: TableStyle) -> Table {
+fn build(columns: &[String], rows: &[Vec<Value>], style: RenderStyle) -> Table {
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
     table.set_content_arrangement(if style.fit_terminal {
