@@ -1,0 +1,619 @@
+//! Turning the many ways exports write a moment into milliseconds since the Unix epoch (UTC).
+//!
+//! The common shapes (ISO 8601, US `M/D/YYYY`, epoch numbers, compact `YYYYMMDDhhmmss`) are read
+//! straight from bytes, because a usage log holds millions of them; chrono handles the rest
+//! (RFC 2822, month names) and every `--date-format`. Values without an offset are UTC.
+//! Impossible values (February 30, 24:00, second 60, years outside 1–9999) are rejected,
+//! never rolled over into a neighbouring day.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike};
+
+/// Milliseconds since 1970-01-01T00:00:00Z.
+pub type Millis = i64;
+pub const MS_PER_DAY: i64 = 86_400_000;
+const MS_PER_HOUR: i64 = 3_600_000;
+const MS_PER_MINUTE: i64 = 60_000;
+const MS_PER_SECOND: i64 = 1_000;
+
+/// Formats tried, in order, when no fast path recognises a value.
+const FALLBACK_DATE_TIMES: &[&str] = &[
+    "%b %d, %Y %I:%M %p",
+    "%B %d, %Y %I:%M %p",
+    "%b %d, %Y %H:%M:%S",
+    "%d %b %Y %H:%M:%S",
+    "%a %b %d %H:%M:%S %Y",
+];
+const FALLBACK_DATES: &[&str] = &["%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y"];
+
+/// Parses time values the same way for a whole run: `day_first` reads `03/04/2026` as
+/// 3 April, and a `format` (chrono syntax) replaces every built-in rule.
+#[derive(Debug, Clone, Default)]
+pub struct TimeParser {
+    day_first: bool,
+    format: Option<String>,
+}
+
+impl TimeParser {
+    pub fn new(day_first: bool, format: Option<String>) -> Self {
+        TimeParser { day_first, format }
+    }
+
+    pub fn parse(&self, raw: &[u8]) -> Option<Millis> {
+        let value = raw.trim_ascii();
+        if value.is_empty() {
+            return None;
+        }
+        if let Some(format) = &self.format {
+            return parse_with_format(std::str::from_utf8(value).ok()?, format);
+        }
+        let fast = if value.iter().all(u8::is_ascii_digit) {
+            parse_all_digits(value)
+        } else if value.len() > 14
+            && value[14] == b'.'
+            && value[..14].iter().all(u8::is_ascii_digit)
+        {
+            parse_compact(value)
+        } else if value.len() >= 8 && value[..4].iter().all(u8::is_ascii_digit) {
+            parse_year_first(value)
+        } else if value[0].is_ascii_digit() {
+            parse_month_first(value, self.day_first)
+        } else {
+            None
+        };
+        fast.or_else(|| parse_fallback(std::str::from_utf8(value).ok()?))
+    }
+
+    pub fn parse_str(&self, raw: &str) -> Option<Millis> {
+        self.parse(raw.as_bytes())
+    }
+}
+
+/// A cursor over the bytes of one value; every reader returns `None` on the first surprise.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Cursor { bytes, pos: 0 }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos == self.bytes.len()
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn eat_spaces(&mut self) -> usize {
+        let start = self.pos;
+        while self.peek() == Some(b' ') {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// Reads between `min` and `max` digits as a number.
+    fn number(&mut self, min: usize, max: usize) -> Option<i64> {
+        let start = self.pos;
+        let mut value = 0i64;
+        while self.pos - start < max {
+            match self.peek() {
+                Some(d @ b'0'..=b'9') => {
+                    value = value * 10 + i64::from(d - b'0');
+                    self.pos += 1;
+                }
+                _ => break,
+            }
+        }
+        (self.pos - start >= min).then_some(value)
+    }
+
+    /// Reads `.123456` (or `,123`) as milliseconds, ignoring digits past the third.
+    fn fraction_millis(&mut self) -> Option<i64> {
+        if !(self.eat(b'.') || self.eat(b',')) {
+            return Some(0);
+        }
+        let start = self.pos;
+        let mut millis = 0;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            if self.pos - start < 3 {
+                millis = millis * 10 + i64::from(d - b'0');
+            }
+            self.pos += 1;
+        }
+        let digits = self.pos - start;
+        if digits == 0 {
+            return None;
+        }
+        for _ in digits..3 {
+            millis *= 10;
+        }
+        Some(millis)
+    }
+
+    fn rest_eq_ignore_case(&self, word: &[u8]) -> bool {
+        self.bytes[self.pos..].eq_ignore_ascii_case(word)
+    }
+}
+
+/// `8` digits forming a valid date are `YYYYMMDD`, `13` are epoch milliseconds, `14` the
+/// compact `YYYYMMDDhhmmss`; any other length is epoch seconds.
+fn parse_all_digits(value: &[u8]) -> Option<Millis> {
+    if value.len() == 8 {
+        let mut cursor = Cursor::new(value);
+        let (year, month, day) = (
+            cursor.number(4, 4)?,
+            cursor.number(2, 2)?,
+            cursor.number(2, 2)?,
+        );
+        if let Some(millis) = date_millis(year, month as u32, day as u32) {
+            return Some(millis);
+        }
+    }
+    match value.len() {
+        14 => parse_compact(value),
+        len if len > 18 => None,
+        len => {
+            let number: i64 = std::str::from_utf8(value).ok()?.parse().ok()?;
+            let millis = if len == 13 {
+                number
+            } else {
+                number.checked_mul(MS_PER_SECOND)?
+            };
+            in_range(millis)
+        }
+    }
+}
+
+/// `YYYYMMDDhhmmss[.fff]`, as Salesforce event logs write it.
+fn parse_compact(value: &[u8]) -> Option<Millis> {
+    let mut cursor = Cursor::new(value);
+    let (year, month, day) = (
+        cursor.number(4, 4)?,
+        cursor.number(2, 2)?,
+        cursor.number(2, 2)?,
+    );
+    let (hour, minute, second) = (
+        cursor.number(2, 2)?,
+        cursor.number(2, 2)?,
+        cursor.number(2, 2)?,
+    );
+    let millis = cursor.fraction_millis()?;
+    if !cursor.at_end() {
+        return None;
+    }
+    let day_start = date_millis(year, month as u32, day as u32)?;
+    Some(day_start + time_of_day(hour, minute, second, millis)?)
+}
+
+/// `YYYY-MM-DD` or `YYYY/MM/DD`, then optionally `T` or a space, `hh:mm[:ss[.fff]]` and an
+/// offset (`Z`, `UTC`, `GMT`, `+hh:mm`, `+hhmm`, `+hh`).
+fn parse_year_first(value: &[u8]) -> Option<Millis> {
+    let mut cursor = Cursor::new(value);
+    let year = cursor.number(4, 4)?;
+    let separator = cursor.peek().filter(|b| matches!(b, b'-' | b'/' | b'.'))?;
+    cursor.pos += 1;
+    let month = cursor.number(1, 2)?;
+    if !cursor.eat(separator) {
+        return None;
+    }
+    let day = cursor.number(1, 2)?;
+    let date = date_millis(year, month as u32, day as u32)?;
+    if cursor.at_end() {
+        return Some(date);
+    }
+    if !(cursor.eat(b'T') || cursor.eat(b't') || cursor.eat_spaces() > 0) {
+        return None;
+    }
+    let clock = clock_time(&mut cursor)?;
+    let offset = utc_offset(&mut cursor)?;
+    in_range(date + clock - offset)
+}
+
+/// `M/D/YYYY` (or `D/M/YYYY` with `day_first`; `.` and `-` separators too), then optionally
+/// ` H:MM[:SS[.fff]]` with an optional `AM`/`PM`, and an optional offset.
+fn parse_month_first(value: &[u8], day_first: bool) -> Option<Millis> {
+    let mut cursor = Cursor::new(value);
+    let first = cursor.number(1, 2)?;
+    let separator = cursor.peek().filter(|b| matches!(b, b'/' | b'.' | b'-'))?;
+    cursor.pos += 1;
+    let second = cursor.number(1, 2)?;
+    if !cursor.eat(separator) {
+        return None;
+    }
+    let year = cursor.number(4, 4)?;
+    let (month, day) = if day_first {
+        (second, first)
+    } else {
+        (first, second)
+    };
+    let date = date_millis(year, month as u32, day as u32)?;
+    if cursor.at_end() {
+        return Some(date);
+    }
+    if cursor.eat_spaces() == 0 && !cursor.eat(b'T') {
+        return None;
+    }
+    let clock = clock_time(&mut cursor)?;
+    let offset = utc_offset(&mut cursor)?;
+    in_range(date + clock - offset)
+}
+
+/// `H:MM[:SS[.fff]]` with an optional 12-hour `AM`/`PM` suffix, as milliseconds into the day.
+fn clock_time(cursor: &mut Cursor) -> Option<Millis> {
+    let mut hour = cursor.number(1, 2)?;
+    if !cursor.eat(b':') {
+        return None;
+    }
+    let minute = cursor.number(2, 2)?;
+    let (second, millis) = if cursor.eat(b':') {
+        (cursor.number(2, 2)?, cursor.fraction_millis()?)
+    } else {
+        (0, 0)
+    };
+    let spaces = cursor.pos;
+    cursor.eat_spaces();
+    let meridiem = match cursor.bytes.get(cursor.pos..cursor.pos + 2) {
+        Some(m) if m.eq_ignore_ascii_case(b"am") => Some(false),
+        Some(m) if m.eq_ignore_ascii_case(b"pm") => Some(true),
+        _ => None,
+    };
+    match meridiem {
+        Some(afternoon) => {
+            cursor.pos += 2;
+            if !(1..=12).contains(&hour) {
+                return None;
+            }
+            hour = hour % 12 + if afternoon { 12 } else { 0 };
+        }
+        None => cursor.pos = spaces,
+    }
+    time_of_day(hour, minute, second, millis)
+}
+
+/// Reads what follows the clock: nothing (UTC), `Z`, `UTC`/`GMT`, or a signed offset.
+/// Returns the offset to subtract to get UTC.
+fn utc_offset(cursor: &mut Cursor) -> Option<Millis> {
+    cursor.eat_spaces();
+    if cursor.at_end()
+        || cursor.rest_eq_ignore_case(b"z")
+        || cursor.rest_eq_ignore_case(b"utc")
+        || cursor.rest_eq_ignore_case(b"gmt")
+    {
+        return Some(0);
+    }
+    let sign = match cursor.peek()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    cursor.pos += 1;
+    let hours = cursor.number(2, 2)?;
+    cursor.eat(b':');
+    let minutes = if cursor.at_end() {
+        0
+    } else {
+        cursor.number(2, 2)?
+    };
+    if !cursor.at_end() || hours > 23 || minutes > 59 {
+        return None;
+    }
+    Some(sign * (hours * MS_PER_HOUR + minutes * MS_PER_MINUTE))
+}
+
+fn time_of_day(hour: i64, minute: i64, second: i64, millis: i64) -> Option<Millis> {
+    (hour < 24 && minute < 60 && second < 60)
+        .then(|| hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * MS_PER_SECOND + millis)
+}
+
+fn parse_fallback(value: &str) -> Option<Millis> {
+    let zoned =
+        DateTime::parse_from_rfc3339(value).or_else(|_| DateTime::parse_from_rfc2822(value));
+    if let Ok(moment) = zoned {
+        // chrono accepts a leap second (`:60`); an export never means one.
+        return (moment.nanosecond() < 1_000_000_000)
+            .then(|| in_range(moment.timestamp_millis()))
+            .flatten();
+    }
+    let naive = FALLBACK_DATE_TIMES
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(value, format).ok())
+        .or_else(|| {
+            FALLBACK_DATES
+                .iter()
+                .find_map(|format| NaiveDate::parse_from_str(value, format).ok())
+                .and_then(|date| date.and_hms_opt(0, 0, 0))
+        })?;
+    in_range(naive.and_utc().timestamp_millis())
+}
+
+/// `--date-format`: with an offset specifier the value carries its zone; otherwise it is UTC,
+/// and a format without a time of day means midnight.
+fn parse_with_format(value: &str, format: &str) -> Option<Millis> {
+    let millis = if let Ok(moment) = DateTime::parse_from_str(value, format) {
+        moment.timestamp_millis()
+    } else if let Ok(naive) = NaiveDateTime::parse_from_str(value, format) {
+        naive.and_utc().timestamp_millis()
+    } else {
+        let date = NaiveDate::parse_from_str(value, format).ok()?;
+        date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis()
+    };
+    in_range(millis)
+}
+
+/// The first instant of year 1 to the last of year 9999: what every formatter can write.
+fn in_range(millis: Millis) -> Option<Millis> {
+    let first = days_from_civil(1, 1, 1) * MS_PER_DAY;
+    let end = days_from_civil(10_000, 1, 1) * MS_PER_DAY;
+    (first..end).contains(&millis).then_some(millis)
+}
+
+fn is_leap_year(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Midnight UTC of a calendar date, or `None` when the date does not exist or its year is
+/// outside 1–9999.
+pub fn date_millis(year: i64, month: u32, day: u32) -> Option<Millis> {
+    let valid = (1..=9999).contains(&year)
+        && (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day);
+    valid.then(|| days_from_civil(year, month, day) * MS_PER_DAY)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = (i64::from(month) + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The calendar date `days` after 1970-01-01, as (year, month, day).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// `2026-03-15`
+pub fn format_date(millis: Millis) -> String {
+    let (year, month, day) = civil_from_days(millis.div_euclid(MS_PER_DAY));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// `2026-03-15T14:05:00Z`, with `.123` only when the milliseconds are not zero.
+pub fn format_instant(millis: Millis) -> String {
+    let in_day = millis.rem_euclid(MS_PER_DAY);
+    let (hour, minute) = (in_day / MS_PER_HOUR, in_day % MS_PER_HOUR / MS_PER_MINUTE);
+    let (second, fraction) = (
+        in_day % MS_PER_MINUTE / MS_PER_SECOND,
+        in_day % MS_PER_SECOND,
+    );
+    let date = format_date(millis);
+    if fraction == 0 {
+        format!("{date}T{hour:02}:{minute:02}:{second:02}Z")
+    } else {
+        format!("{date}T{hour:02}:{minute:02}:{second:02}.{fraction:03}Z")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(value: &str) -> Option<String> {
+        TimeParser::default().parse_str(value).map(format_instant)
+    }
+
+    fn at(year: i64, month: u32, day: u32, hour: i64, minute: i64, second: i64) -> Millis {
+        date_millis(year, month, day).unwrap()
+            + hour * MS_PER_HOUR
+            + minute * MS_PER_MINUTE
+            + second * MS_PER_SECOND
+    }
+
+    #[test]
+    fn iso_shapes() {
+        let cases = [
+            ("2026-03-15", "2026-03-15T00:00:00Z"),
+            ("2026-03-15T14:05:00Z", "2026-03-15T14:05:00Z"),
+            ("2026-03-15t14:05:00z", "2026-03-15T14:05:00Z"),
+            ("2026-03-15T14:05:00+02:00", "2026-03-15T12:05:00Z"),
+            ("2026-03-15T14:05:00-0530", "2026-03-15T19:35:00Z"),
+            ("2026-03-15T14:05:00+02", "2026-03-15T12:05:00Z"),
+            ("2026-03-15 14:05:00", "2026-03-15T14:05:00Z"),
+            ("2026-03-15 14:05", "2026-03-15T14:05:00Z"),
+            ("2026-03-15 14:05:00.1234567", "2026-03-15T14:05:00.123Z"),
+            ("2026-03-15T14:05:00.5Z", "2026-03-15T14:05:00.500Z"),
+            ("2026-03-15 14:05:00 UTC", "2026-03-15T14:05:00Z"),
+            ("2026-03-15 14:05:00 +0100", "2026-03-15T13:05:00Z"),
+            ("2026/03/15", "2026-03-15T00:00:00Z"),
+            ("2026/3/5 9:05", "2026-03-05T09:05:00Z"),
+            ("  2026-03-15  ", "2026-03-15T00:00:00Z"),
+            ("2026-01-01T01:00:00+14:00", "2025-12-31T11:00:00Z"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(utc(input).as_deref(), Some(expected), "{input}");
+        }
+    }
+
+    #[test]
+    fn us_and_day_first_shapes() {
+        let cases = [
+            ("03/15/2026", "2026-03-15T00:00:00Z"),
+            ("3/15/2026 2:05 PM", "2026-03-15T14:05:00Z"),
+            ("3/15/2026 2:05pm", "2026-03-15T14:05:00Z"),
+            ("3/15/2026 12:30 AM", "2026-03-15T00:30:00Z"),
+            ("3/15/2026 12:30 PM", "2026-03-15T12:30:00Z"),
+            ("03/15/2026 14:05", "2026-03-15T14:05:00Z"),
+            ("03/15/2026 14:05:09", "2026-03-15T14:05:09Z"),
+            ("03-15-2026", "2026-03-15T00:00:00Z"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(utc(input).as_deref(), Some(expected), "{input}");
+        }
+        let day_first = TimeParser::new(true, None);
+        assert_eq!(day_first.parse_str("15/03/2026"), date_millis(2026, 3, 15));
+        assert_eq!(
+            day_first.parse_str("15.03.2026 14:05"),
+            Some(at(2026, 3, 15, 14, 5, 0))
+        );
+        assert_eq!(day_first.parse_str("03/15/2026"), None);
+        assert_eq!(utc("15/03/2026"), None);
+    }
+
+    #[test]
+    fn all_digit_values() {
+        let cases = [
+            ("20260315", "2026-03-15T00:00:00Z"),
+            ("1773583500", "2026-03-15T14:05:00Z"),
+            ("1773583500123", "2026-03-15T14:05:00.123Z"),
+            ("20130715233322", "2013-07-15T23:33:22Z"),
+            ("20130715233322.670", "2013-07-15T23:33:22.670Z"),
+            ("964982703", "2000-07-30T18:45:03Z"),
+            ("0", "1970-01-01T00:00:00Z"),
+            // 8 digits that are not a date are epoch seconds.
+            ("99999999", "1973-03-03T09:46:39Z"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(utc(input).as_deref(), Some(expected), "{input}");
+        }
+    }
+
+    #[test]
+    fn impossible_values_are_rejected() {
+        for input in [
+            "2026-02-30",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-03-15T24:00:00Z",
+            "2026-03-15T23:60:00Z",
+            "2026-03-15T23:59:60Z",
+            "2026-03-15T10:00:00+24:00",
+            "2026-03-15T10:00:00 Paris",
+            "2026-03-15X",
+            "13/32/2026",
+            "3/15/2026 13:00 PM",
+            "3/15/2026 0:00 AM",
+            "20130715233360",
+            "999999999999999",
+            "99999999999999999999999",
+            "not a date",
+            "",
+            "   ",
+            "-",
+            "2026-03-15T",
+        ] {
+            assert_eq!(utc(input), None, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn leap_days() {
+        assert_eq!(utc("2024-02-29").as_deref(), Some("2024-02-29T00:00:00Z"));
+        assert_eq!(utc("2000-02-29").as_deref(), Some("2000-02-29T00:00:00Z"));
+        assert_eq!(utc("1900-02-29"), None);
+        assert_eq!(utc("02/29/2024").as_deref(), Some("2024-02-29T00:00:00Z"));
+    }
+
+    #[test]
+    fn chrono_fallbacks() {
+        assert_eq!(
+            utc("Sun, 15 Mar 2026 14:05:00 +0000").as_deref(),
+            Some("2026-03-15T14:05:00Z")
+        );
+        assert_eq!(utc("Mar 15, 2026").as_deref(), Some("2026-03-15T00:00:00Z"));
+        assert_eq!(
+            utc("15 March 2026").as_deref(),
+            Some("2026-03-15T00:00:00Z")
+        );
+        assert_eq!(
+            utc("Mar 15, 2026 2:05 PM").as_deref(),
+            Some("2026-03-15T14:05:00Z")
+        );
+    }
+
+    #[test]
+    fn explicit_format_replaces_the_rules() {
+        let parser = TimeParser::new(false, Some("%d.%m.%Y %H:%M".into()));
+        assert_eq!(
+            parser.parse_str("15.03.2026 14:05"),
+            Some(at(2026, 3, 15, 14, 5, 0))
+        );
+        assert_eq!(parser.parse_str("2026-03-15"), None);
+        let date_only = TimeParser::new(false, Some("%Y%j".into()));
+        assert_eq!(date_only.parse_str("2026074"), date_millis(2026, 3, 15));
+        let zoned = TimeParser::new(false, Some("%Y-%m-%d %H:%M %z".into()));
+        assert_eq!(
+            zoned.parse_str("2026-03-15 14:05 +0200"),
+            Some(at(2026, 3, 15, 12, 5, 0))
+        );
+    }
+
+    #[test]
+    fn non_utf8_and_garbage_never_panic() {
+        let parser = TimeParser::default();
+        for bytes in [
+            &b"\xff\xfe2026"[..],
+            b"2026-\xff-01",
+            b"\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+        ] {
+            assert_eq!(parser.parse(bytes), None);
+        }
+    }
+
+    #[test]
+    fn civil_conversions_round_trip() {
+        for days in [-719_162, -1, 0, 59, 365, 19_000, 2_932_896] {
+            let (year, month, day) = civil_from_days(days);
+            assert_eq!(days_from_civil(year, month, day), days);
+        }
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(date_millis(1970, 1, 2), Some(MS_PER_DAY));
+        assert_eq!(date_millis(10_000, 1, 1), None);
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(format_instant(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_instant(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(format_date(at(2026, 3, 15, 23, 59, 59)), "2026-03-15");
+    }
+}
