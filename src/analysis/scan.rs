@@ -363,7 +363,7 @@ impl<'a> RowScanner<'a> {
             let message = if trim_bytes(&record[cols.time]).is_empty() {
                 "empty time; row skipped"
             } else {
-                "cannot read the time; row skipped:"
+                "cannot read the time; row skipped"
             };
             return Some(self.problem(record, Some(cols.time), message.into()));
         };

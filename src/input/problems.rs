@@ -24,14 +24,15 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:", self.file, self.line)?;
-        if let Some(column) = &self.column {
-            write!(f, " column {column:?}:")?;
+        match (&self.column, &self.value) {
+            (Some(column), Some(value)) => {
+                write!(f, " column {column:?}, value {:?}:", shorten(value))?
+            }
+            (Some(column), None) => write!(f, " column {column:?}:")?,
+            (None, Some(value)) => write!(f, " value {:?}:", shorten(value))?,
+            (None, None) => {}
         }
-        write!(f, " {}", self.message)?;
-        if let Some(value) = &self.value {
-            write!(f, " {:?}", shorten(value))?;
-        }
-        Ok(())
+        write!(f, " {}", self.message)
     }
 }
 
@@ -117,7 +118,7 @@ mod tests {
             line,
             column: Some("Timestamp".into()),
             value: Some("not-a-date".into()),
-            message: "cannot read the time; row skipped:".into(),
+            message: "cannot read the time; row skipped".into(),
         }
     }
 
@@ -125,7 +126,7 @@ mod tests {
     fn message_names_file_line_column_and_value() {
         assert_eq!(
             problem(57).to_string(),
-            "events.csv:57: column \"Timestamp\": cannot read the time; row skipped: \"not-a-date\""
+            "events.csv:57: column \"Timestamp\", value \"not-a-date\": cannot read the time; row skipped"
         );
     }
 
