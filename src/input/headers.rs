@@ -75,6 +75,20 @@ const ASSET_ID: &[&str] = &[
     "item id",
     "id",
 ];
+/// The asset-id list, then the bare names usage logs also use for the asset column.
+const EVENT_ASSET: &[&str] = &[
+    "asset_id",
+    "asset id",
+    "content id",
+    "document id",
+    "doc id",
+    "file id",
+    "item id",
+    "id",
+    "asset",
+    "content",
+    "document",
+];
 const USER: &[&str] = &[
     "user",
     "user_email",
@@ -122,7 +136,8 @@ impl Field {
     /// Header names that mean this field, most specific first.
     pub fn synonyms(self) -> &'static [&'static str] {
         match self {
-            Field::AssetId | Field::EventAsset => ASSET_ID,
+            Field::AssetId => ASSET_ID,
+            Field::EventAsset => EVENT_ASSET,
             Field::Title => &[
                 "title",
                 "name",
@@ -406,6 +421,11 @@ mod tests {
         assert_eq!(normalise("created_at"), "createdat");
         assert_eq!(normalise("Cost (USD)"), "costusd");
         assert_eq!(normalise("\u{feff}Doc-Title."), "doctitle");
+    }
+
+    #[test]
+    fn event_asset_list_extends_the_asset_id_list() {
+        assert_eq!(&EVENT_ASSET[..ASSET_ID.len()], ASSET_ID);
     }
 
     #[test]

@@ -1,0 +1,447 @@
+//! Reading messy exports: header synonyms, dialects, time shapes, several files, bad input.
+
+mod common;
+use common::*;
+use std::io::Write;
+
+/// Three assets, all old enough to be judged at 2026-11-01; X3 undated.
+const ASSETS: &str = "\
+Content ID,Title,Content Type,Owner,Published Date,Production Cost
+X1,Deck one,Deck,ann@corp.com,2025-01-01,100
+X2,Deck two,Deck,bob@corp.com,2025-01-01,200
+X3,Video,Video,ann@corp.com,,300
+";
+
+fn audit(command: &str, assets: &str, events: &[&str], extra: &[&str]) -> Run {
+    let mut args = vec![command, "--assets", assets, "--as-of", "2026-11-01"];
+    for events in events {
+        args.extend_from_slice(&["--events", events]);
+    }
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn summary(assets: &str, events: &[&str], extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["--format", "json", "-q"];
+    args.extend_from_slice(extra);
+    audit("summary", assets, events, &args).ok().json()
+}
+
+fn opens(assets: &str, events: &[&str], extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["--format", "csv", "-q"];
+    args.extend_from_slice(extra);
+    let run = audit("assets", assets, events, &args).ok();
+    let mut rows: Vec<_> = run
+        .csv_rows()
+        .into_iter()
+        .map(|r| (r["asset_id"].clone(), r["opens"].clone()))
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn platform_header_synonyms_semicolons_bom_and_crlf() {
+    let dir = Scratch::new();
+    let assets = dir.file(
+        "inventory.csv",
+        "\u{feff}Document ID;Doc Title;Category;Created By;Date Added;Spend\r\n\
+         X1;Deck one;Deck;ann@corp.com;2025-01-01;100\r\n\
+         X2;\"Deck; two\";Deck;bob@corp.com;2025-01-01;200\r\n",
+    );
+    let events = dir.file(
+        "log.csv",
+        "\u{feff}Item ID;Viewer;Department;Activity;Occurred At\r\n\
+         X1;dan@corp.com;Sales;view;2026-10-01 10:00:00\r\n\
+         \" X2 \";dan@corp.com;Sales;view;2026-10-02\r\n",
+    );
+    let s = summary(&assets, &[&events], &["--team", "sales", "--types", "view"]);
+    assert_eq!(s["assets_total"], 2);
+    assert_eq!(s["events_counted"], 2, "the padded id ' X2 ' matches X2");
+    assert_eq!(s["assets_never_opened"], 0);
+    assert_eq!(s["cost_total"], 300.0);
+    let check = audit("check", &assets, &[&events], &["--format", "csv", "-q"]).ok();
+    assert!(
+        check.stdout.contains("delimiter,; (sniffed)"),
+        "{}",
+        check.stdout
+    );
+    assert!(check.stdout.contains("utf-8 bom,true"), "{}", check.stdout);
+}
+
+#[test]
+fn quoted_fields_hold_delimiters_quotes_and_newlines() {
+    let dir = Scratch::new();
+    let assets = dir.file(
+        "assets.csv",
+        "id,title,type\nX1,\"Deck, \"\"final\"\"\nsecond line\",Deck\nX2,plain,Deck\n",
+    );
+    let events = dir.file(
+        "events.csv",
+        "asset_id,user,timestamp\nX1,dan,2026-10-01\nX2,\"eve\n\",2026-10-01\n",
+    );
+    let run = audit("assets", &assets, &[&events], &["--format", "json", "-q"]).ok();
+    let rows = run.json()["rows"].clone();
+    let x1 = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["asset_id"] == "X1")
+        .unwrap()
+        .clone();
+    assert_eq!(x1["title"], "Deck, \"final\"\nsecond line");
+    assert_eq!(x1["opens"], 1);
+    assert_eq!(summary(&assets, &[&events], &[])["users_active"], 2);
+}
+
+#[test]
+fn every_documented_time_shape_is_read() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", "id\nX1\n");
+    // Each row is a distinct instant; the last one is only valid as epoch seconds.
+    let events = dir.file(
+        "events.csv",
+        "asset,time\n\
+         X1,2026-03-15\n\
+         X1,2026-03-15T14:05:00Z\n\
+         X1,2026-03-15T14:05:00+02:00\n\
+         X1,2026-03-15 14:06:00\n\
+         X1,2026-03-15T14:07:00.250Z\n\
+         X1,03/16/2026\n\
+         X1,3/16/2026 2:05 PM\n\
+         X1,03/16/2026 14:06\n\
+         X1,03/16/2026 14:07:30\n\
+         X1,1773583500\n\
+         X1,1773583500123\n\
+         X1,20130715233322.670\n\
+         X1,20260317\n\
+         X1,964982703\n",
+    );
+    let s = summary(&assets, &[&events], &[]);
+    assert_eq!(s["rows_skipped"], 0);
+    assert_eq!(s["events_counted"], 14);
+    let run = audit("check", &assets, &[&events], &["--format", "json", "-q"]).ok();
+    assert!(
+        run.stdout
+            .contains("2000-07-30T18:45:03Z to 2026-03-17T00:00:00Z")
+            || run.stdout.contains("2013-07-15T23:33:22.670Z"),
+        "{}",
+        run.stdout
+    );
+    let first = audit("assets", &assets, &[&events], &["--format", "csv", "-q"])
+        .ok()
+        .csv_rows();
+    assert_eq!(first[0]["first_open"], "2000-07-30T18:45:03Z");
+    assert_eq!(first[0]["last_open"], "2026-03-17T00:00:00Z");
+}
+
+#[test]
+fn day_first_and_date_format() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", "id,created\nX1,01/02/2026\n");
+    let events = dir.file("events.csv", "asset,time\nX1,15/03/2026 10:00\n");
+    // Month-first, 15/03/2026 is not a date: the row is skipped.
+    assert_eq!(summary(&assets, &[&events], &[])["rows_skipped"], 1);
+    let rows = audit(
+        "assets",
+        &assets,
+        &[&events],
+        &["--day-first", "--format", "csv", "-q"],
+    )
+    .ok()
+    .csv_rows();
+    assert_eq!(rows[0]["created"], "2026-02-01");
+    assert_eq!(rows[0]["first_open"], "2026-03-15T10:00:00Z");
+
+    let dotted = dir.file("dotted.csv", "asset,time\nX1,15.03.2026 10:00\n");
+    let plain_assets = dir.file("plain.csv", "id\nX1\n");
+    let rows = audit(
+        "assets",
+        &plain_assets,
+        &[&dotted],
+        &["--date-format", "%d.%m.%Y %H:%M", "--format", "csv", "-q"],
+    )
+    .ok()
+    .csv_rows();
+    assert_eq!(rows[0]["first_open"], "2026-03-15T10:00:00Z");
+}
+
+#[test]
+fn column_override_picks_the_header_by_hand() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    // Two user-like columns: `email` wins by synonym order unless overridden.
+    let events = dir.file(
+        "events.csv",
+        "Asset ID,Rep Email,Email,Timestamp,When\nX1,dan@corp.com,shared@corp.com,2026-10-01,2026-09-01\nX2,eve@corp.com,shared@corp.com,2026-10-01,2026-09-01\n",
+    );
+    assert_eq!(summary(&assets, &[&events], &[])["users_active"], 1);
+    let s = summary(&assets, &[&events], &["--col", "events.user=Rep Email"]);
+    assert_eq!(s["users_active"], 2);
+    let when = summary(
+        &assets,
+        &[&events],
+        &["--col", "events.time=When", "--since", "2026-09-15"],
+    );
+    assert_eq!(
+        when["events_counted"], 0,
+        "times read from When (September)"
+    );
+    let normalised = summary(&assets, &[&events], &["--col", "events.user=rep_email"]);
+    assert_eq!(normalised["users_active"], 2);
+}
+
+#[test]
+fn a_missing_required_column_names_the_headers_found() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let events = dir.file("events.csv", "Asset ID,User,Colour\nX1,dan,red\n");
+    let run = audit("summary", &assets, &[&events], &[]).expect_code(2);
+    assert!(run.stderr.contains("events.csv"), "{}", run.stderr);
+    assert!(run.stderr.contains("time"), "{}", run.stderr);
+    assert!(run.stderr.contains("Colour"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.lines().count(),
+        1,
+        "one-line message: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_file_and_a_bad_option_are_usage_errors() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let run = audit("summary", &assets, &[&dir.path("nope.csv")], &[]).expect_code(2);
+    assert!(run.stderr.contains("nope.csv"), "{}", run.stderr);
+    let events = dir.file("events.csv", "asset,time\nX1,2026-10-01\n");
+    let run = audit(
+        "summary",
+        &assets,
+        &[&events],
+        &["--since", "yesterday-ish"],
+    )
+    .expect_code(2);
+    assert!(run.stderr.contains("yesterday-ish"), "{}", run.stderr);
+    audit(
+        "summary",
+        &assets,
+        &[&events],
+        &["--since", "2026-12-01", "--until", "2026-11-01"],
+    )
+    .expect_code(2);
+    audit("summary", &assets, &[&events], &["--team", "Sales"]).expect_code(2);
+    common::run(&["summary", "--assets", &assets]).expect_code(2);
+}
+
+#[test]
+fn ragged_rows_empty_ids_and_bad_values_are_counted_not_dropped() {
+    let dir = Scratch::new();
+    let assets = dir.file(
+        "assets.csv",
+        "id,title,created,cost\nX1,a,2025-01-01,10\nX2,b,2025-02-30,20\nX3,c,2025-01-01,lots\nX1,dup,2025-01-01,99\n,noid,2025-01-01,1\nX4,short\n",
+    );
+    let events = dir.file(
+        "events.csv",
+        "asset,user,time\nX1,dan,2026-10-01\nX2,dan\nX3,dan,2026-10-01,extra\nX2,dan,2026-10-01\n",
+    );
+    let s = summary(&assets, &[&events], &[]);
+    assert_eq!(
+        s["assets_total"], 3,
+        "X1 X2 X3; the duplicate keeps the first row"
+    );
+    assert_eq!(s["assets_duplicate"], 1);
+    assert_eq!(s["asset_rows_skipped"], 2, "the empty id and the short row");
+    assert_eq!(s["asset_values_invalid"], 2, "February 30 and 'lots'");
+    assert_eq!(s["cost_total"], 30.0);
+    assert_eq!(s["events_read"], 4);
+    assert_eq!(s["rows_skipped"], 2);
+    assert_eq!(s["events_counted"], 2);
+    assert_eq!(s["assets_never_opened"], 1);
+}
+
+#[test]
+fn several_event_files_globs_gzip_and_stdin() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    dir.file("log-2026-09.csv", "asset,user,time\nX1,dan,2026-09-01\n");
+    dir.file(
+        "log-2026-10.csv",
+        "asset,user,time\nX2,eve,2026-10-01\nX9,eve,2026-10-02\n",
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b"asset,user,time\nX3,fay,2026-10-03\n")
+        .unwrap();
+    let gz_path = dir.file("log-2026-11.csv.gz", gz.finish().unwrap());
+
+    let s = summary(&assets, &[&dir.path("log-2026-*.csv")], &[]);
+    assert_eq!(s["events_counted"], 2);
+    assert_eq!(s["events_orphan"], 1);
+    let s = summary(&assets, &[&dir.path("log-2026-*.csv"), &gz_path], &[]);
+    assert_eq!(s["events_counted"], 3);
+    assert_eq!(s["assets_never_opened"], 0);
+    assert_eq!(s["users_active"], 3);
+
+    let args = [
+        "summary",
+        "--assets",
+        &assets,
+        "--events",
+        "-",
+        "--as-of",
+        "2026-11-01",
+        "--format",
+        "json",
+    ];
+    let piped = run_with_stdin(
+        &args,
+        Some(b"asset,user,time\nX1,dan,2026-09-01\nX1,eve,2026-09-02\n"),
+    );
+    let s = piped.ok().json();
+    assert_eq!(s["events_counted"], 2);
+    assert_eq!(s["assets_never_opened"], 2);
+
+    let run = audit("summary", &assets, &[&dir.path("nothing-*.csv")], &[]).expect_code(2);
+    assert!(run.stderr.contains("nothing-*.csv"), "{}", run.stderr);
+}
+
+#[test]
+fn tabs_and_pipes_and_forced_delimiter() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.tsv", "id\ttitle\nX1\tone, two\nX2\tthree\n");
+    let events = dir.file("events.psv", "asset|time\nX1|2026-10-01\n");
+    assert_eq!(summary(&assets, &[&events], &[])["assets_never_opened"], 1);
+    let tab_events = dir.file(
+        "events.tsv",
+        "asset\ttime\nX1\t2026-10-01\nX2\t2026-10-01\n",
+    );
+    let forced = summary(&assets, &[&tab_events], &["--delimiter", "tab"]);
+    assert_eq!(forced["events_counted"], 2);
+    // Forcing the wrong delimiter leaves one column: a clear error, not zero events.
+    let wrong = audit("summary", &assets, &[&events], &["--delimiter", "tab"]).expect_code(2);
+    assert!(wrong.stderr.contains("\"asset|time\""), "{}", wrong.stderr);
+}
+
+#[test]
+fn multi_threaded_reading_gives_the_single_threaded_figures() {
+    let dir = Scratch::new();
+    let mut assets = String::from("id,type,created\n");
+    for a in 0..50 {
+        assets.push_str(&format!(
+            "A{a},{},2025-{:02}-01\n",
+            ["Deck", "Video"][a % 2],
+            a % 12 + 1
+        ));
+    }
+    let mut events = String::from("asset,user,team,time\n");
+    for e in 0..5000u32 {
+        let asset = (e * 7919) % 61; // 50..60 are orphans
+        let day = e % 600;
+        let month = day / 28 % 12 + 1;
+        if e % 997 == 0 {
+            events.push_str("A1,broken,row\n");
+        }
+        events.push_str(&format!(
+            "A{asset},u{}@corp.com,T{},2025-{month:02}-{:02}T10:00:00Z\n",
+            e % 37,
+            e % 3,
+            day % 28 + 1
+        ));
+    }
+    let assets = dir.file("assets.csv", assets);
+    let events = dir.file("events.csv", events);
+    for command in [
+        &["summary"][..],
+        &["assets"],
+        &["trends", "--period", "week"],
+        &["users"],
+        &["cohorts"],
+    ] {
+        let outputs: Vec<String> = ["1", "2", "3"]
+            .iter()
+            .map(|threads| {
+                let mut args = command.to_vec();
+                args.extend_from_slice(&[
+                    "--assets",
+                    &assets,
+                    "--events",
+                    &events,
+                    "--as-of",
+                    "2026-11-01",
+                    "--format",
+                    "json",
+                    "--threads",
+                    threads,
+                    "--chunk-bytes",
+                    "4096",
+                ]);
+                let run = run(&args).ok();
+                assert!(
+                    run.stderr.contains("events.csv:"),
+                    "problems still located: {}",
+                    run.stderr
+                );
+                run.stdout
+            })
+            .collect();
+        assert_eq!(outputs[0], outputs[1], "{command:?} with 2 threads");
+        assert_eq!(outputs[0], outputs[2], "{command:?} with 3 threads");
+    }
+    // The first broken row is at line 2 whatever the threads: e = 0 comes first.
+    let run = audit(
+        "summary",
+        &assets,
+        &[&events],
+        &[
+            "--threads",
+            "2",
+            "--chunk-bytes",
+            "4096",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(run.stderr.contains("events.csv:2:"), "{}", run.stderr);
+    assert!(run.stderr.contains("events.csv:1000:"), "{}", run.stderr);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let mut events = String::from("asset,user,time\n");
+    for i in 0..20000 {
+        events.push_str(&format!("X{},u{i},2026-10-01\n", i % 3 + 1));
+    }
+    let events = dir.file("events.csv", events);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_collateral-audit"))
+        .args([
+            "users",
+            "--assets",
+            &assets,
+            "--events",
+            &events,
+            "--as-of",
+            "2026-11-01",
+            "--format",
+            "csv",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
