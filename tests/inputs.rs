@@ -27,26 +27,6 @@ fn summary(assets: &str, events: &[&str], extra: &[&str]) -> serde_json::Value {
     audit("summary", assets, events, &args).ok().json()
 }
 
-fn opens(assets: &str, events: &[&str], extra: &[&str]) -> Vec<(String, String)> {
-    let mut args = vec!["--format", "csv", "-q"];
-    args.extend_from_slice(extra);
-    let run = audit("assets", assets, events, &args).ok();
-    let mut rows: Vec<_> = run
-        .csv_rows()
-        .into_iter()
-        .map(|r| (r["asset_id"].clone(), r["opens"].clone()))
-        .collect();
-    rows.sort();
-    rows
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
 #[test]
 fn platform_header_synonyms_semicolons_bom_and_crlf() {
     let dir = Scratch::new();
