@@ -27,6 +27,15 @@ const EXAMPLES_USERS: &str = "Examples:
   collateral-audit users --assets assets.csv --events usage.csv --roster reps.csv --team Sales
   collateral-audit users --assets assets.csv --events usage.csv --since 2026-08-01 --format csv";
 
+const EXAMPLES_SNAPSHOT: &str = "Examples:
+  collateral-audit snapshot --assets assets.csv --events 'logs/*.csv.gz' --as-of 2026-11-01 --out 2026-11.json
+  collateral-audit snapshot --assets assets.csv --events usage.csv --until 2026-11-01 --fail-if-never-opened-above 60 > snap.json";
+
+const EXAMPLES_DIFF: &str = "Examples:
+  collateral-audit diff 2026-10.json 2026-11.json
+  collateral-audit diff 2026-10.json 2026-11.json --fail-if-never-opened-rises-by 2 --format markdown
+  collateral-audit diff 2026-10.json 2026-11.json --changes --format csv > changed-assets.csv";
+
 const EXAMPLES_CHECK: &str = "Examples:
   collateral-audit check --assets assets.csv --events usage.csv
   collateral-audit check --assets assets.csv --events usage.csv --col events.user='Rep Email'";
@@ -46,6 +55,8 @@ pub enum Command {
     Summary {
         #[command(flatten)]
         audit: AuditArgs,
+        #[command(flatten)]
+        gates: GateArgs,
         /// Give the figures per value of this asset column (type, owner, or any inventory header).
         #[arg(long, value_name = "COLUMN")]
         group_by: Option<String>,
@@ -94,6 +105,41 @@ pub enum Command {
     Users {
         #[command(flatten)]
         audit: AuditArgs,
+    },
+    /// Everything needed to compare months later, as one deterministic JSON document.
+    #[command(after_long_help = EXAMPLES_SNAPSHOT)]
+    Snapshot {
+        #[command(flatten)]
+        audit: AuditArgs,
+        #[command(flatten)]
+        gates: GateArgs,
+        /// Write the snapshot to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<String>,
+    },
+    /// What changed between two snapshots: figures side by side, assets that moved.
+    #[command(after_long_help = EXAMPLES_DIFF)]
+    Diff {
+        /// The earlier snapshot.
+        #[arg(value_name = "OLD.json")]
+        old: String,
+        /// The later snapshot.
+        #[arg(value_name = "NEW.json")]
+        new: String,
+        #[command(flatten)]
+        gates: GateArgs,
+        /// Fail (exit 1) when never_opened_pct rose by more than this many points.
+        #[arg(long, value_name = "POINTS")]
+        fail_if_never_opened_rises_by: Option<f64>,
+        /// In CSV, write the changed assets instead of the figures.
+        #[arg(long)]
+        changes: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// In CSV, leave text that a spreadsheet would run as a formula as it is.
+        #[arg(long)]
+        raw_csv: bool,
     },
     /// Validate the inputs without auditing: column mapping, dialect, rows, dates, problems.
     #[command(after_long_help = EXAMPLES_CHECK)]
@@ -207,6 +253,18 @@ pub struct AuditArgs {
     /// In CSV, leave text that a spreadsheet would run as a formula as it is (no `'` prefix).
     #[arg(long)]
     pub raw_csv: bool,
+}
+
+/// Thresholds for CI: a breached one prints why on stderr and exits 1 (the report is still written).
+#[derive(Debug, Args, Clone, Default)]
+pub struct GateArgs {
+    /// Fail (exit 1) when never_opened_pct is above this percentage.
+    #[arg(long, value_name = "PCT")]
+    pub fail_if_never_opened_above: Option<f64>,
+
+    /// Fail (exit 1) when more than this many events are orphans.
+    #[arg(long, value_name = "N")]
+    pub fail_if_orphans_above: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

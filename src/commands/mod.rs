@@ -3,14 +3,17 @@
 pub mod assets;
 pub mod check;
 pub mod cohorts;
+pub mod diff;
+pub mod snapshot;
 pub mod summary;
 pub mod trends;
 pub mod unused;
 pub mod users;
 
 use crate::analysis::{Audit, TrendRequest};
-use crate::cli::{AuditArgs, Cli, Command};
+use crate::cli::{AuditArgs, Cli, Command, GateArgs};
 use crate::config::Config;
+use crate::gates::{report_breaches, Gates};
 use crate::input::time::Millis;
 use crate::progress::Ticker;
 use crate::report::{render, RenderStyle, Report, Value};
@@ -20,10 +23,40 @@ use std::io::{IsTerminal, Write};
 /// Runs the parsed command line, writing the report to `out`; returns the exit code.
 pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
     match &cli.command {
-        Command::Summary { audit, group_by } => {
+        Command::Summary {
+            audit,
+            gates,
+            group_by,
+        } => {
             let (config, audit_data) = prepare(audit, now, None)?;
             let report = summary::report(&config, &audit_data, group_by.as_deref())?;
-            emit(&config, &report, out)
+            emit(&config, &report, out)?;
+            let breaches = gates_of(gates, None).check(&snapshot::gate_figures(&audit_data));
+            Ok(report_breaches(&breaches))
+        }
+        Command::Snapshot {
+            audit,
+            gates,
+            out: path,
+        } => snapshot::run(audit, gates_of(gates, None), path.as_deref(), now, out),
+        Command::Diff {
+            old,
+            new,
+            gates,
+            fail_if_never_opened_rises_by,
+            changes,
+            format,
+            raw_csv,
+        } => {
+            let request = diff::DiffRequest {
+                old,
+                new,
+                gates: gates_of(gates, *fail_if_never_opened_rises_by),
+                changes_in_csv: *changes,
+                format: *format,
+                raw_csv: *raw_csv,
+            };
+            diff::run(&request, out)
         }
         Command::Unused { audit } => {
             let (config, audit_data) = prepare(audit, now, None)?;
@@ -65,15 +98,29 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
 /// Validates the options and runs the pass, then shows the first problems on stderr.
 fn prepare(args: &AuditArgs, now: Millis, trend: Option<&TrendRequest>) -> Result<(Config, Audit)> {
     let config = Config::from_args(args, now)?;
+    let audit = prepare_with(&config, trend)?;
+    Ok((config, audit))
+}
+
+/// Runs the pass with a progress bar on a terminal, then shows the first problems on stderr.
+pub fn prepare_with(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
     let ticker = (!config.read.quiet && std::io::stderr().is_terminal())
-        .then(|| Ticker::start(input_bytes(&config)));
-    let audit = Audit::run(&config, trend);
+        .then(|| Ticker::start(input_bytes(config)));
+    let audit = Audit::run(config, trend);
     drop(ticker);
     let audit = audit?;
     if !config.read.quiet {
         audit.problems.print_warnings();
     }
-    Ok((config, audit))
+    Ok(audit)
+}
+
+fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Gates {
+    Gates {
+        never_opened_above: args.fail_if_never_opened_above,
+        orphans_above: args.fail_if_orphans_above,
+        never_opened_rises_by,
+    }
 }
 
 fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<u8> {

@@ -34,6 +34,24 @@ pub fn summary_fields(s: &Summary) -> Vec<(String, Value)> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
+/// Every key of the ungrouped summary, in report order.
+pub fn summary_keys() -> Vec<String> {
+    let mut keys: Vec<String> = summary_fields(&Summary::default())
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    keys.extend(["users_roster", "coverage_pct"].map(String::from));
+    keys.extend(
+        [
+            "asset_rows_skipped",
+            "asset_values_invalid",
+            "assets_duplicate",
+        ]
+        .map(String::from),
+    );
+    keys
+}
+
 /// `users_roster` and `coverage_pct`, null without a roster.
 fn roster_fields(audit: &Audit) -> Vec<(String, Value)> {
     let mut fields = coverage_fields(coverage(audit));

@@ -16,11 +16,22 @@ pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
     match &report.body {
         Body::Record(fields) => insert_all(&mut doc, fields),
         Body::Rows { columns, rows } => {
-            let rows: Vec<Json> = rows.iter().map(|row| row_object(columns, row)).collect();
-            doc.insert("rows".into(), Json::Array(rows));
+            doc.insert("rows".into(), rows_array(columns, rows));
         }
     }
     insert_all(&mut doc, &report.extra);
+    for (key, body) in &report.sections {
+        let value = match body {
+            Body::Record(fields) => Json::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), to_json(v)))
+                    .collect(),
+            ),
+            Body::Rows { columns, rows } => rows_array(columns, rows),
+        };
+        doc.insert(key.clone(), value);
+    }
     serde_json::to_writer_pretty(&mut *out, &Json::Object(doc))?;
     out.write_all(b"\n")?;
     Ok(())
@@ -30,6 +41,10 @@ fn insert_all(doc: &mut Map<String, Json>, fields: &[(String, Value)]) {
     for (key, value) in fields {
         doc.insert(key.clone(), to_json(value));
     }
+}
+
+fn rows_array(columns: &[String], rows: &[Vec<Value>]) -> Json {
+    Json::Array(rows.iter().map(|row| row_object(columns, row)).collect())
 }
 
 fn row_object(columns: &[String], row: &[Value]) -> Json {

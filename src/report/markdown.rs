@@ -11,10 +11,18 @@ pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
     if !report.headline.is_empty() {
         writeln!(out)?;
     }
-    match &report.body {
+    write_body(out, &report.params, &report.body)?;
+    for (title, body) in &report.sections {
+        writeln!(out, "\n### {}\n", escape(title))?;
+        write_body(out, &[], body)?;
+    }
+    Ok(())
+}
+
+fn write_body(out: &mut dyn Write, params: &[(String, Value)], body: &Body) -> Result<()> {
+    match body {
         Body::Record(fields) => {
-            let rows: Vec<Vec<Value>> = report
-                .params
+            let rows: Vec<Vec<Value>> = params
                 .iter()
                 .chain(fields)
                 .map(|(key, value)| vec![Value::text(key.clone()), value.clone()])

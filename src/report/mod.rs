@@ -1,7 +1,7 @@
 //! The report layer: reports are plain data ([`Report`]), rendered by one module per format.
 
 mod csv_out;
-mod json_out;
+pub mod json_out;
 mod markdown;
 mod table;
 
@@ -94,6 +94,9 @@ pub struct Report {
     pub body: Body,
     /// JSON keys after `rows` (e.g. totals), not shown in CSV.
     pub extra: Vec<(String, Value)>,
+    /// Further named tables after the body (JSON keys, titled tables); not written in CSV,
+    /// which holds one table.
+    pub sections: Vec<(String, Body)>,
     /// Lines for people, shown above the table in table and markdown formats only.
     pub headline: Vec<String>,
 }
@@ -107,6 +110,7 @@ impl Report {
                 rows,
             },
             extra: Vec::new(),
+            sections: Vec::new(),
             headline: Vec::new(),
         }
     }
@@ -116,6 +120,7 @@ impl Report {
             params,
             body: Body::Record(fields),
             extra: Vec::new(),
+            sections: Vec::new(),
             headline: Vec::new(),
         }
     }

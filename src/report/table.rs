@@ -12,23 +12,35 @@ pub fn write(report: &Report, style: RenderStyle, out: &mut dyn Write) -> Result
     if !report.headline.is_empty() {
         writeln!(out)?;
     }
-    let table = match &report.body {
+    write_body(out, &report.params, &report.body, style)?;
+    for (title, body) in &report.sections {
+        writeln!(out, "\n{title}")?;
+        write_body(out, &[], body, style)?;
+    }
+    Ok(())
+}
+
+/// A record as a two-column table of figures (after `params`), or the rows as they are.
+fn write_body(
+    out: &mut dyn Write,
+    params: &[(String, Value)],
+    body: &Body,
+    style: RenderStyle,
+) -> Result<()> {
+    let table = match body {
         Body::Record(fields) => {
-            let rows: Vec<Vec<Value>> = report
-                .params
+            let rows: Vec<Vec<Value>> = params
                 .iter()
                 .chain(fields)
                 .map(|(key, value)| vec![Value::text(key.clone()), value.clone()])
                 .collect();
             build(&["figure".to_string(), "value".to_string()], &rows, style)
         }
-        Body::Rows { columns, rows } => {
-            if rows.is_empty() {
-                writeln!(out, "(no rows)")?;
-                return Ok(());
-            }
-            build(columns, rows, style)
+        Body::Rows { rows, .. } if rows.is_empty() => {
+            writeln!(out, "(no rows)")?;
+            return Ok(());
         }
+        Body::Rows { columns, rows } => build(columns, rows, style),
     };
     writeln!(out, "{table}")?;
     Ok(())

@@ -1,0 +1,259 @@
+//! What changed between two snapshots: the figures side by side, and the assets that moved.
+
+use super::Loaded;
+use crate::analysis::summary::round2;
+use crate::commands::summary::summary_keys;
+use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
+
+/// The kinds of asset change, in the order reports list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// In the new inventory only.
+    Added,
+    /// In the old inventory only.
+    Removed,
+    /// `never` now, something else before (opened, new, unpublished).
+    BecameNever,
+    /// No counted event in the old snapshot, at least one in the new.
+    FirstUse,
+    /// `stale` now, something else before.
+    WentStale,
+}
+
+impl Change {
+    pub const ALL: [Change; 5] = [
+        Change::Added,
+        Change::Removed,
+        Change::BecameNever,
+        Change::FirstUse,
+        Change::WentStale,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::BecameNever => "became_never",
+            Change::FirstUse => "first_use",
+            Change::WentStale => "went_stale",
+        }
+    }
+}
+
+/// One summary figure in both snapshots.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureDelta {
+    pub figure: String,
+    pub old: Json,
+    pub new: Json,
+    /// new − old when both are numbers.
+    pub delta: Option<f64>,
+}
+
+/// One asset that changed, with what the two snapshots said of it (null where absent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssetChange {
+    pub change: Change,
+    pub asset_id: String,
+    /// From the new snapshot when the asset is in it, else from the old.
+    pub title: Json,
+    pub kind: Json,
+    pub owner: Json,
+    pub old_status: Json,
+    pub new_status: Json,
+    pub old_opens: Json,
+    pub new_opens: Json,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diff {
+    pub figures: Vec<FigureDelta>,
+    pub changes: Vec<AssetChange>,
+}
+
+impl Diff {
+    pub fn between(old: &Loaded, new: &Loaded) -> Diff {
+        Diff {
+            figures: figures(&old.summary, &new.summary),
+            changes: asset_changes(&old.assets, &new.assets),
+        }
+    }
+
+    pub fn count(&self, change: Change) -> usize {
+        self.changes.iter().filter(|c| c.change == change).count()
+    }
+
+    pub fn figure(&self, name: &str) -> Option<&FigureDelta> {
+        self.figures.iter().find(|f| f.figure == name)
+    }
+}
+
+/// Every figure of either summary, in the order the summary report lists them (then any
+/// unknown to this version, alphabetically).
+fn figures(old: &Map<String, Json>, new: &Map<String, Json>) -> Vec<FigureDelta> {
+    let order = summary_keys();
+    let rank = |name: &String| order.iter().position(|k| k == name).unwrap_or(order.len());
+    let mut names: Vec<&String> = new.keys().chain(old.keys()).collect();
+    names.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let (before, after) = (field(old, name), field(new, name));
+            let delta = match (before.as_f64(), after.as_f64()) {
+                (Some(b), Some(a)) => Some(round2(a - b)),
+                _ => None,
+            };
+            FigureDelta {
+                figure: name.clone(),
+                old: before,
+                new: after,
+                delta,
+            }
+        })
+        .collect()
+}
+
+fn field(object: &Map<String, Json>, key: &str) -> Json {
+    object.get(key).cloned().unwrap_or(Json::Null)
+}
+
+fn asset_changes(old: &[Map<String, Json>], new: &[Map<String, Json>]) -> Vec<AssetChange> {
+    let by_id = |assets: &[Map<String, Json>]| -> BTreeMap<String, Map<String, Json>> {
+        assets
+            .iter()
+            .map(|a| {
+                (
+                    a["asset_id"].as_str().unwrap_or_default().to_string(),
+                    a.clone(),
+                )
+            })
+            .collect()
+    };
+    let (old, new) = (by_id(old), by_id(new));
+    let mut ids: Vec<&String> = old.keys().chain(new.keys()).collect();
+    ids.sort();
+    ids.dedup();
+    let mut changes = Vec::new();
+    for id in ids {
+        let (before, after) = (old.get(id), new.get(id));
+        for change in classify(before, after) {
+            changes.push(asset_change(change, id, before, after));
+        }
+    }
+    changes.sort_by(|a, b| (a.change, &a.asset_id).cmp(&(b.change, &b.asset_id)));
+    changes
+}
+
+/// The changes one asset went through; an asset can both get its first use and go stale.
+fn classify(before: Option<&Map<String, Json>>, after: Option<&Map<String, Json>>) -> Vec<Change> {
+    let (before, after) = match (before, after) {
+        (None, Some(_)) => return vec![Change::Added],
+        (Some(_), None) => return vec![Change::Removed],
+        (Some(b), Some(a)) => (b, a),
+        (None, None) => return Vec::new(),
+    };
+    let status = |a: &Map<String, Json>| a.get("status").and_then(Json::as_str).map(String::from);
+    let opens = |a: &Map<String, Json>| a.get("opens").and_then(Json::as_u64).unwrap_or(0);
+    let (was, now) = (status(before), status(after));
+    let mut changes = Vec::new();
+    if now.as_deref() == Some("never") && was.as_deref() != Some("never") {
+        changes.push(Change::BecameNever);
+    }
+    if opens(before) == 0 && opens(after) > 0 {
+        changes.push(Change::FirstUse);
+    }
+    if now.as_deref() == Some("stale") && was.as_deref() != Some("stale") {
+        changes.push(Change::WentStale);
+    }
+    changes
+}
+
+fn asset_change(
+    change: Change,
+    id: &str,
+    before: Option<&Map<String, Json>>,
+    after: Option<&Map<String, Json>>,
+) -> AssetChange {
+    let either = after.or(before).expect("the asset is in one snapshot");
+    let get = |side: Option<&Map<String, Json>>, key: &str| {
+        side.and_then(|a| a.get(key)).cloned().unwrap_or(Json::Null)
+    };
+    AssetChange {
+        change,
+        asset_id: id.to_string(),
+        title: get(Some(either), "title"),
+        kind: get(Some(either), "type"),
+        owner: get(Some(either), "owner"),
+        old_status: get(before, "status"),
+        new_status: get(after, "status"),
+        old_opens: get(before, "opens"),
+        new_opens: get(after, "opens"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn asset(id: &str, status: &str, opens: u64) -> Map<String, Json> {
+        json!({ "asset_id": id, "title": id, "status": status, "opens": opens })
+            .as_object()
+            .unwrap()
+            .clone()
+    }
+
+    fn loaded(summary: Json, assets: Vec<Map<String, Json>>) -> Loaded {
+        Loaded {
+            path: "x.json".into(),
+            as_of: String::new(),
+            summary: summary.as_object().unwrap().clone(),
+            assets,
+        }
+    }
+
+    #[test]
+    fn every_change_kind_is_found() {
+        let old = loaded(
+            json!({ "never_opened_pct": 50.0, "cost_total": null }),
+            vec![
+                asset("gone", "active", 3),
+                asset("idle", "active", 2),
+                asset("late", "never", 0),
+                asset("young", "new", 0),
+                asset("steady", "active", 5),
+            ],
+        );
+        let new = loaded(
+            json!({ "never_opened_pct": 45.5, "cost_total": 10.0 }),
+            vec![
+                asset("fresh", "new", 0),
+                asset("idle", "stale", 2),
+                asset("late", "active", 1),
+                asset("young", "never", 0),
+                asset("steady", "active", 7),
+            ],
+        );
+        let diff = Diff::between(&old, &new);
+        let found: Vec<(&str, &str)> = diff
+            .changes
+            .iter()
+            .map(|c| (c.change.as_str(), c.asset_id.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("added", "fresh"),
+                ("removed", "gone"),
+                ("became_never", "young"),
+                ("first_use", "late"),
+                ("went_stale", "idle"),
+            ]
+        );
+        let pct = diff.figure("never_opened_pct").unwrap();
+        assert_eq!(pct.delta, Some(-4.5));
+        assert_eq!(diff.figure("cost_total").unwrap().delta, None);
+    }
+}

@@ -1,0 +1,213 @@
+//! Snapshots: one self-describing, deterministic JSON document per audit, for comparing months.
+//!
+//! A snapshot holds what produced it (tool, as-of, window, options, input files with row counts
+//! and SHA-256) and what it found (the summary figures, every asset's status and counts). Keys
+//! are sorted and assets ordered by id, so the same inputs and options give the same bytes.
+
+pub mod diff;
+
+use crate::analysis::Audit;
+use crate::cli::AuditArgs;
+use crate::commands::{assets, parameters, summary};
+use crate::config::Config;
+use crate::input_error;
+use crate::report::json_out::to_json;
+use crate::report::{Body, Value};
+use anyhow::{Context, Result};
+use serde_json::{Map, Value as Json};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+
+/// Identifies a snapshot among other JSON files.
+pub const KIND: &str = "collateral-audit snapshot";
+/// Bumped when a snapshot key changes meaning or disappears; `diff` refuses other versions.
+pub const SNAPSHOT_SCHEMA_VERSION: u64 = 1;
+
+/// Builds the snapshot document of a finished audit.
+pub fn build(
+    args: &AuditArgs,
+    config: &Config,
+    audit: &Audit,
+    digests: &[Option<String>],
+) -> Result<Json> {
+    let mut doc = Map::new();
+    doc.insert("kind".into(), Json::from(KIND));
+    doc.insert("schema_version".into(), Json::from(SNAPSHOT_SCHEMA_VERSION));
+    doc.insert("tool".into(), tool());
+    let params = object(&parameters(config));
+    doc.insert("as_of".into(), params["as_of"].clone());
+    doc.insert(
+        "window".into(),
+        serde_json::json!({ "since": params["since"], "until": params["until"] }),
+    );
+    doc.insert("options".into(), options(args, params));
+    doc.insert("inputs".into(), inputs(audit, digests));
+    let summary_report = summary::report(config, audit, None)?;
+    if let Body::Record(fields) = &summary_report.body {
+        doc.insert("summary".into(), Json::Object(object(fields)));
+    }
+    doc.insert("assets".into(), asset_rows(config, audit));
+    Ok(sort_keys(Json::Object(doc)))
+}
+
+fn tool() -> Json {
+    serde_json::json!({ "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") })
+}
+
+/// Every option that changes what is read or counted (the window is kept apart).
+fn options(args: &AuditArgs, mut params: Map<String, Json>) -> Json {
+    for key in ["as_of", "since", "until"] {
+        params.remove(key);
+    }
+    let input = &args.input;
+    params.insert("columns".into(), Json::from(input.columns.clone()));
+    params.insert("delimiter".into(), Json::from(input.delimiter.clone()));
+    params.insert("day_first".into(), Json::from(input.day_first));
+    params.insert("date_format".into(), Json::from(input.date_format.clone()));
+    Json::Object(params)
+}
+
+/// Each input file as named on the command line, its role, data rows and SHA-256.
+fn inputs(audit: &Audit, digests: &[Option<String>]) -> Json {
+    let files = audit.files.iter().zip(digests).map(|(file, digest)| {
+        serde_json::json!({
+            "role": file.role.as_str(),
+            "path": file.path,
+            "rows": file.rows,
+            "sha256": digest,
+        })
+    });
+    Json::Array(files.collect())
+}
+
+/// Every asset (the `assets` report's columns plus cost), ordered by id.
+fn asset_rows(config: &Config, audit: &Audit) -> Json {
+    let report = assets::report(config, audit, &[]);
+    let Body::Rows { columns, rows } = report.body else {
+        unreachable!("the assets report is a table")
+    };
+    let cost_of = |id: &str| {
+        let index = audit.inventory.index.get(id.as_bytes()).copied();
+        index.and_then(|i| audit.inventory.assets[i as usize].cost)
+    };
+    let mut objects: Vec<(String, Json)> = rows
+        .iter()
+        .map(|row| {
+            let mut object: Map<String, Json> = columns
+                .iter()
+                .cloned()
+                .zip(row.iter().map(to_json))
+                .collect();
+            let id = row[0].plain();
+            let cost = Value::opt_num(cost_of(&id));
+            object.insert("cost".into(), to_json(&cost));
+            (id, Json::Object(object))
+        })
+        .collect();
+    objects.sort_by(|a, b| a.0.cmp(&b.0));
+    Json::Array(objects.into_iter().map(|(_, object)| object).collect())
+}
+
+fn object(fields: &[(String, Value)]) -> Map<String, Json> {
+    fields
+        .iter()
+        .map(|(key, value)| (key.clone(), to_json(value)))
+        .collect()
+}
+
+/// Rebuilds every object with its keys in byte order (serde_json keeps insertion order here).
+fn sort_keys(value: Json) -> Json {
+    match value {
+        Json::Object(map) => {
+            let mut entries: Vec<(String, Json)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Json::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sort_keys(v)))
+                    .collect(),
+            )
+        }
+        Json::Array(items) => Json::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
+}
+
+/// The SHA-256 of a file's bytes as stored (compressed files are hashed compressed);
+/// `None` for standard input, which cannot be read twice.
+pub fn file_digest(path: &str) -> Result<Option<String>> {
+    if path == "-" {
+        return Ok(None);
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| input_error!("{path}: {e}"))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let read = file
+            .read(&mut buffer)
+            .with_context(|| format!("{path}: reading"))?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    let digest = hasher.finalize();
+    Ok(Some(digest.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// A snapshot read back: its figures and its assets by id.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub path: String,
+    pub as_of: String,
+    pub summary: Map<String, Json>,
+    /// Assets in id order.
+    pub assets: Vec<Map<String, Json>>,
+}
+
+/// Reads a snapshot, refusing files that are not snapshots or have another schema version.
+pub fn load(path: &str) -> Result<Loaded> {
+    let text = std::fs::read_to_string(path).map_err(|e| input_error!("{path}: {e}"))?;
+    let doc: Json = serde_json::from_str(&text)
+        .map_err(|e| input_error!("{path}: not a collateral-audit snapshot (not JSON: {e})"))?;
+    if doc.get("kind").and_then(Json::as_str) != Some(KIND) {
+        return Err(input_error!(
+            "{path}: not a collateral-audit snapshot (no \"kind\": {KIND:?}); make one with `collateral-audit snapshot`"
+        ));
+    }
+    let version = doc.get("schema_version").and_then(Json::as_u64);
+    if version != Some(SNAPSHOT_SCHEMA_VERSION) {
+        return Err(input_error!(
+            "{path}: snapshot schema_version {} cannot be compared by this version of collateral-audit (it reads version {SNAPSHOT_SCHEMA_VERSION}); re-run `snapshot` on the old inputs",
+            version.map_or("missing".to_string(), |v| v.to_string())
+        ));
+    }
+    let malformed = |what: &str| input_error!("{path}: malformed snapshot: {what}");
+    let summary = doc
+        .get("summary")
+        .and_then(Json::as_object)
+        .ok_or_else(|| malformed("no summary object"))?;
+    let assets = doc
+        .get("assets")
+        .and_then(Json::as_array)
+        .ok_or_else(|| malformed("no assets array"))?;
+    let assets = assets
+        .iter()
+        .map(|a| {
+            a.as_object()
+                .filter(|a| a.get("asset_id").is_some_and(Json::is_string))
+                .cloned()
+                .ok_or_else(|| malformed("an asset without asset_id"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Loaded {
+        path: path.to_string(),
+        as_of: doc
+            .get("as_of")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        summary: summary.clone(),
+        assets,
+    })
+}
