@@ -253,6 +253,19 @@ pub struct AuditArgs {
     /// In CSV, leave text that a spreadsheet would run as a formula as it is (no `'` prefix).
     #[arg(long)]
     pub raw_csv: bool,
+
+    /// Show every user as a stable keyed hash (`user-3f9a0c41b2d7`) instead of their name.
+    #[arg(long)]
+    pub pseudonymize_users: bool,
+
+    /// The secret key for --pseudonymize-users; the same key gives the same pseudonyms.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "COLLATERAL_AUDIT_PSEUDONYM_KEY",
+        hide_env_values = true
+    )]
+    pub pseudonym_key: Option<String>,
 }
 
 /// Thresholds for CI: a breached one prints why on stderr and exits 1 (the report is still written).

@@ -7,6 +7,7 @@ use crate::input::source::{parse_delimiter, InputPath};
 use crate::input::time::{Millis, TimeParser};
 use crate::input_error;
 use crate::model::{fold_key, StatusPolicy};
+use crate::pseudonym::{show_user, Pseudonymizer};
 use anyhow::Result;
 
 /// How inputs are found and read.
@@ -197,9 +198,16 @@ pub struct Config {
     pub policy: StatusPolicy,
     pub format: Format,
     pub raw_csv: bool,
+    /// Set by `--pseudonymize-users`: every user value shown goes through it.
+    pub pseudonyms: Option<Pseudonymizer>,
 }
 
 impl Config {
+    /// A user value as reports show it: as given, or pseudonymized.
+    pub fn show_user(&self, user: &str) -> String {
+        show_user(self.pseudonyms.as_ref(), user)
+    }
+
     pub fn from_args(args: &AuditArgs, now: Millis) -> Result<Config> {
         let read = ReadOptions::from_args(&args.input)?;
         let window = Window::from_args(&args.count, read.day_first, now)?;
@@ -215,6 +223,10 @@ impl Config {
             policy,
             format: args.format,
             raw_csv: args.raw_csv,
+            pseudonyms: Pseudonymizer::from_options(
+                args.pseudonymize_users,
+                args.pseudonym_key.as_deref(),
+            )?,
         })
     }
 }

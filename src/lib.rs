@@ -13,5 +13,6 @@ pub mod gates;
 pub mod input;
 pub mod model;
 pub mod progress;
+pub mod pseudonym;
 pub mod report;
 pub mod snapshot;

@@ -384,3 +384,91 @@ fn csv_neutralises_formulas_from_the_data_unless_raw() {
         "=HYPERLINK(\"http://evil\")"
     );
 }
+
+#[test]
+fn pseudonymized_users_are_stable_and_name_nobody() {
+    let dir = Scratch::new();
+    let roster = dir.file(
+        "roster.csv",
+        "Email,Team\nDAN@corp.com,Sales\nzoe@corp.com,Sales\n",
+    );
+    let assets = fixture("core/assets.csv");
+    let events = fixture("core/events.csv");
+    let users = |key: &str| {
+        let args = [
+            "users",
+            "--assets",
+            &assets,
+            "--events",
+            &events,
+            "--roster",
+            &roster,
+            "--as-of",
+            "2026-11-01",
+            "--exclude-user",
+            "Admin@corp.com",
+            "--pseudonymize-users",
+            "--pseudonym-key",
+            key,
+            "--format",
+            "json",
+            "-q",
+        ];
+        run(&args).ok()
+    };
+    let first = users("k1");
+    assert!(!first.stdout.contains("@corp.com"), "{}", first.stdout);
+    let doc = first.json();
+    let names: Vec<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["user"].as_str().unwrap())
+        .collect();
+    // dan (3 events, any case) first, then eve (2), ann and fay (1 each), then silent zoe.
+    assert_eq!(names.len(), 5);
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("user-") && n.len() == 17),
+        "{names:?}"
+    );
+    assert_eq!(doc["rows"][0]["events"], 3);
+    assert_eq!(doc["exclude_users"][0].as_str().unwrap().len(), 17);
+    assert_eq!(
+        users("k1").stdout,
+        first.stdout,
+        "same key, same pseudonyms"
+    );
+    assert_ne!(users("k2").stdout, first.stdout);
+
+    let args = [
+        "users",
+        "--assets",
+        &assets,
+        "--events",
+        &events,
+        "--as-of",
+        "2026-11-01",
+        "--pseudonymize-users",
+    ];
+    let no_key = run_without_key(&args).expect_code(2);
+    assert!(
+        no_key.stderr.contains("--pseudonym-key"),
+        "{}",
+        no_key.stderr
+    );
+}
+
+fn run_without_key(args: &[&str]) -> Run {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_collateral-audit"))
+        .args(args)
+        .env_remove("COLLATERAL_AUDIT_PSEUDONYM_KEY")
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}

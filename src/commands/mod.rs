@@ -153,6 +153,14 @@ pub fn parameters(config: &Config) -> Vec<(String, Value)> {
                 .collect(),
         )
     };
+    let users = |values: &[Vec<u8>]| {
+        Value::List(
+            values
+                .iter()
+                .map(|v| config.show_user(&String::from_utf8_lossy(v)))
+                .collect(),
+        )
+    };
     let f = &config.filter;
     vec![
         ("as_of".into(), Value::Instant(config.window.as_of)),
@@ -161,7 +169,7 @@ pub fn parameters(config: &Config) -> Vec<(String, Value)> {
         ("types".into(), list(&f.types)),
         ("teams".into(), list(&f.teams)),
         ("exclude_owners".into(), Value::Bool(f.exclude_owners)),
-        ("exclude_users".into(), list(&f.exclude_users)),
+        ("exclude_users".into(), users(&f.exclude_users)),
         (
             "min_age_days".into(),
             Value::Int(config.policy.min_age_days),

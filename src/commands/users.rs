@@ -66,7 +66,7 @@ pub fn report(config: &Config, audit: &Audit) -> Report {
             let rep = roster.and_then(|r| r.index.get(keys[id]).map(|&i| &r.reps[i]));
             let stats = usage.user_usage[id];
             Row {
-                user: usage.users.spelling(id as u32).to_string(),
+                user: config.show_user(usage.users.spelling(id as u32)),
                 team: rep.map_or_else(|| teams[id].clone(), |r| r.team.clone()),
                 events: stats.events,
                 assets: assets_per_user[id],
@@ -82,7 +82,7 @@ pub fn report(config: &Config, audit: &Audit) -> Report {
             .iter()
             .filter(|rep| usage.users.get(&rep.key).is_none());
         rows.extend(silent.map(|rep| Row {
-            user: rep.user.clone(),
+            user: config.show_user(&rep.user),
             team: rep.team.clone(),
             events: 0,
             assets: 0,
