@@ -172,6 +172,10 @@ pub struct InputArgs {
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
 
+    /// Text encoding of every input (default: UTF-8, and UTF-16 when it starts with a byte-order mark).
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<EncodingArg>,
+
     /// Read slashed dates day-first (15/03/2026) instead of US month-first (03/15/2026).
     #[arg(long)]
     pub day_first: bool,
@@ -286,6 +290,21 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+}
+
+/// Encodings spreadsheet programs still write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// Read as Windows-1252, the superset browsers and spreadsheets use for Latin-1.
+    #[value(name = "latin1", alias = "iso-8859-1")]
+    Latin1,
+    #[value(name = "windows-1252", alias = "cp1252")]
+    Windows1252,
+    /// Little-endian unless a byte-order mark says otherwise.
+    #[value(name = "utf-16", alias = "utf16")]
+    Utf16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

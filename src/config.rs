@@ -1,7 +1,7 @@
 //! Validated settings built once from the command line: the window, filters, thresholds, readers.
 
 use crate::analysis::scan::Parallelism;
-use crate::cli::{AuditArgs, CountArgs, Format, InputArgs};
+use crate::cli::{AuditArgs, CountArgs, EncodingArg, Format, InputArgs};
 use crate::input::headers::ColumnOverride;
 use crate::input::source::{parse_delimiter, InputPath};
 use crate::input::time::{Millis, TimeParser};
@@ -18,6 +18,8 @@ pub struct ReadOptions {
     pub roster: Option<InputPath>,
     pub overrides: Vec<ColumnOverride>,
     pub delimiter: Option<u8>,
+    /// `--encoding`; `None` reads UTF-8, or UTF-16 when a byte-order mark says so.
+    pub encoding: Option<EncodingArg>,
     pub time: TimeParser,
     pub day_first: bool,
     pub strict: bool,
@@ -55,6 +57,7 @@ impl ReadOptions {
             roster,
             overrides,
             delimiter,
+            encoding: args.encoding,
             time: TimeParser::new(args.day_first, args.date_format.clone()),
             day_first: args.day_first,
             strict: args.strict,

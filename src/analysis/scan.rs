@@ -6,9 +6,9 @@ use crate::config::{EventFilter, ReadOptions, Window};
 use crate::input::assets::{read_headers, FileReport};
 use crate::input::chunks::{split_at_newlines, RangeReader};
 use crate::input::headers::{Field, HeaderMap, Role};
-use crate::input::problems::{Problem, Problems};
+use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, InputPath, OpenedCsv};
-use crate::input::time::TimeParser;
+use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
 use crate::model::{fold_key_into, trim_bytes, Inventory};
 use crate::progress;
@@ -129,10 +129,13 @@ fn scan_file(
     parallel: Parallelism,
 ) -> Result<FileReport> {
     let name = input.display().to_string();
-    let mut opened = open_csv(input, opts.delimiter)?;
+    let mut opened = open_csv(input, opts.delimiter, opts.encoding)?;
     let headers = read_headers(&mut opened.reader, &name)?;
     let header = HeaderMap::build(Role::Events, &headers, &opts.overrides)?;
     let columns = EventColumns::resolve(&header, &name, ctx)?;
+    for note in header.notes(&name) {
+        problems.note(note);
+    }
     let mut file = MappedFile {
         name,
         opened,
@@ -140,18 +143,25 @@ fn scan_file(
         columns,
     };
     let read_before = agg.counts.read;
-    let splittable =
-        !input.is_stdin() && !file.opened.dialect.gzip && !opts.strict && parallel.threads > 1;
+    let splittable = !input.is_stdin()
+        && !file.opened.dialect.gzip
+        && file.opened.dialect.encoding == "utf-8"
+        && !opts.strict
+        && parallel.threads > 1;
     let done_in_parallel =
         splittable && scan_in_parallel(input, &file, ctx, agg, problems, parallel)?;
     if !done_in_parallel {
         scan_sequentially(&mut file, ctx, agg, problems)?;
     }
+    let rows = agg.counts.read - read_before;
+    if rows == 0 {
+        problems.note(format!("{}: no data rows after the header", file.name));
+    }
     Ok(FileReport {
         path: file.name,
         role: Role::Events,
         dialect: file.opened.dialect,
-        rows: agg.counts.read - read_before,
+        rows,
         header: file.header,
     })
 }
@@ -312,6 +322,11 @@ pub struct RowScanner<'a> {
     user_key: Vec<u8>,
     team_key: Vec<u8>,
     kind_key: Vec<u8>,
+    /// Text that is not UTF-8 is told once per file (or part of a file), not on every row.
+    warned_encoding: bool,
+    /// The shape of the file's first readable time value, and whether a different one was told.
+    first_time_shape: Option<TimeShape>,
+    warned_mixed_times: bool,
 }
 
 impl<'a> RowScanner<'a> {
@@ -329,12 +344,50 @@ impl<'a> RowScanner<'a> {
             user_key: Vec::new(),
             team_key: Vec::new(),
             kind_key: Vec::new(),
+            warned_encoding: false,
+            first_time_shape: None,
+            warned_mixed_times: false,
         }
     }
 
-    /// Tallies one row; a bad row is counted as skipped and returned as a problem.
+    /// Tallies one row; a bad row is counted as skipped and returned as a problem, and so is
+    /// the first row of the file with text that is not UTF-8 (counted all the same).
     #[inline]
     pub fn scan(&mut self, record: &ByteRecord, agg: &mut Aggregate) -> Option<Problem> {
+        let problem = self.tally(record, agg);
+        if problem.is_none() && !self.warned_encoding && !record.as_slice().is_ascii() {
+            return self.invalid_utf8(record);
+        }
+        problem
+    }
+
+    #[cold]
+    fn invalid_utf8(&mut self, record: &ByteRecord) -> Option<Problem> {
+        let column = (0..record.len()).find(|&c| std::str::from_utf8(&record[c]).is_err())?;
+        self.warned_encoding = true;
+        Some(self.problem(record, Some(column), NOT_UTF8.into()))
+    }
+
+    /// Notes the first time value whose shape differs from the file's first one.
+    #[inline]
+    fn check_time_shape(&mut self, record: &ByteRecord) -> Option<Problem> {
+        let raw = &record[self.columns.time];
+        let shape = TimeShape::of(raw);
+        let first = *self.first_time_shape.get_or_insert(shape);
+        if shape == first {
+            return None;
+        }
+        self.warned_mixed_times = true;
+        let message = format!(
+            "the time column mixes formats: this is {}, the first rows were {}; it was read, but check that the dates mean what you think (see --day-first, --date-format)",
+            shape.describe(),
+            first.describe()
+        );
+        Some(self.problem(record, Some(self.columns.time), message))
+    }
+
+    #[inline]
+    fn tally(&mut self, record: &ByteRecord, agg: &mut Aggregate) -> Option<Problem> {
         agg.counts.read += 1;
         if agg.counts.read % progress::ROW_BATCH == 0 {
             progress::add_rows(progress::ROW_BATCH);
@@ -368,14 +421,19 @@ impl<'a> RowScanner<'a> {
             return Some(self.problem(record, Some(cols.time), message.into()));
         };
         agg.saw_time(t);
+        let mixed = if self.warned_mixed_times {
+            None
+        } else {
+            self.check_time_shape(record)
+        };
         let asset = self.ctx.inventory.lookup(asset_raw);
         if !self.admits(record, t, asset) {
             agg.exclude(asset);
-            return None;
+            return mixed;
         }
         let Some(asset) = asset else {
             agg.orphan(asset_raw);
-            return None;
+            return mixed;
         };
         let user = match cols.user {
             Some(c) if !self.user_key.is_empty() => Some(agg.user_id(&self.user_key, &record[c])),
@@ -388,7 +446,7 @@ impl<'a> RowScanner<'a> {
             _ => None,
         };
         agg.count(asset, t, user, team);
-        None
+        mixed
     }
 
     /// The window and every filter but the inventory; fills the folded keys as it goes.

@@ -137,6 +137,7 @@ fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
     ));
     rows.push(row(name, "gzip", Value::Bool(d.gzip)));
     rows.push(row(name, "utf-8 bom", Value::Bool(d.bom)));
+    rows.push(row(name, "encoding", Value::text(d.encoding)));
     rows.push(row(name, "data rows", Value::count(file.rows)));
     let headers = &file.header.headers;
     for m in &file.header.matches {

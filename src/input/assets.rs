@@ -2,7 +2,7 @@
 
 use crate::config::ReadOptions;
 use crate::input::headers::{Field, HeaderMap, Role};
-use crate::input::problems::{Problem, Problems};
+use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, Dialect};
 use crate::input::time::TimeParser;
 use crate::model::{fold_key, trim_bytes, Asset, Inventory};
@@ -64,10 +64,13 @@ pub fn load_inventory(
 ) -> Result<(Inventory, FileReport)> {
     let input = &opts.assets;
     let file = input.display().to_string();
-    let mut opened = open_csv(input, opts.delimiter)?;
+    let mut opened = open_csv(input, opts.delimiter, opts.encoding)?;
     let headers = read_headers(&mut opened.reader, &file)?;
     let header = HeaderMap::build(Role::Assets, &headers, &opts.overrides)?;
     header.require(&file)?;
+    for note in header.notes(&file) {
+        problems.note(note);
+    }
     let columns = AssetColumns::from_map(&header).expect("required column checked above");
     let field_columns = header
         .matches
@@ -87,6 +90,7 @@ pub fn load_inventory(
         columns: &columns,
         time: &opts.time,
         problems,
+        warned_encoding: false,
     };
     let mut record = ByteRecord::new();
     while opened
@@ -98,6 +102,11 @@ pub fn load_inventory(
         loader.add_row(&record, &mut inventory)?;
     }
     let rows = inventory.stats.rows_read;
+    if rows == 0 {
+        loader.problems.note(format!(
+            "{file}: no data rows after the header: the library is empty"
+        ));
+    }
     let report = FileReport {
         path: file,
         role: Role::Assets,
@@ -114,6 +123,8 @@ struct Loader<'a> {
     columns: &'a AssetColumns,
     time: &'a TimeParser,
     problems: &'a mut Problems,
+    /// Text that is not UTF-8 is told once per file, not on every row.
+    warned_encoding: bool,
 }
 
 impl Loader<'_> {
@@ -142,8 +153,11 @@ impl Loader<'_> {
         if inventory.index.contains_key(id.as_bytes()) {
             inventory.stats.duplicates += 1;
             let column = Some(self.columns.id);
-            let message = "duplicate asset id, the first row wins; this row is ignored:".into();
+            let message = "duplicate asset id; the first row wins, this one is ignored".into();
             return self.problem(line, column, Some(id), message);
+        }
+        if !self.warned_encoding && !record.as_slice().is_ascii() {
+            self.warn_invalid_utf8(record, line)?;
         }
         let created = self.created(record, line, inventory)?;
         let cost = self.cost(record, line, inventory)?;
@@ -213,6 +227,16 @@ impl Loader<'_> {
                 Ok(None)
             }
         }
+    }
+
+    fn warn_invalid_utf8(&mut self, record: &ByteRecord, line: u64) -> Result<()> {
+        let Some(column) = (0..record.len()).find(|&c| std::str::from_utf8(&record[c]).is_err())
+        else {
+            return Ok(());
+        };
+        self.warned_encoding = true;
+        let value = String::from_utf8_lossy(&record[column]).into_owned();
+        self.problem(line, Some(column), Some(value), NOT_UTF8.into())
     }
 
     fn problem(

@@ -336,7 +336,7 @@ impl HeaderMap {
     pub fn missing_error(&self, file: &str, field: Field) -> anyhow::Error {
         let tried: Vec<&str> = field.synonyms().to_vec();
         input_error!(
-            "{file}: no {} column for {}.{} (looked for: {}); headers found: {}; map one with --col {}.{}=HEADER",
+            "{file}: no {} column for {}.{} (looked for: {}); headers found: {}; map one with --col {}.{}=HEADER{}",
             field.name(),
             self.role.as_str(),
             field.name(),
@@ -344,7 +344,62 @@ impl HeaderMap {
             self.quoted_headers(),
             self.role.as_str(),
             field.name(),
+            if self.first_row_looks_like_data() {
+                "; the first row looks like data, not names: does the file lack its header row?"
+            } else {
+                ""
+            },
         )
+    }
+
+    /// A header holding a date or a number is most likely a data row.
+    fn first_row_looks_like_data(&self) -> bool {
+        let time = crate::input::time::TimeParser::default();
+        self.headers.iter().any(|h| {
+            let h = h.trim();
+            h.parse::<f64>().is_ok() || (h.len() >= 8 && time.parse_str(h).is_some())
+        })
+    }
+
+    /// Warnings about the header row: repeated names, fields several columns could fill.
+    pub fn notes(&self, file: &str) -> Vec<String> {
+        let mut notes = Vec::new();
+        for (i, header) in self.headers.iter().enumerate() {
+            let first = self.headers.iter().position(|h| h == header);
+            if first == Some(i) {
+                let repeats: Vec<String> = (i..self.headers.len())
+                    .filter(|&j| &self.headers[j] == header)
+                    .map(|j| (j + 1).to_string())
+                    .collect();
+                if repeats.len() > 1 {
+                    notes.push(format!(
+                        "{file}: header {header:?} appears in columns {}; the first is used",
+                        repeats.join(", ")
+                    ));
+                }
+            }
+        }
+        for m in &self.matches {
+            let (Some(chosen), false) = (m.column, m.overridden) else {
+                continue;
+            };
+            let others: Vec<&String> = m
+                .passed_over
+                .iter()
+                .map(|&c| &self.headers[c])
+                .filter(|h| *h != &self.headers[chosen])
+                .collect();
+            if let Some(other) = others.first() {
+                notes.push(format!(
+                    "{file}: {role}.{field} could be {chosen:?} (used) or {}; to use another, pass --col {role}.{field}={other:?}",
+                    quote_list(&others.iter().map(|h| h.to_string()).collect::<Vec<_>>()),
+                    role = self.role.as_str(),
+                    field = m.field.name(),
+                    chosen = self.headers[chosen],
+                ));
+            }
+        }
+        notes
     }
 
     /// The headers as `"a", "b"` for messages.

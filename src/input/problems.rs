@@ -4,6 +4,9 @@ use crate::input_error;
 use anyhow::Result;
 use std::fmt;
 
+/// Said of the first value in a file that is not UTF-8; the row still counts.
+pub const NOT_UTF8: &str = "not valid UTF-8, shown with \u{FFFD} (the row still counts); if the file is Latin-1 or Windows-1252, pass --encoding windows-1252";
+
 /// How many problems are kept word for word; the rest are only counted.
 const KEEP: usize = 10;
 /// Long values are cut in messages so one bad megabyte field cannot flood the terminal.
@@ -51,6 +54,9 @@ pub struct Problems {
     strict: bool,
     kept: Vec<Problem>,
     total: u64,
+    /// Things worth knowing about a file as a whole (an ambiguous header, no data rows):
+    /// printed as warnings, never fatal, never counted as bad rows.
+    notes: Vec<String>,
 }
 
 impl Problems {
@@ -73,6 +79,14 @@ impl Problems {
         Ok(())
     }
 
+    pub fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     pub fn total(&self) -> u64 {
         self.total
     }
@@ -84,6 +98,7 @@ impl Problems {
     /// Adds another reader's problems after ours (file order is kept by merging in order).
     pub fn merge(&mut self, other: Problems) {
         self.total += other.total;
+        self.notes.extend(other.notes);
         let room = KEEP.saturating_sub(self.kept.len());
         self.kept.extend(other.kept.into_iter().take(room));
     }
@@ -98,6 +113,9 @@ impl Problems {
 
     /// Writes the kept problems as warnings, and how many more there were.
     pub fn print_warnings(&self) {
+        for note in &self.notes {
+            eprintln!("warning: {note}");
+        }
         for problem in &self.kept {
             eprintln!("warning: {problem}");
         }

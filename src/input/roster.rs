@@ -36,7 +36,7 @@ pub fn load_roster(
     problems: &mut Problems,
 ) -> Result<(Roster, FileReport)> {
     let file = path.display().to_string();
-    let mut opened = open_csv(path, opts.delimiter)?;
+    let mut opened = open_csv(path, opts.delimiter, opts.encoding)?;
     let headers = read_headers(&mut opened.reader, &file)?;
     let header = HeaderMap::build(Role::Roster, &headers, &opts.overrides)?;
     header.require(&file)?;

@@ -2,8 +2,10 @@
 //!
 //! Every CSV reader of the tool is built here, so all inputs get the same treatment.
 
+use crate::cli::EncodingArg;
 use crate::input_error;
 use anyhow::{Context, Result};
+use encoding_rs_io::DecodeReaderBytesBuilder;
 use flate2::read::MultiGzDecoder;
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -49,6 +51,8 @@ pub struct Dialect {
     pub delimiter_sniffed: bool,
     pub gzip: bool,
     pub bom: bool,
+    /// `utf-8`, or what the input was decoded from.
+    pub encoding: &'static str,
 }
 
 impl Dialect {
@@ -78,14 +82,20 @@ pub fn parse_delimiter(text: &str) -> Result<u8> {
     }
 }
 
-/// Opens `input` for CSV reading: decompresses gzip, drops a UTF-8 BOM, sniffs the delimiter
-/// unless `forced`.
-pub fn open_csv(input: &InputPath, forced: Option<u8>) -> Result<OpenedCsv> {
+/// Opens `input` for CSV reading: decompresses gzip, refuses what is not CSV text, decodes
+/// other encodings to UTF-8, drops a byte-order mark, sniffs the delimiter unless `forced`.
+pub fn open_csv(
+    input: &InputPath,
+    forced: Option<u8>,
+    encoding: Option<EncodingArg>,
+) -> Result<OpenedCsv> {
+    let name = input.display();
     let raw = open_raw(input)?;
-    let (mut stream, gzip) =
-        ungzip(raw).with_context(|| format!("{}: cannot read", input.display()))?;
-    let mut sample =
-        read_sample(&mut stream).with_context(|| format!("{}: cannot read", input.display()))?;
+    let cannot_read = || format!("{name}: cannot read");
+    let (stream, gzip) = ungzip(raw).with_context(cannot_read)?;
+    let (mut stream, encoding) = decode(stream, encoding, name)?;
+    let mut sample = read_sample(&mut stream).with_context(cannot_read)?;
+    refuse_non_text(name, &sample)?;
     let bom = sample.starts_with(b"\xEF\xBB\xBF");
     if bom {
         sample.drain(..3);
@@ -108,8 +118,124 @@ pub fn open_csv(input: &InputPath, forced: Option<u8>) -> Result<OpenedCsv> {
             delimiter_sniffed,
             gzip,
             bom,
+            encoding,
         },
     })
+}
+
+/// Refuses spreadsheets, then wraps the stream in a decoder to UTF-8 when the encoding is not
+/// UTF-8 (asked for, or a UTF-16 byte-order mark). Returns the encoding's name.
+fn decode(
+    stream: Box<dyn Read + Send>,
+    asked: Option<EncodingArg>,
+    name: &str,
+) -> Result<(Box<dyn Read + Send>, &'static str)> {
+    let (head, stream) = peek(stream, 4).with_context(|| format!("{name}: cannot read"))?;
+    refuse_spreadsheet(name, &head)?;
+    let encoding = match asked {
+        Some(EncodingArg::Utf8) => None,
+        Some(EncodingArg::Latin1 | EncodingArg::Windows1252) => Some(encoding_rs::WINDOWS_1252),
+        Some(EncodingArg::Utf16) if head.starts_with(b"\xFE\xFF") => Some(encoding_rs::UTF_16BE),
+        Some(EncodingArg::Utf16) => Some(encoding_rs::UTF_16LE),
+        None if head.starts_with(b"\xFF\xFE") => Some(encoding_rs::UTF_16LE),
+        None if head.starts_with(b"\xFE\xFF") => Some(encoding_rs::UTF_16BE),
+        None => None,
+    };
+    let Some(encoding) = encoding else {
+        return Ok((stream, "utf-8"));
+    };
+    let decoder = DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding))
+        .bom_override(true)
+        .build(stream);
+    let label = match encoding.name() {
+        "windows-1252" => "windows-1252",
+        "UTF-16BE" => "utf-16be",
+        _ => "utf-16le",
+    };
+    Ok((Box::new(decoder), label))
+}
+
+/// Reads the first `n` bytes and gives back a stream that still starts with them.
+fn peek(mut stream: Box<dyn Read + Send>, n: usize) -> io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
+    let mut head = vec![0u8; n];
+    let got = read_up_to(&mut stream, &mut head)?;
+    head.truncate(got);
+    let replay = Cursor::new(head.clone());
+    Ok((head, Box::new(replay.chain(stream))))
+}
+
+/// `.xlsx`/`.ods` files are zip archives and `.xls` files OLE documents: say so, not "no id column".
+fn refuse_spreadsheet(name: &str, head: &[u8]) -> Result<()> {
+    let kind = if head.starts_with(b"PK\x03\x04") {
+        "a spreadsheet or zip archive (.xlsx, .ods, .zip)"
+    } else if head.starts_with(b"\xD0\xCF\x11\xE0") {
+        "an old Excel spreadsheet (.xls)"
+    } else {
+        return Ok(());
+    };
+    Err(input_error!(
+        "{name}: this is {kind}, not CSV; open it in the spreadsheet program and save it as \"CSV UTF-8\", or export CSV from the platform"
+    ))
+}
+
+/// An empty file or binary data gets its own message rather than a confusing header error.
+fn refuse_non_text(name: &str, sample: &[u8]) -> Result<()> {
+    if sample.iter().all(u8::is_ascii_whitespace) {
+        return Err(input_error!(
+            "{name}: the file is empty; expected a header row naming the columns, then one row per record"
+        ));
+    }
+    if looks_binary(sample) {
+        let hint = if nuls_alternate(sample) {
+            "; if it is UTF-16 text without a byte-order mark, pass --encoding utf-16"
+        } else {
+            ""
+        };
+        return Err(input_error!(
+            "{name}: this is not CSV text (binary data in its first {} KiB){hint}",
+            sample.len().div_ceil(1024)
+        ));
+    }
+    Ok(())
+}
+
+/// More than one byte in ten is a control character or not UTF-8 at all. Latin-1 text, with
+/// its occasional accented byte, stays well below.
+fn looks_binary(sample: &[u8]) -> bool {
+    let is_control = |b: &u8| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r');
+    let mut suspicious = 0;
+    let mut rest = sample;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                suspicious += text.bytes().filter(is_control).count();
+                break;
+            }
+            Err(e) => {
+                let valid = e.valid_up_to();
+                suspicious += rest[..valid].iter().filter(|b| is_control(b)).count();
+                let Some(bad) = e.error_len() else { break };
+                suspicious += bad;
+                rest = &rest[valid + bad..];
+            }
+        }
+    }
+    suspicious * 10 > sample.len()
+}
+
+/// UTF-16 text of ASCII characters has a NUL in every other byte.
+fn nuls_alternate(sample: &[u8]) -> bool {
+    let nuls_at = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let half = sample.len() / 2;
+    half > 0 && (nuls_at(0) * 4 > half * 3 || nuls_at(1) * 4 > half * 3)
 }
 
 fn open_raw(input: &InputPath) -> Result<Box<dyn Read + Send>> {

@@ -68,6 +68,48 @@ impl TimeParser {
     }
 }
 
+/// The family a time value belongs to, to notice a column that mixes them (a log where some
+/// rows say `2026-03-04` and others `03/04/2026` is read, but deserves a second look).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeShape {
+    YearFirst,
+    Slashed,
+    EpochSeconds,
+    EpochMillis,
+    Compact,
+    Digits8,
+    Words,
+}
+
+impl TimeShape {
+    /// Classifies a value by its look alone (a few byte tests; no parsing).
+    pub fn of(raw: &[u8]) -> TimeShape {
+        let value = raw.trim_ascii();
+        let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+        match (digits, value.get(digits)) {
+            (8, None) => TimeShape::Digits8,
+            (13, None) => TimeShape::EpochMillis,
+            (14, None | Some(b'.')) => TimeShape::Compact,
+            (_, None) => TimeShape::EpochSeconds,
+            (4, Some(_)) => TimeShape::YearFirst,
+            (1 | 2, Some(_)) => TimeShape::Slashed,
+            _ => TimeShape::Words,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            TimeShape::YearFirst => "year-first dates (2026-03-15)",
+            TimeShape::Slashed => "slashed dates (03/15/2026)",
+            TimeShape::EpochSeconds => "epoch seconds",
+            TimeShape::EpochMillis => "epoch milliseconds",
+            TimeShape::Compact => "compact timestamps (20260315140500)",
+            TimeShape::Digits8 => "8-digit dates (20260315)",
+            TimeShape::Words => "dates in words",
+        }
+    }
+}
+
 /// A cursor over the bytes of one value; every reader returns `None` on the first surprise.
 struct Cursor<'a> {
     bytes: &'a [u8],
@@ -543,6 +585,21 @@ mod tests {
         ] {
             assert_eq!(utc(input), None, "{input:?}");
         }
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(TimeShape::of(b"2026-03-15"), TimeShape::YearFirst);
+        assert_eq!(
+            TimeShape::of(b" 2026-03-15T10:00:00Z"),
+            TimeShape::YearFirst
+        );
+        assert_eq!(TimeShape::of(b"3/15/2026 2:05 PM"), TimeShape::Slashed);
+        assert_eq!(TimeShape::of(b"1773583500"), TimeShape::EpochSeconds);
+        assert_eq!(TimeShape::of(b"1773583500123"), TimeShape::EpochMillis);
+        assert_eq!(TimeShape::of(b"20130715233322.670"), TimeShape::Compact);
+        assert_eq!(TimeShape::of(b"20260315"), TimeShape::Digits8);
+        assert_eq!(TimeShape::of(b"Mar 15, 2026"), TimeShape::Words);
     }
 
     #[test]

@@ -1,0 +1,371 @@
+//! Bad and hostile input: each case gets a clear message and exit 2, or a counted skip with
+//! the right figures; never a panic.
+
+mod common;
+use common::*;
+
+const ASSETS: &str = "id,title,created\nA1,Deck,2025-01-01\nA2,Video,2025-01-01\n";
+
+fn summary_of(events: impl AsRef<[u8]>, extra: &[&str]) -> Run {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let events = dir.file("events.csv", events);
+    let mut args = vec![
+        "summary",
+        "--assets",
+        &assets,
+        "--events",
+        &events,
+        "--as-of",
+        "2026-11-01",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn error_of(events: impl AsRef<[u8]>) -> String {
+    let run = summary_of(events, &[]).expect_code(2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr.lines().count(), 1, "one line: {}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run.stderr
+}
+
+#[test]
+fn empty_files_and_blank_files() {
+    assert!(error_of("").contains("events.csv: the file is empty"));
+    assert!(error_of("\n\n  \n").contains("the file is empty"));
+}
+
+#[test]
+fn a_header_without_rows_is_an_empty_log_with_a_warning() {
+    let run = summary_of("asset,time\n", &[]).ok();
+    assert!(
+        run.stderr
+            .contains("events.csv: no data rows after the header"),
+        "{}",
+        run.stderr
+    );
+    let s = run.json();
+    assert_eq!(
+        (s["events_read"].clone(), s["assets_never_opened"].clone()),
+        (0.into(), 2.into())
+    );
+}
+
+#[test]
+fn a_missing_header_row_is_named() {
+    let message = error_of("A1,2026-01-01\nA2,2026-01-02\n");
+    assert!(
+        message.contains("headers found: \"A1\", \"2026-01-01\""),
+        "{message}"
+    );
+    assert!(
+        message.contains("does the file lack its header row?"),
+        "{message}"
+    );
+}
+
+#[test]
+fn duplicate_and_competing_headers_are_explained() {
+    let run = summary_of("asset,time,time\nA1,2026-01-01,2026-12-31\n", &[]).ok();
+    assert!(
+        run.stderr
+            .contains("header \"time\" appears in columns 2, 3; the first is used"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.json()["events_counted"],
+        1,
+        "the first time column (January) was used"
+    );
+
+    let run = summary_of("asset_id,id,time\nA1,A2,2026-01-01\n", &[]).ok();
+    assert!(
+        run.stderr.contains("events.asset could be \"asset_id\" (used) or \"id\"; to use another, pass --col events.asset=\"id\""),
+        "{}",
+        run.stderr
+    );
+    let chosen = summary_of(
+        "asset_id,id,time\nA1,A2,2026-01-01\n",
+        &["--col", "events.asset=id"],
+    )
+    .ok();
+    assert!(
+        !chosen.stderr.contains("could be"),
+        "an explicit choice is not questioned: {}",
+        chosen.stderr
+    );
+}
+
+#[test]
+fn ragged_rows_are_counted_skips_with_their_line() {
+    let run = summary_of(
+        "asset,time\nA1,2026-01-01\nA1\nA2,2026-01-01,extra,more\nA2,2026-01-02\n",
+        &[],
+    )
+    .ok();
+    assert!(
+        run.stderr
+            .contains("events.csv:3: expected 2 fields, found 1; row skipped"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("events.csv:4: expected 2 fields, found 4; row skipped"),
+        "{}",
+        run.stderr
+    );
+    let s = run.json();
+    assert_eq!(
+        (
+            s["events_read"].clone(),
+            s["rows_skipped"].clone(),
+            s["events_counted"].clone()
+        ),
+        (4.into(), 2.into(), 2.into())
+    );
+}
+
+#[test]
+fn huge_fields_and_long_lines_are_read_and_messages_stay_short() {
+    let big = "x".repeat(8 << 20);
+    let events = format!("asset,user,time\nA1,{big},2026-01-01\nA2,u,{big}\n");
+    let run = summary_of(events, &[]).ok();
+    let s = run.json();
+    assert_eq!(
+        (s["events_counted"].clone(), s["rows_skipped"].clone()),
+        (1.into(), 1.into())
+    );
+    assert!(
+        run.stderr.len() < 500,
+        "the bad value is cut in the message: {} bytes",
+        run.stderr.len()
+    );
+    assert!(run.stderr.contains("xxx…"), "{}", run.stderr);
+}
+
+#[test]
+fn nul_bytes_in_a_text_file_are_values_like_any_other() {
+    // A NUL inside the time makes it unreadable (skipped); inside an id it is another id (orphan).
+    let run = summary_of(
+        b"asset,time\nA1,2026-01-01\x00\nA1\x00,2026-01-02\nA2,2026-01-03\n",
+        &[],
+    )
+    .ok();
+    assert!(
+        run.stderr.contains("events.csv:2: column \"time\""),
+        "{}",
+        run.stderr
+    );
+    let s = run.json();
+    assert_eq!(s["rows_skipped"], 1);
+    assert_eq!(s["events_orphan"], 1);
+    assert_eq!(s["events_counted"], 1);
+}
+
+#[test]
+fn binary_garbage_and_spreadsheets_are_refused_by_name() {
+    let mut state = 0x2545_f491_u32;
+    let garbage: Vec<u8> = (0..4000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect();
+    assert!(error_of(garbage).contains("events.csv: this is not CSV text"));
+    let mut xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00".to_vec();
+    xlsx.extend_from_slice(&[0x8f; 200]);
+    let message = error_of(xlsx);
+    assert!(
+        message.contains("this is a spreadsheet or zip archive (.xlsx, .ods, .zip), not CSV"),
+        "{message}"
+    );
+    assert!(message.contains("save it as \"CSV UTF-8\""), "{message}");
+    let xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest".to_vec();
+    assert!(error_of(xls).contains("an old Excel spreadsheet (.xls)"));
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_line_and_encodings_decode_it() {
+    let latin1 = b"asset,user,time\nA1,ann,2026-01-01\nA1,j\xe9r\xf4me,2026-01-02\nA2,J\xc9R\xd4ME,2026-01-03\n".to_vec();
+    let run = summary_of(latin1.clone(), &[]).ok();
+    assert!(
+        run.stderr.contains("events.csv:3: column \"user\""),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("not valid UTF-8"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--encoding windows-1252"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json()["events_counted"], 3, "the rows still count");
+
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let events = dir.file("latin1.csv", latin1);
+    for encoding in ["latin1", "windows-1252"] {
+        let users = run_users(&assets, &events, &["--encoding", encoding]);
+        assert!(users.stderr.is_empty(), "{}", users.stderr);
+        let rows = users.csv_rows();
+        // jérôme and JÉRÔME are one user once decoded: é/É fold together.
+        assert_eq!(row(&rows, "user", "jérôme")["events"], "2");
+        assert_eq!(rows.len(), 2);
+    }
+}
+
+fn run_users(assets: &str, events: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "users",
+        "--assets",
+        assets,
+        "--events",
+        events,
+        "--as-of",
+        "2026-11-01",
+        "--format",
+        "csv",
+    ];
+    args.extend_from_slice(extra);
+    run(&args).ok()
+}
+
+#[test]
+fn utf16_is_detected_by_its_byte_order_mark_or_asked_for() {
+    let text = "asset,user,time\nA1,jérôme,2026-01-01\nA2,ann,2026-01-02\n";
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
+    for (name, bytes) in [("le.csv", le), ("be.csv", be)] {
+        let events = dir.file(name, bytes);
+        let rows = run_users(&assets, &events, &[]).csv_rows();
+        assert_eq!(row(&rows, "user", "jérôme")["events"], "1", "{name}");
+    }
+    let bare: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let events = dir.file("bare.csv", bare);
+    let refused = run(&["summary", "--assets", &assets, "--events", &events]).expect_code(2);
+    assert!(
+        refused.stderr.contains("pass --encoding utf-16"),
+        "{}",
+        refused.stderr
+    );
+    // --encoding applies to every input, so the inventory is UTF-16 too here.
+    let assets16: Vec<u8> = ASSETS
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let assets16 = dir.file("assets16.csv", assets16);
+    let rows = run_users(&assets16, &events, &["--encoding", "utf-16"]).csv_rows();
+    assert_eq!(rows.len(), 2);
+}
+
+#[test]
+fn impossible_and_extreme_times_are_skipped_not_rolled_over() {
+    let events = "asset,time\n\
+        A1,2026-02-30\n\
+        A1,2026-03-15T24:00:00Z\n\
+        A1,2026-03-15T23:59:60Z\n\
+        A1,10000-01-01\n\
+        A1,0000-01-01\n\
+        A1,99999999999999999\n\
+        A1,2026-03-15T10:00:00+14:00\n\
+        A1,2026-03-15T10:00:00-12:00\n\
+        A1,253402300800\n";
+    let skipped = summary_of(events, &["--since", "2000-01-01"]).ok();
+    let s = skipped.json();
+    // Only the two offsets are real instants; 253402300800 s is year 10000, out of range.
+    assert_eq!(s["events_read"], 9);
+    assert_eq!(s["rows_skipped"], 7);
+    assert_eq!(s["events_counted"], 2);
+    let assets_run = {
+        let dir = Scratch::new();
+        let assets = dir.file("assets.csv", ASSETS);
+        let events = dir.file(
+            "events.csv",
+            "asset,time\nA1,2026-03-15T10:00:00+14:00\nA1,2026-03-15T10:00:00-12:00\n",
+        );
+        run(&[
+            "assets",
+            "--assets",
+            &assets,
+            "--events",
+            &events,
+            "--as-of",
+            "2026-11-01",
+            "--format",
+            "csv",
+        ])
+        .ok()
+    };
+    let a1 = row(&assets_run.csv_rows(), "asset_id", "A1").clone();
+    assert_eq!(a1["first_open"], "2026-03-14T20:00:00Z");
+    assert_eq!(a1["last_open"], "2026-03-15T22:00:00Z");
+}
+
+#[test]
+fn a_time_column_mixing_formats_is_pointed_out() {
+    let run = summary_of(
+        "asset,time\nA1,2026-01-01\nA1,2026-01-02\nA2,03/04/2026\nA2,2026-01-05\n",
+        &[],
+    )
+    .ok();
+    assert!(
+        run.stderr.contains("events.csv:4: column \"time\", value \"03/04/2026\": the time column mixes formats: this is slashed dates"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("mixes formats").count(), 1, "told once");
+    assert_eq!(run.json()["events_counted"], 4, "still read");
+}
+
+#[test]
+fn a_broken_inventory_is_refused_the_same_way() {
+    let dir = Scratch::new();
+    let events = dir.file("events.csv", "asset,time\nA1,2026-01-01\n");
+    for (contents, expected) in [
+        (&b""[..], "assets.csv: the file is empty"),
+        (
+            b"PK\x03\x04\x14\x00\x06\x00",
+            "assets.csv: this is a spreadsheet",
+        ),
+        (
+            b"title,created\nDeck,2025-01-01\n",
+            "no id column for assets.id",
+        ),
+    ] {
+        let assets = dir.file("assets.csv", contents);
+        let run = run(&["summary", "--assets", &assets, "--events", &events]).expect_code(2);
+        assert!(run.stderr.contains(expected), "{}", run.stderr);
+    }
+    let assets = dir.file("assets.csv", "id,title\n");
+    let run = run(&[
+        "summary",
+        "--assets",
+        &assets,
+        "--events",
+        &events,
+        "--as-of",
+        "2026-11-01",
+        "--format",
+        "json",
+    ])
+    .ok();
+    assert!(
+        run.stderr
+            .contains("no data rows after the header: the library is empty"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json()["events_orphan"], 1);
+}
