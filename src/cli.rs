@@ -46,6 +46,17 @@ const EXAMPLES_CHECK: &str = "Examples:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Colour in tables: auto (when stdout is a terminal and NO_COLOR is not set), always, never.
+    #[arg(long, value_enum, global = true, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,6 +152,14 @@ pub enum Command {
         #[arg(long)]
         raw_csv: bool,
     },
+    /// Print a shell completion script: collateral-audit completions bash > /etc/bash_completion.d/collateral-audit
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): collateral-audit man > collateral-audit.1
+    Man,
     /// Validate the inputs without auditing: column mapping, dialect, rows, dates, problems.
     #[command(after_long_help = EXAMPLES_CHECK)]
     Check {

@@ -9,7 +9,7 @@ use crate::input::headers::quote_list;
 use crate::input::time::{format_instant, Millis};
 use crate::report::{render, RenderStyle, Report, Value};
 use anyhow::Result;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 const COLUMNS: [&str; 3] = ["file", "check", "value"];
 
@@ -32,10 +32,7 @@ pub fn run(args: &AuditArgs, now: Millis, out: &mut dyn Write) -> Result<u8> {
     } else {
         "The inputs are NOT usable.".to_string()
     }];
-    let style = RenderStyle {
-        fit_terminal: std::io::stdout().is_terminal(),
-        raw_csv: config.raw_csv,
-    };
+    let style = RenderStyle::for_stdout(config.raw_csv);
     render(&report, config.format, style, out)?;
     match error {
         Some(err) => {

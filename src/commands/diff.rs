@@ -7,7 +7,7 @@ use crate::snapshot::diff::{Change, Diff, FigureDelta};
 use crate::snapshot::{load, Loaded};
 use anyhow::Result;
 use serde_json::Value as Json;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 pub const FIGURE_COLUMNS: [&str; 4] = ["figure", "old", "new", "delta"];
 pub const CHANGE_COLUMNS: [&str; 9] = [
@@ -39,10 +39,7 @@ pub fn run(request: &DiffRequest, out: &mut dyn Write) -> Result<u8> {
         let (_, changes) = report.sections.remove(0);
         report.body = changes;
     }
-    let style = RenderStyle {
-        fit_terminal: std::io::stdout().is_terminal(),
-        raw_csv: request.raw_csv,
-    };
+    let style = RenderStyle::for_stdout(request.raw_csv);
     render(&report, request.format, style, out)?;
     Ok(report_breaches(&request.gates.check(&gate_figures(&diff))))
 }

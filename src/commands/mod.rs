@@ -18,11 +18,22 @@ use crate::input::time::Millis;
 use crate::progress::Ticker;
 use crate::report::{render, RenderStyle, Report, Value};
 use anyhow::Result;
+use clap::CommandFactory;
 use std::io::{IsTerminal, Write};
 
 /// Runs the parsed command line, writing the report to `out`; returns the exit code.
 pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
+    crate::report::choose_color(cli.color);
     match &cli.command {
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "collateral-audit", out);
+            Ok(crate::error::EXIT_OK)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(out)?;
+            Ok(crate::error::EXIT_OK)
+        }
         Command::Summary {
             audit,
             gates,
@@ -124,10 +135,7 @@ fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Gates {
 }
 
 fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<u8> {
-    let style = RenderStyle {
-        fit_terminal: std::io::stdout().is_terminal(),
-        raw_csv: config.raw_csv,
-    };
+    let style = RenderStyle::for_stdout(config.raw_csv);
     render(report, config.format, style, out)?;
     Ok(crate::error::EXIT_OK)
 }

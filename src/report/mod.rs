@@ -5,10 +5,11 @@ pub mod json_out;
 mod markdown;
 mod table;
 
-use crate::cli::Format;
+use crate::cli::{ColorArg, Format};
 use crate::input::time::{format_date, format_instant, Millis};
 use anyhow::Result;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
 
 /// One cell of a report.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +134,36 @@ pub struct RenderStyle {
     pub fit_terminal: bool,
     /// Leave CSV text cells as they came, even those a spreadsheet would run as formulas.
     pub raw_csv: bool,
+    /// Colour statuses and headers in tables.
+    pub color: bool,
+}
+
+/// `--color`, decided once for the run.
+static COLOR: OnceLock<bool> = OnceLock::new();
+
+/// Decides colour from `--color`: `auto` means stdout is a terminal and `NO_COLOR` is unset
+/// or empty (<https://no-color.org>).
+pub fn choose_color(choice: ColorArg) {
+    let wanted = match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let _ = COLOR.set(wanted);
+}
+
+impl RenderStyle {
+    /// The style for writing to stdout, as it is now.
+    pub fn for_stdout(raw_csv: bool) -> RenderStyle {
+        RenderStyle {
+            fit_terminal: std::io::stdout().is_terminal(),
+            raw_csv,
+            color: COLOR.get().copied().unwrap_or(false),
+        }
+    }
 }
 
 /// Writes `report` in `format`.

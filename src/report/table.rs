@@ -2,7 +2,7 @@
 
 use super::{Body, RenderStyle, Report, Value};
 use anyhow::Result;
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::io::Write;
 
 pub fn write(report: &Report, style: RenderStyle, out: &mut dyn Write) -> Result<()> {
@@ -54,9 +54,29 @@ fn build(columns: &[String], rows: &[Vec<Value>], style: RenderStyle) -> Table {
     } else {
         ContentArrangement::Disabled
     });
-    table.set_header(columns);
+    if style.color {
+        table.enforce_styling();
+        table.set_header(
+            columns
+                .iter()
+                .map(|c| Cell::new(c).add_attribute(Attribute::Bold)),
+        );
+    } else {
+        table.force_no_tty();
+        table.set_header(columns);
+    }
     for row in rows {
-        table.add_row(row.iter().map(human));
+        table.add_row(row.iter().zip(columns).map(|(value, column)| {
+            let mut text = human(value);
+            if style.fit_terminal {
+                text = truncate(&text, MAX_CELL_CHARS);
+            }
+            let cell = Cell::new(&text);
+            match tone(column, &text) {
+                Some(color) if style.color => cell.fg(color),
+                _ => cell,
+            }
+        }));
     }
     for (i, column) in table.column_iter_mut().enumerate() {
         if rows
@@ -67,6 +87,30 @@ fn build(columns: &[String], rows: &[Vec<Value>], style: RenderStyle) -> Table {
         }
     }
     table
+}
+
+/// Longer text (titles, mostly) is cut on a terminal so the table fits; CSV and JSON keep all.
+const MAX_CELL_CHARS: usize = 48;
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max - 1).collect();
+    format!("{head}…")
+}
+
+/// Colours for the words a reader scans for: what needs attention red, what is fine green.
+fn tone(column: &str, text: &str) -> Option<Color> {
+    match (column, text) {
+        ("status" | "new_status", "never") => Some(Color::Red),
+        ("status" | "new_status", "stale") => Some(Color::Yellow),
+        ("status" | "new_status", "active") => Some(Color::Green),
+        ("change", "became_never" | "removed") => Some(Color::Red),
+        ("change", "went_stale") => Some(Color::Yellow),
+        ("change", "first_use" | "added") => Some(Color::Green),
+        _ => None,
+    }
 }
 
 /// A value as a person reads it: `12,345`, `59.76`, dates as ISO.
@@ -112,5 +156,12 @@ mod tests {
         assert_eq!(human(&Value::Num(1200.0)), "1,200");
         assert_eq!(human(&Value::Num(-0.25)), "-0.25");
         assert_eq!(human(&Value::Null), "-");
+    }
+
+    #[test]
+    fn long_cells_are_cut_with_an_ellipsis() {
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("abcdefghijkl", 5), "abcd…");
+        assert_eq!(truncate("ééééééé", 4), "ééé…");
     }
 }
