@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod gates;
 pub mod input;
+pub mod keys;
 pub mod model;
 pub mod progress;
 pub mod pseudonym;

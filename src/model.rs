@@ -2,6 +2,7 @@
 
 use crate::input::headers::normalise;
 use crate::input::time::{Millis, MS_PER_DAY};
+use crate::keys::SmallKey;
 use rustc_hash::FxHashMap;
 
 /// One row of the inventory, with the logical fields pulled out and every raw column kept.
@@ -32,7 +33,7 @@ pub struct InventoryStats {
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub assets: Vec<Asset>,
-    pub index: FxHashMap<Box<[u8]>, u32>,
+    pub index: FxHashMap<SmallKey, u32>,
     /// The inventory's headers, for `--group-by` on any column.
     pub headers: Vec<String>,
     /// The column of each logical field found (`type` -> 2...), by field name.

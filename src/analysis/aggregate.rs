@@ -2,7 +2,8 @@
 
 use crate::analysis::periods::TrendTally;
 use crate::input::time::Millis;
-use rustc_hash::{FxHashMap, FxHashSet};
+use crate::keys::{PairSet, SmallKey};
+use rustc_hash::FxHashMap;
 
 /// How the event rows were accounted for: read = skipped + excluded + orphan + counted.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +62,7 @@ pub struct UserUsage {
 /// Gives small integer ids to folded keys, remembering each key's first spelling.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    ids: FxHashMap<Box<[u8]>, u32>,
+    ids: FxHashMap<SmallKey, u32>,
     spellings: Vec<String>,
 }
 
@@ -73,7 +74,7 @@ impl Interner {
             return id;
         }
         let id = self.spellings.len() as u32;
-        self.ids.insert(key.into(), id);
+        self.ids.insert(SmallKey::new(key), id);
         self.spellings
             .push(String::from_utf8_lossy(spelling.trim_ascii()).into_owned());
         id
@@ -99,7 +100,7 @@ impl Interner {
     pub fn keys_by_id(&self) -> Vec<&[u8]> {
         let mut keys: Vec<&[u8]> = vec![&[]; self.spellings.len()];
         for (key, &id) in &self.ids {
-            keys[id as usize] = key;
+            keys[id as usize] = key.as_bytes();
         }
         keys
     }
@@ -114,8 +115,8 @@ pub struct Aggregate {
     pub counts: EventCounts,
     /// Indexed like the inventory.
     pub assets: Vec<AssetUsage>,
-    /// Distinct (asset, user) pairs among counted events, packed as `asset << 32 | user`.
-    pub pairs: FxHashSet<u64>,
+    /// Distinct (asset, user) pairs among counted events.
+    pub pairs: PairSet,
     pub users: Interner,
     /// Indexed by user id.
     pub user_usage: Vec<UserUsage>,
@@ -134,6 +135,7 @@ impl Aggregate {
     pub fn new(asset_count: usize) -> Aggregate {
         Aggregate {
             assets: vec![AssetUsage::default(); asset_count],
+            pairs: PairSet::new(asset_count),
             ..Aggregate::default()
         }
     }
@@ -142,6 +144,7 @@ impl Aggregate {
     pub fn empty_like(&self) -> Aggregate {
         Aggregate {
             assets: vec![AssetUsage::default(); self.assets.len()],
+            pairs: PairSet::new(self.assets.len()),
             trend: self
                 .trend
                 .as_ref()
@@ -159,7 +162,7 @@ impl Aggregate {
             trend.count(asset, t, user, team);
         }
         let Some(user) = user else { return };
-        self.pairs.insert(u64::from(asset) << 32 | u64::from(user));
+        self.pairs.insert(asset, user);
         let usage = &mut self.user_usage[user as usize];
         if usage.events == 0 {
             usage.first = t;
@@ -233,11 +236,7 @@ impl Aggregate {
                     .intern(key, other.teams.spelling(id as u32).as_bytes())
             })
             .collect();
-        for pair in other.pairs {
-            let (asset, user) = (pair >> 32, pair as u32);
-            self.pairs
-                .insert(asset << 32 | u64::from(user_map[user as usize]));
-        }
+        self.pairs.merge(&other.pairs, &user_map);
         for (key, n) in other.user_teams {
             let (user, team) = ((key >> 32) as usize, key as u32 as usize);
             let mapped = u64::from(user_map[user]) << 32 | u64::from(team_map[team]);

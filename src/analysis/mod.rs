@@ -4,6 +4,7 @@ pub mod aggregate;
 pub mod periods;
 pub mod scan;
 pub mod summary;
+pub mod values;
 
 use crate::config::Config;
 use crate::input::assets::{load_inventory, FileReport};
@@ -109,9 +110,9 @@ impl Audit {
     pub fn users_by_group(&self, group_of: &[u32], groups: usize) -> Vec<u64> {
         let mut seen: FxHashSet<u64> = FxHashSet::default();
         let mut users = vec![0u64; groups];
-        for &pair in &self.usage.pairs {
-            let group = group_of[(pair >> 32) as usize];
-            if seen.insert(u64::from(group) << 32 | (pair & 0xffff_ffff)) {
+        for (asset, user) in self.usage.pairs.iter() {
+            let group = group_of[asset as usize];
+            if seen.insert(u64::from(group) << 32 | u64::from(user)) {
                 users[group as usize] += 1;
             }
         }
@@ -121,8 +122,8 @@ impl Audit {
     /// Distinct users among the counted events on each asset.
     pub fn users_per_asset(&self) -> Vec<u64> {
         let mut users = vec![0u64; self.inventory.len()];
-        for &pair in &self.usage.pairs {
-            users[(pair >> 32) as usize] += 1;
+        for (asset, _) in self.usage.pairs.iter() {
+            users[asset as usize] += 1;
         }
         users
     }

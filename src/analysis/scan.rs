@@ -2,6 +2,7 @@
 //! skipped / excluded / orphan / counted, and tallied into an [`Aggregate`].
 
 use crate::analysis::aggregate::Aggregate;
+use crate::analysis::values::ValueCache;
 use crate::config::{EventFilter, ReadOptions, Window};
 use crate::input::assets::{read_headers, FileReport};
 use crate::input::chunks::{split_at_newlines, RangeReader};
@@ -319,8 +320,11 @@ pub struct RowScanner<'a> {
     columns: EventColumns,
     file: &'a str,
     header: &'a HeaderMap,
-    user_key: Vec<u8>,
-    team_key: Vec<u8>,
+    users: ValueCache,
+    teams: ValueCache,
+    /// The current row's entries in `users` and `teams`, set by `admits`.
+    user: Option<usize>,
+    team: Option<usize>,
     kind_key: Vec<u8>,
     /// Text that is not UTF-8 is told once per file (or part of a file), not on every row.
     warned_encoding: bool,
@@ -341,8 +345,10 @@ impl<'a> RowScanner<'a> {
             columns,
             file,
             header,
-            user_key: Vec::new(),
-            team_key: Vec::new(),
+            users: ValueCache::default(),
+            teams: ValueCache::default(),
+            user: None,
+            team: None,
             kind_key: Vec::new(),
             warned_encoding: false,
             first_time_shape: None,
@@ -435,13 +441,27 @@ impl<'a> RowScanner<'a> {
             agg.orphan(asset_raw);
             return mixed;
         };
-        let user = match cols.user {
-            Some(c) if !self.user_key.is_empty() => Some(agg.user_id(&self.user_key, &record[c])),
+        let user = match (cols.user, self.user) {
+            (Some(c), Some(entry)) => {
+                let known = self.users.get_mut(entry);
+                let folded = known.folded.as_bytes();
+                (!folded.is_empty()).then(|| {
+                    *known
+                        .id
+                        .get_or_insert_with(|| agg.user_id(folded, &record[c]))
+                })
+            }
             _ => None,
         };
-        let team = match cols.team {
-            Some(c) if !self.team_key.is_empty() => {
-                Some(agg.teams.intern(&self.team_key, &record[c]))
+        let team = match (cols.team, self.team) {
+            (Some(c), Some(entry)) => {
+                let known = self.teams.get_mut(entry);
+                let folded = known.folded.as_bytes();
+                (!folded.is_empty()).then(|| {
+                    *known
+                        .id
+                        .get_or_insert_with(|| agg.teams.intern(folded, &record[c]))
+                })
             }
             _ => None,
         };
@@ -465,27 +485,34 @@ impl<'a> RowScanner<'a> {
                 }
             }
         }
-        self.team_key.clear();
-        if let Some(c) = self.columns.team {
-            fold_key_into(&record[c], &mut self.team_key);
-            if !filter.admits_team(&self.team_key) {
-                return false;
+        self.team = match self.columns.team {
+            Some(c) => {
+                let entry = self.teams.entry(&record[c], |key| filter.admits_team(key));
+                if !self.teams.get(entry).admitted {
+                    return false;
+                }
+                Some(entry)
             }
-        }
-        self.user_key.clear();
-        if let Some(c) = self.columns.user {
-            fold_key_into(&record[c], &mut self.user_key);
-            if !filter.admits_user(&self.user_key) {
-                return false;
-            }
-            if filter.exclude_owners && !self.user_key.is_empty() {
-                if let Some(a) = asset {
-                    if ctx.inventory.assets[a as usize].owner_key == self.user_key {
-                        return false;
+            None => None,
+        };
+        self.user = match self.columns.user {
+            Some(c) => {
+                let entry = self.users.entry(&record[c], |key| filter.admits_user(key));
+                let known = self.users.get(entry);
+                if !known.admitted {
+                    return false;
+                }
+                if filter.exclude_owners && !known.folded.as_bytes().is_empty() {
+                    if let Some(a) = asset {
+                        if ctx.inventory.assets[a as usize].owner_key == known.folded.as_bytes() {
+                            return false;
+                        }
                     }
                 }
+                Some(entry)
             }
-        }
+            None => None,
+        };
         true
     }
 

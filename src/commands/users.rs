@@ -57,8 +57,8 @@ pub fn report(config: &Config, audit: &Audit) -> Report {
     let roster = audit.roster.as_ref();
     let teams = most_frequent_teams(audit);
     let mut assets_per_user = vec![0u64; usage.users.len()];
-    for &pair in &usage.pairs {
-        assets_per_user[(pair & 0xffff_ffff) as usize] += 1;
+    for (_, user) in usage.pairs.iter() {
+        assets_per_user[user as usize] += 1;
     }
     let keys = usage.users.keys_by_id();
     let mut rows: Vec<Row> = (0..usage.users.len())

@@ -5,6 +5,7 @@ use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, Dialect};
 use crate::input::time::TimeParser;
+use crate::keys::SmallKey;
 use crate::model::{fold_key, trim_bytes, Asset, Inventory};
 use anyhow::{Context, Result};
 use csv::ByteRecord;
@@ -179,7 +180,9 @@ impl Loader<'_> {
         };
         let position =
             u32::try_from(inventory.assets.len()).context("more than 4 billion assets")?;
-        inventory.index.insert(asset.id.as_bytes().into(), position);
+        inventory
+            .index
+            .insert(SmallKey::new(asset.id.as_bytes()), position);
         inventory.assets.push(asset);
         Ok(())
     }
