@@ -95,11 +95,9 @@ impl PairSet {
             PairSet::Bitmap { assets, words } => {
                 let bit = user as usize * *assets + asset as usize;
                 let word = bit / 64;
-                if word >= words.len() {
-                    if !Self::grow(*assets, words, user) {
-                        self.to_hashed();
-                        return self.insert(asset, user);
-                    }
+                if word >= words.len() && !Self::grow(*assets, words, user) {
+                    self.to_hashed();
+                    return self.insert(asset, user);
                 }
                 words[word] |= 1 << (bit % 64);
             }
