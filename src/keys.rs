@@ -96,7 +96,7 @@ impl PairSet {
                 let bit = user as usize * *assets + asset as usize;
                 let word = bit / 64;
                 if word >= words.len() && !Self::grow(*assets, words, user) {
-                    self.to_hashed();
+                    self.switch_to_hashing();
                     return self.insert(asset, user);
                 }
                 words[word] |= 1 << (bit % 64);
@@ -126,7 +126,7 @@ impl PairSet {
     }
 
     #[cold]
-    fn to_hashed(&mut self) {
+    fn switch_to_hashing(&mut self) {
         let set: FxHashSet<u64> = self
             .iter()
             .map(|(a, u)| u64::from(a) << 32 | u64::from(u))
@@ -232,7 +232,7 @@ mod tests {
         assert_eq!(pairs, expected);
         assert_eq!(bitmap.len(), 5);
         let mut hashed = bitmap.clone();
-        hashed.to_hashed();
+        hashed.switch_to_hashing();
         assert!(matches!(hashed, PairSet::Hashed(_)));
         assert_eq!(hashed, bitmap);
     }
