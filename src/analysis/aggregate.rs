@@ -153,6 +153,11 @@ impl Aggregate {
         }
     }
 
+    /// True before any row was read into it (a merge into it is then a move).
+    pub fn is_untouched(&self) -> bool {
+        self.counts.read == 0 && self.users.is_empty() && self.teams.is_empty()
+    }
+
     /// Records a counted event.
     #[inline]
     pub fn count(&mut self, asset: u32, t: Millis, user: Option<u32>, team: Option<u32>) {

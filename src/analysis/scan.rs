@@ -206,8 +206,9 @@ fn scan_in_parallel(
 ) -> Result<bool> {
     let mut handle = std::fs::File::open(&input.path)?;
     let file_len = handle.metadata()?.len();
-    let parts =
-        (file_len / parallel.min_chunk_bytes.max(1)).min(parallel.threads as u64 * 4) as usize;
+    // One range per thread: each range keeps a whole aggregate until the merge, so more
+    // ranges would cost memory, and contiguous ranges keep first spellings in file order.
+    let parts = (file_len / parallel.min_chunk_bytes.max(1)).min(parallel.threads as u64) as usize;
     if parts < 2 {
         return Ok(false);
     }
@@ -235,7 +236,11 @@ fn scan_in_parallel(
     for result in results {
         let result = result?;
         problems.merge(result.problems.shifted(lines_before));
-        agg.merge(result.agg);
+        if agg.is_untouched() {
+            *agg = result.agg;
+        } else {
+            agg.merge(result.agg);
+        }
         lines_before += result.newlines;
     }
     Ok(true)
