@@ -1,0 +1,146 @@
+//! Invariants that must hold for any input, checked on random libraries and logs (proptest),
+//! running the library in-process on files in a temporary directory.
+
+use clap::Parser;
+use collateral_audit::cli::Cli;
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// 2026-11-01T00:00:00Z, the as-of of every case.
+const AS_OF_MS: i64 = 1_793_491_200_000;
+
+#[derive(Debug, Clone)]
+struct Library {
+    /// (id, created as days before as-of, or none)
+    assets: Vec<(String, Option<u16>)>,
+    /// (asset id, user, team, time as days before as-of or garbage)
+    events: Vec<(String, String, String, Option<u16>)>,
+}
+
+fn library() -> impl Strategy<Value = Library> {
+    let assets =
+        prop::collection::vec(prop::option::weighted(0.85, 0u16..800), 1..8).prop_map(|created| {
+            created
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (format!("A{i}"), c))
+                .collect::<Vec<_>>()
+        });
+    let event = (
+        prop::sample::select(vec!["A0", "A1", "A2", "A3", "A5", "A7", "X9", "", " A1 "]),
+        prop::sample::select(vec!["dan", "DAN", "eve", "ann@corp.com", "", "Eve "]),
+        prop::sample::select(vec!["Sales", "sales", "SDR", ""]),
+        prop::option::weighted(0.9, 0u16..900),
+    )
+        .prop_map(|(a, u, t, d)| (a.to_string(), u.to_string(), t.to_string(), d));
+    (assets, prop::collection::vec(event, 0..40))
+        .prop_map(|(assets, events)| Library { assets, events })
+}
+
+fn day(days_before: u16) -> String {
+    let ms = AS_OF_MS - i64::from(days_before) * 86_400_000 + 3_600_000;
+    collateral_audit::input::time::format_instant(ms)
+}
+
+fn write(dir: &std::path::Path, lib: &Library) -> (String, String) {
+    let mut assets = String::from("id,title,owner,created\n");
+    for (id, created) in &lib.assets {
+        assets.push_str(&format!(
+            "{id},t{id},ann@corp.com,{}\n",
+            created.map(day).unwrap_or_default()
+        ));
+    }
+    let mut events = String::from("asset,user,team,time\n");
+    for (asset, user, team, time) in &lib.events {
+        let time = time.map(day).unwrap_or_else(|| "garbage".into());
+        events.push_str(&format!("{asset},{user},{team},{time}\n"));
+    }
+    let (a, e) = (dir.join("assets.csv"), dir.join("events.csv"));
+    std::fs::write(&a, assets).unwrap();
+    std::fs::write(&e, events).unwrap();
+    (
+        a.to_string_lossy().into_owned(),
+        e.to_string_lossy().into_owned(),
+    )
+}
+
+fn summary(lib: &Library, extra: &[&str]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let (assets, events) = write(dir.path(), lib);
+    let mut args = vec![
+        "collateral-audit",
+        "summary",
+        "--assets",
+        &assets,
+        "--events",
+        &events,
+        "--as-of",
+        "2026-11-01",
+        "--since",
+        "2025-01-01",
+        "--format",
+        "json",
+        "-q",
+        "--threads",
+        "1",
+    ];
+    args.extend_from_slice(extra);
+    let cli = Cli::try_parse_from(args).unwrap();
+    let mut out = Vec::new();
+    collateral_audit::commands::run(&cli, 0, &mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+fn n(v: &Value, key: &str) -> u64 {
+    v[key].as_u64().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn statuses_partition_the_inventory(lib in library(), exclude_owners in any::<bool>()) {
+        let extra: &[&str] = if exclude_owners { &["--exclude-owners", "--team", "sales"] } else { &[] };
+        let s = summary(&lib, extra);
+        prop_assert_eq!(n(&s, "assets_total"), lib.assets.len() as u64);
+        prop_assert_eq!(
+            n(&s, "assets_unpublished") + n(&s, "assets_too_new") + n(&s, "assets_judged"),
+            n(&s, "assets_total")
+        );
+        prop_assert_eq!(n(&s, "assets_never_opened") + n(&s, "assets_opened"), n(&s, "assets_judged"));
+        prop_assert_eq!(n(&s, "assets_stale") + n(&s, "assets_active"), n(&s, "assets_opened"));
+    }
+
+    #[test]
+    fn every_event_row_is_accounted_for(lib in library()) {
+        let s = summary(&lib, &["--team", "Sales", "--exclude-user", "EVE"]);
+        prop_assert_eq!(n(&s, "events_read"), lib.events.len() as u64);
+        prop_assert_eq!(
+            n(&s, "rows_skipped") + n(&s, "events_excluded") + n(&s, "events_orphan") + n(&s, "events_counted"),
+            n(&s, "events_read")
+        );
+    }
+
+    #[test]
+    fn adding_an_event_never_raises_never_opened(lib in library(), asset in 0usize..8, days in 0u16..900) {
+        let before = summary(&lib, &[]);
+        let mut more = lib.clone();
+        more.events.push((format!("A{asset}"), "zed".into(), "Sales".into(), Some(days)));
+        let after = summary(&more, &[]);
+        prop_assert!(n(&after, "assets_never_opened") <= n(&before, "assets_never_opened"));
+        prop_assert!(n(&after, "events_counted") >= n(&before, "events_counted"));
+    }
+
+    #[test]
+    fn shuffling_rows_changes_no_figure(lib in library(), seed in any::<u64>()) {
+        let mut shuffled = lib.clone();
+        let mut state = seed | 1;
+        for i in (1..shuffled.events.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.events.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        prop_assert_eq!(summary(&lib, &[]), summary(&shuffled, &[]));
+    }
+}
