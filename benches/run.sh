@@ -25,7 +25,7 @@ generate=target/release/examples/generate
 venv="$data_dir/venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q duckdb
+  "$venv/bin/pip" install -q duckdb pytz
 fi
 duckdb_version=$("$venv/bin/python" -c 'import duckdb; print(duckdb.__version__)')
 
