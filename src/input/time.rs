@@ -46,6 +46,9 @@ impl TimeParser {
         if let Some(format) = &self.format {
             return parse_with_format(std::str::from_utf8(value).ok()?, format);
         }
+        if let Some(millis) = parse_rfc3339_utc_seconds(value) {
+            return Some(millis);
+        }
         let fast = if value.iter().all(u8::is_ascii_digit) {
             parse_all_digits(value)
         } else if value.len() > 14
@@ -187,6 +190,30 @@ impl<'a> Cursor<'a> {
     fn rest_eq_ignore_case(&self, word: &[u8]) -> bool {
         self.bytes[self.pos..].eq_ignore_ascii_case(word)
     }
+}
+
+/// `2026-03-15T14:05:00Z` exactly, the shape most exports write: fixed offsets, no cursor.
+#[inline]
+fn parse_rfc3339_utc_seconds(value: &[u8]) -> Option<Millis> {
+    let v: &[u8; 20] = value.try_into().ok()?;
+    let punctuation = [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'Z'),
+    ];
+    if punctuation.iter().any(|&(i, c)| v[i] != c) {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| {
+        v[range].iter().try_fold(0i64, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+        })
+    };
+    let date = date_millis(digits(0..4)?, digits(5..7)? as u32, digits(8..10)? as u32)?;
+    Some(date + time_of_day(digits(11..13)?, digits(14..16)?, digits(17..19)?, 0)?)
 }
 
 /// `8` digits forming a valid date are `YYYYMMDD`, `13` are epoch milliseconds, `14` the
