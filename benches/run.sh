@@ -50,7 +50,7 @@ for n in "${sizes[@]}"; do
   cat "$dir/events.csv" > /dev/null  # warm the page cache for both tools alike
   measure "$venv/bin/python" benches/duckdb_audit.py "$dir/assets.csv" "$dir/events.csv" "$as_of" "$threads"
   duck_wall=$wall; duck_rss=$rss; duck_never=$(echo "$out" | tail -n 1)
-  for cmd in summary assets "trends --period month"; do
+  for cmd in summary assets "trends --period month" snapshot; do
     # shellcheck disable=SC2086
     measure "$tool" $cmd --assets "$dir/assets.csv" --events "$dir/events.csv" --as-of "$as_of" --format csv -q
     never=$("$tool" summary --assets "$dir/assets.csv" --events "$dir/events.csv" --as-of "$as_of" --format json -q \
