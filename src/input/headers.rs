@@ -65,17 +65,7 @@ pub enum Field {
     RosterTeam,
 }
 
-const ASSET_ID: &[&str] = &[
-    "asset_id",
-    "asset id",
-    "content id",
-    "document id",
-    "doc id",
-    "file id",
-    "item id",
-    "id",
-];
-/// The asset-id list, then the bare names usage logs also use for the asset column.
+/// The asset-id names, then the bare names usage logs also use for the asset column.
 const EVENT_ASSET: &[&str] = &[
     "asset_id",
     "asset id",
@@ -89,6 +79,9 @@ const EVENT_ASSET: &[&str] = &[
     "content",
     "document",
 ];
+/// An inventory's id column: the list above without the bare names, which name other things
+/// in an inventory (a `content` column holds text).
+const ASSET_ID: &[&str] = EVENT_ASSET.split_at(8).0;
 const USER: &[&str] = &[
     "user",
     "user_email",

@@ -1,6 +1,6 @@
 //! Markdown: pipe tables that render on common code-hosting sites and wikis.
 
-use super::{Body, Report, Value};
+use super::{record_rows, Body, Report, Value};
 use anyhow::Result;
 use std::io::Write;
 
@@ -22,11 +22,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
 fn write_body(out: &mut dyn Write, params: &[(String, Value)], body: &Body) -> Result<()> {
     match body {
         Body::Record(fields) => {
-            let rows: Vec<Vec<Value>> = params
-                .iter()
-                .chain(fields)
-                .map(|(key, value)| vec![Value::text(key.clone()), value.clone()])
-                .collect();
+            let rows = record_rows(params, fields);
             write_table(out, &["figure".to_string(), "value".to_string()], &rows)
         }
         Body::Rows { columns, rows } => write_table(out, columns, rows),

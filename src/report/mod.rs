@@ -127,6 +127,15 @@ impl Report {
     }
 }
 
+/// A record as the rows of a two-column `figure,value` table, after `params`.
+pub fn record_rows(params: &[(String, Value)], fields: &[(String, Value)]) -> Vec<Vec<Value>> {
+    params
+        .iter()
+        .chain(fields)
+        .map(|(key, value)| vec![Value::text(key.clone()), value.clone()])
+        .collect()
+}
+
 /// Choices about presentation that do not change any figure.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderStyle {

@@ -1,6 +1,6 @@
 //! Tables for people: aligned columns, thousands separators, fitted to the terminal.
 
-use super::{Body, RenderStyle, Report, Value};
+use super::{record_rows, Body, RenderStyle, Report, Value};
 use anyhow::Result;
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::io::Write;
@@ -29,11 +29,7 @@ fn write_body(
 ) -> Result<()> {
     let table = match body {
         Body::Record(fields) => {
-            let rows: Vec<Vec<Value>> = params
-                .iter()
-                .chain(fields)
-                .map(|(key, value)| vec![Value::text(key.clone()), value.clone()])
-                .collect();
+            let rows = record_rows(params, fields);
             build(&["figure".to_string(), "value".to_string()], &rows, style)
         }
         Body::Rows { rows, .. } if rows.is_empty() => {
