@@ -425,3 +425,42 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+#[test]
+fn crlf_files_report_physical_lines_on_any_number_of_threads() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", "id\r\nA1\r\n");
+    let mut events = String::from("asset,time\r\n");
+    for i in 0..3000 {
+        events.push_str(if i % 1000 == 0 {
+            "A1,bad\r\n"
+        } else {
+            "A1,2026-01-01\r\n"
+        });
+    }
+    let events = dir.file("events.csv", events);
+    for threads in ["1", "2", "3"] {
+        let run = audit(
+            "summary",
+            &assets,
+            &[&events],
+            &[
+                "--threads",
+                threads,
+                "--chunk-bytes",
+                "1000",
+                "--format",
+                "csv",
+            ],
+        )
+        .ok();
+        // Bad rows are data rows 1, 1001 and 2001: physical lines 2, 1002 and 2002.
+        for line in ["events.csv:2:", "events.csv:1002:", "events.csv:2002:"] {
+            assert!(
+                run.stderr.contains(line),
+                "{threads} threads: {}",
+                run.stderr
+            );
+        }
+    }
+}

@@ -8,7 +8,7 @@ use crate::input::assets::{read_headers, FileReport};
 use crate::input::chunks::{split_at_newlines, RangeReader};
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
-use crate::input::source::{open_csv, InputPath, OpenedCsv};
+use crate::input::source::{open_csv, physical_line, InputPath, OpenedCsv};
 use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
 use crate::model::{fold_key_into, trim_bytes, Inventory};
@@ -173,7 +173,8 @@ fn scan_sequentially(
     agg: &mut Aggregate,
     problems: &mut Problems,
 ) -> Result<()> {
-    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header);
+    let crlf = file.opened.dialect.crlf;
+    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header, crlf);
     let mut record = ByteRecord::new();
     let reader = &mut file.opened.reader;
     while reader
@@ -214,7 +215,9 @@ fn scan_in_parallel(
     }
     let position = file.opened.reader.position().clone();
     let bom = if file.opened.dialect.bom { 3 } else { 0 };
-    let data_start = position.byte() + bom;
+    // After a CRLF header the reader stands on its `\n`: start the ranges past it, on a line.
+    let crlf = usize::from(file.opened.dialect.crlf) as u64;
+    let data_start = position.byte() + bom + crlf;
     let ranges = split_at_newlines(&mut handle, data_start, file_len, parts)?;
     let quote_seen = AtomicBool::new(false);
     let template = agg.empty_like();
@@ -223,6 +226,7 @@ fn scan_in_parallel(
         header: &file.header,
         columns: file.columns,
         delimiter: file.opened.dialect.delimiter,
+        crlf: file.opened.dialect.crlf,
     };
     let results = run_pool(parallel.threads, ranges.len(), |i| {
         let (start, end) = ranges[i];
@@ -232,7 +236,7 @@ fn scan_in_parallel(
         return Ok(false);
     }
     // Lines before the first data row (the header, which may itself span lines).
-    let mut lines_before = position.line() - 1;
+    let mut lines_before = position.line() - 1 + crlf;
     for result in results {
         let result = result?;
         problems.merge(result.problems.shifted(lines_before));
@@ -252,6 +256,7 @@ struct FileShape<'a> {
     header: &'a HeaderMap,
     columns: EventColumns,
     delimiter: u8,
+    crlf: bool,
 }
 
 fn read_range(
@@ -272,7 +277,7 @@ fn read_range(
         .from_reader(&mut range);
     let mut agg = template.clone();
     let mut problems = Problems::new(false);
-    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header);
+    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header, file.crlf);
     let mut record = ByteRecord::new();
     while reader
         .read_byte_record(&mut record)
@@ -333,6 +338,7 @@ pub struct RowScanner<'a> {
     kind_key: Vec<u8>,
     /// Text that is not UTF-8 is told once per file (or part of a file), not on every row.
     warned_encoding: bool,
+    crlf: bool,
     /// The shape of the file's first readable time value, and whether a different one was told.
     first_time_shape: Option<TimeShape>,
     warned_mixed_times: bool,
@@ -344,9 +350,11 @@ impl<'a> RowScanner<'a> {
         columns: EventColumns,
         file: &'a str,
         header: &'a HeaderMap,
+        crlf: bool,
     ) -> Self {
         RowScanner {
             ctx,
+            crlf,
             columns,
             file,
             header,
@@ -525,7 +533,7 @@ impl<'a> RowScanner<'a> {
     fn problem(&self, record: &ByteRecord, column: Option<usize>, message: String) -> Problem {
         Problem {
             file: self.file.to_string(),
-            line: record.position().map_or(0, |p| p.line()),
+            line: physical_line(record, self.crlf),
             column: column.map(|c| self.header.headers[c].clone()),
             value: column.map(|c| String::from_utf8_lossy(&record[c]).into_owned()),
             message,

@@ -53,6 +53,8 @@ pub struct Dialect {
     pub bom: bool,
     /// `utf-8`, or what the input was decoded from.
     pub encoding: &'static str,
+    /// Lines end in `\r\n` (as the first line does).
+    pub crlf: bool,
 }
 
 impl Dialect {
@@ -69,6 +71,16 @@ impl Dialect {
 pub struct OpenedCsv {
     pub reader: csv::Reader<Box<dyn Read + Send>>,
     pub dialect: Dialect,
+}
+
+/// The physical line a record starts on, the header being line 1.
+///
+/// In a CRLF file the csv reader starts every record but a reader's first at the `\n` that
+/// ends the line before, one line short; a reader's first record starts at byte 0.
+pub fn physical_line(record: &csv::ByteRecord, crlf: bool) -> u64 {
+    record
+        .position()
+        .map_or(0, |p| p.line() + u64::from(crlf && p.byte() != 0))
 }
 
 /// Parses `--delimiter`: one ASCII character, or the word `tab`.
@@ -100,6 +112,7 @@ pub fn open_csv(
     if bom {
         sample.drain(..3);
     }
+    let crlf = memchr::memchr(b'\n', &sample).is_some_and(|i| i > 0 && sample[i - 1] == b'\r');
     let (delimiter, delimiter_sniffed) = match forced {
         Some(d) => (d, false),
         None => (sniff_delimiter(&sample), true),
@@ -119,6 +132,7 @@ pub fn open_csv(
             gzip,
             bom,
             encoding,
+            crlf,
         },
     })
 }
