@@ -6,7 +6,7 @@ use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, physical_line, Dialect};
 use crate::input::time::TimeParser;
 use crate::keys::SmallKey;
-use crate::model::{fold_key, trim_bytes, Asset, Inventory};
+use crate::model::{fold_key, trim_bytes, Asset, Inventory, RowText};
 use anyhow::{Context, Result};
 use csv::ByteRecord;
 
@@ -177,7 +177,11 @@ impl Loader<'_> {
             owner,
             created,
             cost,
-            fields: record.iter().map(|f| text(trim_bytes(f))).collect(),
+            fields: RowText::new(
+                record
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(trim_bytes(f))),
+            ),
             id,
         };
         let position =
