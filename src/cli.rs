@@ -36,6 +36,11 @@ const EXAMPLES_DIFF: &str = "Examples:
   collateral-audit diff 2026-10.json 2026-11.json --fail-if-never-opened-rises-by 2 --format markdown
   collateral-audit diff 2026-10.json 2026-11.json --changes --format csv > changed-assets.csv";
 
+const EXAMPLES_REPORT: &str = "Examples:
+  collateral-audit report --assets examples/data/assets.csv --events examples/data/events.csv --as-of 2026-11-01 --out audit.html
+  collateral-audit report --assets assets.csv --events 'logs/*.csv.gz' --roster reps.csv --since 2026-05-01 --out audit.html
+  collateral-audit report --assets assets.csv --events usage.csv --pseudonymize-users --out shareable.html";
+
 const EXAMPLES_CHECK: &str = "Examples:
   collateral-audit check --assets assets.csv --events usage.csv
   collateral-audit check --assets assets.csv --events usage.csv --col events.user='Rep Email'";
@@ -151,6 +156,16 @@ pub enum Command {
         /// In CSV, leave text that a spreadsheet would run as a formula as it is.
         #[arg(long)]
         raw_csv: bool,
+    },
+    /// One self-contained HTML page for people: headline, trend chart, never-opened by type and
+    /// owner, the never-opened and stale lists, rep coverage. No network, no script.
+    #[command(after_long_help = EXAMPLES_REPORT)]
+    Report {
+        #[command(flatten)]
+        audit: AuditArgs,
+        /// Write the page to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<String>,
     },
     /// Print a shell completion script: collateral-audit completions bash > /etc/bash_completion.d/collateral-audit
     Completions {

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod check;
 pub mod cohorts;
 pub mod diff;
+pub mod html_report;
 pub mod snapshot;
 pub mod summary;
 pub mod trends;
@@ -25,6 +26,16 @@ use std::io::{IsTerminal, Write};
 pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
     crate::report::choose_color(cli.color);
     match &cli.command {
+        Command::Report { audit, out: path } => {
+            let request = TrendRequest {
+                period: crate::analysis::periods::Period::Month,
+                by: None,
+            };
+            let (config, audit_data) = prepare(audit, now, Some(&request))?;
+            let page = crate::report::html::render(&html_report::page(&config, &audit_data)?);
+            write_to(path.as_deref(), page.as_bytes(), out)?;
+            Ok(crate::error::EXIT_OK)
+        }
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(*shell, &mut command, "collateral-audit", out);
@@ -124,6 +135,15 @@ pub fn prepare_with(config: &Config, trend: Option<&TrendRequest>) -> Result<Aud
         audit.problems.print_warnings();
     }
     Ok(audit)
+}
+
+/// Writes a document to `--out FILE`, or to standard output without one.
+pub fn write_to(path: Option<&str>, bytes: &[u8], out: &mut dyn Write) -> Result<()> {
+    match path {
+        Some(path) => std::fs::write(path, bytes)
+            .map_err(|e| crate::input_error!("--out {path}: cannot write: {e}")),
+        None => Ok(out.write_all(bytes)?),
+    }
 }
 
 fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Gates {

@@ -3,11 +3,10 @@
 use crate::analysis::summary::Summary;
 use crate::analysis::Audit;
 use crate::cli::AuditArgs;
-use crate::commands::prepare_with;
+use crate::commands::{prepare_with, write_to};
 use crate::config::Config;
 use crate::gates::{report_breaches, GateFigures, Gates};
 use crate::input::time::Millis;
-use crate::input_error;
 use crate::snapshot::{build, file_digest};
 use anyhow::Result;
 use std::io::Write;
@@ -31,11 +30,7 @@ pub fn run(
     let document = build(args, &config, &audit, &digests)?;
     let mut text = serde_json::to_string_pretty(&document)?;
     text.push('\n');
-    match out_path {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| input_error!("--out {path}: cannot write the snapshot: {e}"))?,
-        None => out.write_all(text.as_bytes())?,
-    }
+    write_to(out_path, text.as_bytes(), out)?;
     Ok(report_breaches(&gates.check(&gate_figures(&audit))))
 }
 
