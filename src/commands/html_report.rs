@@ -138,6 +138,7 @@ fn never_by(audit: &Audit, field: &str, most: usize) -> Vec<Bar> {
                 "{} of {} never opened",
                 s.assets_never_opened, s.assets_judged
             ),
+            short: format!("{}/{}", s.assets_never_opened, s.assets_judged),
             weight: s.assets_judged,
         })
         .collect();

@@ -43,6 +43,8 @@ pub struct Bar {
     pub label: String,
     pub pct: f64,
     pub detail: String,
+    /// What fits beside the bar, e.g. `49/77`.
+    pub short: String,
     /// How much the bar stands for (judged assets), for ordering.
     pub weight: u64,
 }
@@ -55,12 +57,13 @@ h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.8rem 0 .6rem;bo
 .muted{color:var(--muted)}.headline{font-size:1.1rem;font-weight:600}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.6rem;margin:1rem 0}
 .card{border:1px solid var(--line);border-radius:8px;padding:.6rem .8rem}
-.card .value{font-size:1.4rem;font-weight:700}.card .label{color:var(--muted);font-size:.8rem}
+.card .value{font-size:1.4rem;font-weight:700;overflow-wrap:anywhere}.card .label{color:var(--muted);font-size:.8rem}
 .chart{width:100%;height:auto;display:block}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.85rem}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,td.date,td:first-child{white-space:nowrap}
 footer{margin-top:2rem;color:var(--muted);font-size:.8rem}
 @media print{body{max-width:none;padding:0;font-size:11px}h2{break-after:avoid}tr,.card,svg{break-inside:avoid}.table-wrap{overflow:visible}}
 @media (max-width:600px){body{padding:.6rem}.card .value{font-size:1.15rem}td,th{padding:.25rem}}
@@ -181,12 +184,11 @@ fn write_table(html: &mut String, (report, left_out): &(Report, usize)) {
     for row in rows {
         html.push_str("<tr>");
         for (value, numeric) in row.iter().zip(&numeric) {
-            let _ = write!(
-                html,
-                "<td{}>{}</td>",
-                class(*numeric),
-                escape(&human(value))
-            );
+            let class = match value {
+                Value::Date(_) | Value::Instant(_) => " class=\"date\"",
+                _ => class(*numeric),
+            };
+            let _ = write!(html, "<td{class}>{}</td>", escape(&human(value)));
         }
         html.push_str("</tr>\n");
     }
@@ -213,7 +215,15 @@ fn human(value: &Value) -> String {
         Value::Null => String::new(),
         Value::Int(n) => group_thousands(*n),
         Value::Num(x) if x.fract() == 0.0 && x.abs() < 1e15 => group_thousands(*x as i64),
-        Value::Num(x) => format!("{x:.2}"),
+        Value::Num(x) => {
+            let cents = format!("{:.2}", x.abs());
+            let (whole, fraction) = cents.split_once('.').unwrap_or((&cents, "00"));
+            let sign = if *x < 0.0 { "-" } else { "" };
+            format!(
+                "{sign}{}.{fraction}",
+                group_thousands(whole.parse().unwrap_or(0))
+            )
+        }
         other => other.plain(),
     }
 }
@@ -288,7 +298,7 @@ fn bar_chart(bars: &[Bar]) -> String {
     }
     let (width, row, label_width) = (800.0, 26.0, 220.0);
     let height = row * bars.len() as f64 + 10.0;
-    let plot = width - label_width - 170.0;
+    let plot = width - label_width - 110.0;
     let mut svg = format!("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 {width} {height}\">\n");
     for (i, bar) in bars.iter().enumerate() {
         let y = 5.0 + row * i as f64;
@@ -307,7 +317,7 @@ fn bar_chart(bars: &[Bar]) -> String {
             label_width + plot + 8.0,
             y + 13.0,
             format_number(bar.pct),
-            escape(&bar.detail)
+            escape(&bar.short)
         );
     }
     svg.push_str("</svg>\n");
@@ -333,6 +343,7 @@ mod tests {
             label: "<img src=x onerror=alert(1)>".into(),
             pct: 50.0,
             detail: "1 of 2 never opened".into(),
+            short: "1/2".into(),
             weight: 2,
         }];
         let svg = bar_chart(&bars);
@@ -351,7 +362,8 @@ mod tests {
     #[test]
     fn numbers_read_well() {
         assert_eq!(human(&Value::Int(-1234567)), "-1,234,567");
-        assert_eq!(human(&Value::Num(1234.5)), "1234.50");
+        assert_eq!(human(&Value::Num(1234.5)), "1,234.50");
+        assert_eq!(human(&Value::Num(-1186489.031)), "-1,186,489.03");
         assert_eq!(human(&Value::Num(2000.0)), "2,000");
         assert_eq!(human(&Value::Null), "");
     }
