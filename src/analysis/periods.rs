@@ -1,7 +1,7 @@
 //! Calendar periods (day, ISO week, month, quarter) and the per-period tallies behind `trends`.
 
 use crate::input::time::{civil_from_days, days_from_civil, Millis, MS_PER_DAY};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// The length of a trend or cohort period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,8 +116,8 @@ pub struct TrendTally {
     pub period: Period,
     pub split: TrendSplit,
     pub events: FxHashMap<(i64, u32), u64>,
-    pub users: FxHashSet<(i64, u32, u32)>,
-    pub assets: FxHashSet<(i64, u32, u32)>,
+    pub users: MemberSets,
+    pub assets: MemberSets,
     /// First counted event per (team, asset), for by-team "ever used".
     pub first_by_team: FxHashMap<(u32, u32), Millis>,
 }
@@ -128,8 +128,8 @@ impl TrendTally {
             period,
             split,
             events: FxHashMap::default(),
-            users: FxHashSet::default(),
-            assets: FxHashSet::default(),
+            users: MemberSets::default(),
+            assets: MemberSets::default(),
             first_by_team: FxHashMap::default(),
         }
     }
@@ -148,9 +148,9 @@ impl TrendTally {
             }
         };
         *self.events.entry((ordinal, group)).or_default() += 1;
-        self.assets.insert((ordinal, group, asset));
+        self.assets.insert((ordinal, group), asset);
         if let Some(user) = user {
-            self.users.insert((ordinal, group, user));
+            self.users.insert((ordinal, group), user);
         }
     }
 
@@ -167,15 +167,61 @@ impl TrendTally {
         for ((p, g), n) in other.events {
             *self.events.entry((p, team(g))).or_default() += n;
         }
-        for (p, g, a) in other.assets {
-            self.assets.insert((p, team(g), a));
-        }
-        for (p, g, u) in other.users {
-            self.users.insert((p, team(g), user_map[u as usize]));
-        }
+        self.assets.merge(other.assets, team, |a| a);
+        self.users
+            .merge(other.users, team, |u| user_map[u as usize]);
         for ((g, a), t) in other.first_by_team {
             let first = self.first_by_team.entry((team(g), a)).or_insert(t);
             *first = (*first).min(t);
+        }
+    }
+}
+
+/// Distinct members (assets or users) per (period, group): one bitmap per pair, so memory
+/// grows with periods × members, never with events (a set of triples cost ~17 bytes each).
+#[derive(Debug, Clone, Default)]
+pub struct MemberSets {
+    sets: FxHashMap<(i64, u32), Vec<u64>>,
+}
+
+impl MemberSets {
+    #[inline]
+    pub fn insert(&mut self, key: (i64, u32), member: u32) {
+        let bits = self.sets.entry(key).or_default();
+        let (word, bit) = (member as usize / 64, member % 64);
+        if word >= bits.len() {
+            bits.resize(word + 1, 0);
+        }
+        bits[word] |= 1 << bit;
+    }
+
+    /// How many distinct members each (period, group) has.
+    pub fn counts(&self) -> FxHashMap<(i64, u32), u64> {
+        self.sets
+            .iter()
+            .map(|(&key, bits)| (key, bits.iter().map(|w| u64::from(w.count_ones())).sum()))
+            .collect()
+    }
+
+    fn members(bits: &[u64]) -> impl Iterator<Item = u32> + '_ {
+        bits.iter().enumerate().flat_map(|(word, &w)| {
+            (0..64u32)
+                .filter(move |bit| w & (1 << bit) != 0)
+                .map(move |bit| word as u32 * 64 + bit)
+        })
+    }
+
+    /// Folds in another part's sets, renaming its groups and members.
+    fn merge(
+        &mut self,
+        other: MemberSets,
+        group: impl Fn(u32) -> u32,
+        member: impl Fn(u32) -> u32,
+    ) {
+        for ((p, g), bits) in other.sets {
+            for m in MemberSets::members(&bits) {
+                self.insert((p, group(g)), member(m));
+            }
         }
     }
 }
@@ -221,6 +267,23 @@ mod tests {
             Period::Week.label(Period::Week.ordinal(day(2024, 12, 30))),
             "2025-W01"
         );
+    }
+
+    #[test]
+    fn member_sets_count_distinct_members_and_merge_renamed() {
+        let mut a = MemberSets::default();
+        for m in [3, 3, 64, 200] {
+            a.insert((5, 0), m);
+        }
+        a.insert((6, 1), 0);
+        let mut b = MemberSets::default();
+        b.insert((5, 0), 1);
+        b.insert((5, 0), 2);
+        // b's member 1 is a's 3 (already there), its 2 is a's 7.
+        a.merge(b, |g| g, |m| [0, 3, 7][m as usize]);
+        let counts = a.counts();
+        assert_eq!(counts[&(5, 0)], 4);
+        assert_eq!(counts[&(6, 1)], 1);
     }
 
     #[test]

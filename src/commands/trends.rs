@@ -61,8 +61,8 @@ pub fn report(config: &Config, audit: &Audit, by: Option<&str>) -> Report {
     let window = config.window;
     let first_event = audit.usage.assets.iter().filter_map(|u| u.first).min();
     let start = window.since.or(first_event);
-    let users = count_by_period(tally.users.iter().map(|&(p, g, _)| (p, g)));
-    let assets = count_by_period(tally.assets.iter().map(|&(p, g, _)| (p, g)));
+    let users = tally.users.counts();
+    let assets = tally.assets.counts();
     let period = tally.period;
     let mut rows = Vec::new();
     if let Some(start) = start.filter(|&s| s < window.until) {
@@ -104,14 +104,6 @@ pub fn report(config: &Config, audit: &Audit, by: Option<&str>) -> Report {
     params.push(("period".into(), Value::text(period.as_str())));
     params.push(("by".into(), by.map_or(Value::Null, Value::text)));
     Report::rows(params, &columns, rows)
-}
-
-fn count_by_period(keys: impl Iterator<Item = (i64, u32)>) -> FxHashMap<(i64, u32), u64> {
-    let mut counts = FxHashMap::default();
-    for key in keys {
-        *counts.entry(key).or_default() += 1;
-    }
-    counts
 }
 
 /// The libraries a trend compares against: the whole inventory, or one per group.
