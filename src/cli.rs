@@ -52,6 +52,11 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
+    /// Settings file (TOML): column mappings, preset, default filters and gates; command-line
+    /// options win over it. Default: collateral-audit.toml in the working directory, if any.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<String>,
+
     /// Colour in tables: auto (when stdout is a terminal and NO_COLOR is not set), always, never.
     #[arg(long, value_enum, global = true, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
@@ -202,6 +207,11 @@ pub struct InputArgs {
     #[arg(long = "col", value_name = "FILE.FIELD=HEADER")]
     pub columns: Vec<String>,
 
+    /// The export's platform: showpad, salesforce-content, m365-purview, google-drive. Its header
+    /// names are tried first and its event types understood (see the README's Presets).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+
     /// Field delimiter for every input (default: sniffed among , ; tab |). `tab` is accepted.
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
@@ -266,13 +276,13 @@ pub struct CountArgs {
     #[arg(long, value_name = "USER")]
     pub exclude_user: Vec<String>,
 
-    /// Assets younger than this many days at as-of are `new`, not judged.
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
-    pub min_age: u32,
+    /// Assets younger than this many days at as-of are `new`, not judged [default: 30].
+    #[arg(long, value_name = "DAYS")]
+    pub min_age: Option<u32>,
 
-    /// Opened assets whose last counted event is older than this many days are `stale`.
-    #[arg(long, value_name = "DAYS", default_value_t = 90)]
-    pub stale_after: u32,
+    /// Opened assets whose last counted event is older than this many days are `stale` [default: 90].
+    #[arg(long, value_name = "DAYS")]
+    pub stale_after: Option<u32>,
 }
 
 /// The options every audit command shares.

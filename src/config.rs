@@ -7,8 +7,14 @@ use crate::input::source::{parse_delimiter, InputPath};
 use crate::input::time::{Millis, TimeParser};
 use crate::input_error;
 use crate::model::{fold_key, StatusPolicy};
+use crate::presets::Preset;
 use crate::pseudonym::{show_user, Pseudonymizer};
 use anyhow::Result;
+
+/// Assets younger than this at as-of are `new` unless --min-age says otherwise.
+pub const DEFAULT_MIN_AGE_DAYS: u32 = 30;
+/// Opened assets unused for longer than this are `stale` unless --stale-after says otherwise.
+pub const DEFAULT_STALE_AFTER_DAYS: u32 = 90;
 
 /// How inputs are found and read.
 #[derive(Debug, Clone)]
@@ -25,6 +31,8 @@ pub struct ReadOptions {
     pub strict: bool,
     pub quiet: bool,
     pub parallel: Parallelism,
+    /// Where a preset says the asset id sits inside a JSON cell.
+    pub asset_json_key: Option<&'static str>,
 }
 
 impl ReadOptions {
@@ -45,11 +53,13 @@ impl ReadOptions {
                 "standard input (`-`) can feed only one of --assets, --events and --roster"
             ));
         }
-        let overrides = args
+        let preset = args.preset.as_deref().map(Preset::named).transpose()?;
+        let mut overrides = args
             .columns
             .iter()
             .map(|spec| ColumnOverride::parse(spec))
             .collect::<Result<Vec<_>>>()?;
+        overrides.extend(preset.map(Preset::overrides).unwrap_or_default());
         let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
         Ok(ReadOptions {
             assets,
@@ -70,6 +80,7 @@ impl ReadOptions {
                 },
                 min_chunk_bytes: args.chunk_bytes.max(1),
             },
+            asset_json_key: preset.and_then(|p| p.asset_json_key),
         })
     }
 }
@@ -157,10 +168,12 @@ pub struct EventFilter {
     pub exclude_owners: bool,
     /// Folded users whose events never count.
     pub exclude_users: Vec<Vec<u8>>,
+    /// A preset's (platform type, plain type), folded: `--types download` admits both.
+    pub type_aliases: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 impl EventFilter {
-    pub fn from_args(args: &CountArgs) -> EventFilter {
+    pub fn from_args(args: &CountArgs, preset: Option<&Preset>) -> EventFilter {
         let fold_all = |values: &[String]| -> Vec<Vec<u8>> {
             values
                 .iter()
@@ -173,12 +186,27 @@ impl EventFilter {
             teams: fold_all(&args.team),
             exclude_owners: args.exclude_owners,
             exclude_users: fold_all(&args.exclude_user),
+            type_aliases: preset
+                .map(|p| p.event_types)
+                .unwrap_or_default()
+                .iter()
+                .map(|(platform, plain)| (fold_key(platform), fold_key(plain)))
+                .collect(),
         }
     }
 
     #[inline]
     pub fn admits_type(&self, kind: &[u8]) -> bool {
-        self.types.is_empty() || self.types.iter().any(|t| t == kind)
+        let plain = self
+            .type_aliases
+            .iter()
+            .find(|(platform, _)| platform == kind)
+            .map(|(_, plain)| plain.as_slice());
+        self.types.is_empty()
+            || self
+                .types
+                .iter()
+                .any(|t| t == kind || Some(t.as_slice()) == plain)
     }
 
     #[inline]
@@ -216,13 +244,20 @@ impl Config {
         let window = Window::from_args(&args.count, read.day_first, now)?;
         let policy = StatusPolicy {
             as_of: window.as_of,
-            min_age_days: i64::from(args.count.min_age),
-            stale_after_days: i64::from(args.count.stale_after),
+            min_age_days: i64::from(args.count.min_age.unwrap_or(DEFAULT_MIN_AGE_DAYS)),
+            stale_after_days: i64::from(args.count.stale_after.unwrap_or(DEFAULT_STALE_AFTER_DAYS)),
         };
         Ok(Config {
             read,
             window,
-            filter: EventFilter::from_args(&args.count),
+            filter: EventFilter::from_args(
+                &args.count,
+                args.input
+                    .preset
+                    .as_deref()
+                    .map(Preset::named)
+                    .transpose()?,
+            ),
             policy,
             format: args.format,
             raw_csv: args.raw_csv,
@@ -247,8 +282,8 @@ mod tests {
             team: vec![],
             exclude_owners: false,
             exclude_user: vec![],
-            min_age: 30,
-            stale_after: 90,
+            min_age: None,
+            stale_after: None,
         }
     }
 

@@ -7,11 +7,12 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     let now = chrono::Utc::now().timestamp_millis();
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let result = collateral_audit::commands::run(&cli, now, &mut out)
+    let result = collateral_audit::settings::apply(&mut cli)
+        .and_then(|()| collateral_audit::commands::run(&cli, now, &mut out))
         .and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {
         Ok(code) => ExitCode::from(code),

@@ -81,6 +81,7 @@ impl Audit {
             window: config.window,
             time: &config.read.time,
             needs_team: matches!(trend.and_then(|t| t.by.as_deref()), Some("team")),
+            asset_json_key: config.read.asset_json_key,
         };
         files.extend(scan_events(
             &config.read,

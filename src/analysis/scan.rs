@@ -26,6 +26,8 @@ pub struct ScanContext<'a> {
     pub time: &'a TimeParser,
     /// A report splits by team, so the files must have one.
     pub needs_team: bool,
+    /// The asset id sits inside a JSON object in the asset column, under this key (a preset's).
+    pub asset_json_key: Option<&'static str>,
 }
 
 /// Where the logical fields sit in one event file.
@@ -324,6 +326,17 @@ fn run_pool<T: Send>(threads: usize, count: usize, job: impl Fn(usize) -> T + Sy
         .collect()
 }
 
+/// The text under `key` in a cell holding a JSON object (an audit log's `AuditData`).
+fn json_string(cell: &[u8], key: &str) -> Option<String> {
+    match serde_json::from_slice::<serde_json::Value>(cell)
+        .ok()?
+        .get(key)?
+    {
+        serde_json::Value::String(text) => Some(text.clone()),
+        _ => None,
+    }
+}
+
 /// Classifies and tallies rows of one file, reusing its buffers from row to row.
 pub struct RowScanner<'a> {
     ctx: &'a ScanContext<'a>,
@@ -421,7 +434,21 @@ impl<'a> RowScanner<'a> {
             );
             return Some(self.problem(record, None, message));
         }
-        let asset_raw = trim_bytes(&record[cols.asset]);
+        let from_json;
+        let asset_raw = match self.ctx.asset_json_key {
+            None => trim_bytes(&record[cols.asset]),
+            Some(key) => match json_string(&record[cols.asset], key) {
+                Some(id) => {
+                    from_json = id;
+                    trim_bytes(from_json.as_bytes())
+                }
+                None => {
+                    agg.counts.skipped += 1;
+                    let message = format!("no \"{key}\" text in this JSON cell; row skipped");
+                    return Some(self.problem(record, Some(cols.asset), message));
+                }
+            },
+        };
         if asset_raw.is_empty() {
             agg.counts.skipped += 1;
             return Some(self.problem(

@@ -140,6 +140,7 @@ fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
     for m in &file.header.matches {
         let check = format!("{}.{}", file.role.as_str(), m.field.name());
         let value = match m.column {
+            Some(c) if m.by_preset => format!("{:?} (preset)", headers[c]),
             Some(c) if m.overridden => format!("{:?} (--col)", headers[c]),
             Some(c) => format!("{:?}", headers[c]),
             None if m.field.is_required() => "MISSING (required)".to_string(),

@@ -208,6 +208,8 @@ pub struct ColumnOverride {
     pub role: Role,
     pub field: Field,
     pub header: String,
+    /// A preset's suggestion: taken when the file has this header, passed over when not.
+    pub soft: bool,
 }
 
 impl ColumnOverride {
@@ -248,6 +250,7 @@ impl ColumnOverride {
             role,
             field,
             header: header.trim().to_string(),
+            soft: false,
         })
     }
 }
@@ -258,8 +261,10 @@ pub struct FieldMatch {
     pub field: Field,
     /// The chosen column, if any.
     pub column: Option<usize>,
-    /// True when a `--col` override chose it.
+    /// True when a `--col` override (or a preset's header) chose it.
     pub overridden: bool,
+    /// True when it was the preset's header.
+    pub by_preset: bool,
     /// Other columns that also matched this field and lost.
     pub passed_over: Vec<usize>,
 }
@@ -283,13 +288,20 @@ impl HeaderMap {
         let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
         let mut matches = Vec::new();
         for &field in role.fields() {
-            let chosen = match overrides
+            let mut chosen = None;
+            let mut by_preset = false;
+            for o in overrides
                 .iter()
-                .find(|o| o.role == role && o.field == field)
+                .filter(|o| o.role == role && o.field == field)
             {
-                Some(o) => Some(find_override(role, o, headers, &normalised)?),
-                None => None,
-            };
+                by_preset = o.soft;
+                chosen = match find_override(role, o, headers, &normalised) {
+                    Ok(column) => Some(column),
+                    Err(_) if o.soft => continue,
+                    Err(err) => return Err(err),
+                };
+                break;
+            }
             let candidates = synonym_matches(field, &normalised);
             let column = chosen.or_else(|| candidates.first().copied());
             let passed_over = candidates
@@ -300,6 +312,7 @@ impl HeaderMap {
                 field,
                 column,
                 overridden: chosen.is_some(),
+                by_preset: chosen.is_some() && by_preset,
                 passed_over,
             });
         }
