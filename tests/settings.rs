@@ -11,20 +11,9 @@ fn core() -> (String, String) {
 
 fn summary_json(args: &[&str]) -> (i32, serde_json::Value, String) {
     let (assets, events) = core();
-    let mut all = vec![
-        "summary",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--format",
-        "json",
-        "-q",
-    ];
+    let mut all = vec!["--format", "json", "-q"];
     all.extend_from_slice(args);
-    let run = run(&all);
+    let run = audit("summary", &assets, &events, &all);
     (run.code, run.json(), run.stderr)
 }
 
@@ -90,21 +79,8 @@ fn column_mappings_and_exclusions_from_the_file() {
         "c.toml",
         "[columns]\n\"events.user\" = \"Seller\"\n\"events.time\" = \"When\"\n[filters]\nexclude_users = [\"bot@corp.com\"]\n",
     );
-    let run = run(&[
-        "summary",
-        "--assets",
-        &fixture("core/assets.csv"),
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--config",
-        &config,
-        "--format",
-        "json",
-        "-q",
-    ])
-    .ok();
+    let extra = ["--config", &config, "--format", "json", "-q"];
+    let run = audit("summary", &fixture("core/assets.csv"), &events, &extra).ok();
     let json = run.json();
     assert_eq!(json["events_counted"], 2);
     assert_eq!(json["events_excluded"], 1);
@@ -235,22 +211,9 @@ fn diff_takes_its_gates_from_the_file() {
 }
 
 fn preset_run(preset: &str, assets: &str, events: &str, extra: &[&str]) -> serde_json::Value {
-    let mut args = vec![
-        "summary",
-        "--assets",
-        assets,
-        "--events",
-        events,
-        "--as-of",
-        "2026-11-01",
-        "--preset",
-        preset,
-        "--format",
-        "json",
-        "-q",
-    ];
+    let mut args = vec!["--preset", preset, "--format", "json", "-q"];
     args.extend_from_slice(extra);
-    run(&args).ok().json()
+    audit("summary", assets, events, &args).ok().json()
 }
 
 #[test]
@@ -321,19 +284,9 @@ fn m365_purview_takes_the_file_from_the_audit_data_json() {
     assert_eq!(json["assets_never_opened"], 1, "Old.pdf");
     let json = preset_run("m365-purview", &assets, &events, &["--types", "download"]);
     assert_eq!(json["events_counted"], 1);
-    let problem = run(&[
-        "summary",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--preset",
-        "m365-purview",
-    ])
-    .ok()
-    .stderr;
+    let problem = audit("summary", &assets, &events, &["--preset", "m365-purview"])
+        .ok()
+        .stderr;
     assert!(
         problem.contains("audit.csv:5: column \"AuditData\", value \"not json\""),
         "{problem}"
@@ -353,21 +306,8 @@ fn showpad_and_google_drive_headers_map() {
     );
     let json = preset_run("showpad", &assets, &events, &["--types", "view"]);
     assert_eq!(json["events_counted"], 1);
-    let unused = run(&[
-        "unused",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--preset",
-        "google-drive",
-        "--format",
-        "csv",
-        "-q",
-    ])
-    .ok();
+    let extra = ["--preset", "google-drive", "--format", "csv", "-q"];
+    let unused = audit("unused", &assets, &events, &extra).ok();
     let rows = unused.csv_rows();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["asset_id"], "D2");

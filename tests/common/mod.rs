@@ -67,6 +67,21 @@ pub fn fixture(relative: &str) -> String {
     fixtures().join(relative).to_string_lossy().into_owned()
 }
 
+/// Runs `COMMAND --assets A --events E --as-of 2026-11-01 EXTRA...`, the fixtures' as-of.
+pub fn audit(command: &str, assets: &str, events: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        command,
+        "--assets",
+        assets,
+        "--events",
+        events,
+        "--as-of",
+        "2026-11-01",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 pub fn run(args: &[&str]) -> Run {
     run_with_stdin(args, None)
 }
