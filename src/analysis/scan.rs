@@ -5,7 +5,7 @@ use crate::analysis::aggregate::Aggregate;
 use crate::analysis::values::ValueCache;
 use crate::config::{EventFilter, ReadOptions, Window};
 use crate::input::assets::{read_headers, FileReport};
-use crate::input::chunks::{split_at_newlines, RangeReader};
+use crate::input::chunks::{split_at_newlines, PlainRecords, RangeReader};
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, physical_line, InputPath, OpenedCsv};
@@ -271,18 +271,15 @@ fn read_range(
     quote_seen: &AtomicBool,
 ) -> Result<RangeResult> {
     let mut range = RangeReader::open(&input.path, start, end, quote_seen)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(file.delimiter)
-        .flexible(true)
-        .has_headers(false)
-        .buffer_capacity(256 * 1024)
-        .from_reader(&mut range);
+    // A range with a quote is thrown away and the file re-read on one thread, so the
+    // quote-free reader gives the csv crate's records here.
+    let mut reader = PlainRecords::new(&mut range, file.delimiter);
     let mut agg = template.clone();
     let mut problems = Problems::new(false);
     let mut row = RowScanner::new(ctx, file.columns, file.name, file.header, file.crlf);
     let mut record = ByteRecord::new();
     while reader
-        .read_byte_record(&mut record)
+        .read(&mut record)
         .with_context(|| format!("{}: cannot read", file.name))?
     {
         if quote_seen.load(Ordering::Relaxed) {
