@@ -59,6 +59,7 @@ fn a_snapshot_describes_its_inputs_options_and_findings() {
         serde_json::json!(["admin@corp.com"])
     );
     assert_eq!(s["options"]["min_age_days"], 30);
+    assert_eq!(s["options"]["preset"], serde_json::Value::Null);
     let inputs = s["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 2);
     assert_eq!(inputs[0]["role"], "assets");

@@ -320,3 +320,20 @@ fn showpad_and_google_drive_headers_map() {
         .stderr
         .contains("unknown preset \"hubspot\""));
 }
+
+#[test]
+fn a_snapshot_records_the_preset_and_the_file_settings() {
+    let dir = Scratch::new();
+    let (assets, events) = core();
+    let config = dir.file("c.toml", SALES_CONFIG);
+    let out = dir.path("snap.json");
+    let extra = [
+        "--preset", "showpad", "--config", &config, "-q", "--out", &out,
+    ];
+    audit("snapshot", &assets, &events, &extra).expect_code(1);
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(snapshot["options"]["preset"], "showpad");
+    assert_eq!(snapshot["options"]["teams"], serde_json::json!(["sales"]));
+    assert_eq!(snapshot["options"]["min_age_days"], 5);
+}

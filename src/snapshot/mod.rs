@@ -61,6 +61,7 @@ fn options(args: &AuditArgs, mut params: Map<String, Json>) -> Json {
     }
     let input = &args.input;
     params.insert("columns".into(), Json::from(input.columns.clone()));
+    params.insert("preset".into(), Json::from(input.preset.clone()));
     params.insert("delimiter".into(), Json::from(input.delimiter.clone()));
     params.insert("day_first".into(), Json::from(input.day_first));
     params.insert("date_format".into(), Json::from(input.date_format.clone()));
