@@ -69,42 +69,71 @@ impl std::fmt::Debug for SmallKey {
 /// Bits a pair bitmap may take before the set moves to a hash set (32 MiB).
 const BITMAP_BUDGET_BITS: usize = 256 << 20;
 
+/// Pairs waiting to be set in the bitmap: set in a tight loop, their cache misses overlap
+/// instead of stalling one row each (the bitmap is megabytes, every pair a random line).
+const PENDING_PAIRS: usize = 4096;
+
 /// The distinct (asset, user) pairs among counted events.
 ///
 /// A bitmap with one row of `assets` bits per user while assets × users stays within
 /// [`BITMAP_BUDGET_BITS`]: one memory access per event and a fixed, small footprint for the
 /// usual library of thousands of assets and reps. Past that (a million assets, millions of
 /// users) a hash set, whose size follows the pairs actually seen.
+///
+/// Inserts into the bitmap are buffered: [`PairSet::settle`] applies them, and reading an
+/// unsettled set is a bug that panics rather than miscounting.
 #[derive(Debug, Clone)]
-pub enum PairSet {
+pub struct PairSet {
+    store: PairStore,
+    /// Bit numbers not yet set in the bitmap.
+    pending: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+enum PairStore {
     Bitmap { assets: usize, words: Vec<u64> },
     Hashed(FxHashSet<u64>),
 }
 
 impl PairSet {
     pub fn new(assets: usize) -> PairSet {
-        PairSet::Bitmap {
-            assets: assets.max(1),
-            words: Vec::new(),
+        PairSet {
+            store: PairStore::Bitmap {
+                assets: assets.max(1),
+                words: Vec::new(),
+            },
+            pending: Vec::new(),
         }
     }
 
     #[inline]
     pub fn insert(&mut self, asset: u32, user: u32) {
-        match self {
-            PairSet::Bitmap { assets, words } => {
+        match &mut self.store {
+            PairStore::Bitmap { assets, words } => {
                 let bit = user as usize * *assets + asset as usize;
-                let word = bit / 64;
-                if word >= words.len() && !Self::grow(*assets, words, user) {
+                if bit / 64 >= words.len() && !Self::grow(*assets, words, user) {
                     self.switch_to_hashing();
                     return self.insert(asset, user);
                 }
-                words[word] |= 1 << (bit % 64);
+                if self.pending.len() == PENDING_PAIRS {
+                    self.settle();
+                }
+                self.pending.push(bit);
             }
-            PairSet::Hashed(set) => {
+            PairStore::Hashed(set) => {
                 set.insert(u64::from(asset) << 32 | u64::from(user));
             }
         }
+    }
+
+    /// Sets every buffered pair.
+    pub fn settle(&mut self) {
+        if let PairStore::Bitmap { words, .. } = &mut self.store {
+            for &bit in &self.pending {
+                words[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        self.pending.clear();
     }
 
     /// Makes room for `user`'s row (and a few more); false when that would pass the budget.
@@ -118,26 +147,29 @@ impl PairSet {
         true
     }
 
-    /// Adds another set's pairs, with its user ids mapped to ours.
+    /// Adds another (settled) set's pairs, with its user ids mapped to ours.
     pub fn merge(&mut self, other: &PairSet, user_map: &[u32]) {
         for (asset, user) in other.iter() {
             self.insert(asset, user_map[user as usize]);
         }
+        self.settle();
     }
 
     #[cold]
     fn switch_to_hashing(&mut self) {
+        self.settle();
         let set: FxHashSet<u64> = self
             .iter()
             .map(|(a, u)| u64::from(a) << 32 | u64::from(u))
             .collect();
-        *self = PairSet::Hashed(set);
+        self.store = PairStore::Hashed(set);
     }
 
     /// Every pair, as (asset, user).
     pub fn iter(&self) -> Box<dyn Iterator<Item = (u32, u32)> + '_> {
-        match self {
-            PairSet::Bitmap { assets, words } => {
+        self.assert_settled();
+        match &self.store {
+            PairStore::Bitmap { assets, words } => {
                 let assets = *assets;
                 Box::new(words.iter().enumerate().flat_map(move |(w, &word)| {
                     BitIter(word).map(move |b| {
@@ -146,7 +178,7 @@ impl PairSet {
                     })
                 }))
             }
-            PairSet::Hashed(set) => Box::new(
+            PairStore::Hashed(set) => Box::new(
                 set.iter()
                     .map(|&p| ((p >> 32) as u32, (p & 0xffff_ffff) as u32)),
             ),
@@ -154,14 +186,19 @@ impl PairSet {
     }
 
     pub fn len(&self) -> usize {
-        match self {
-            PairSet::Bitmap { words, .. } => words.iter().map(|w| w.count_ones() as usize).sum(),
-            PairSet::Hashed(set) => set.len(),
+        self.assert_settled();
+        match &self.store {
+            PairStore::Bitmap { words, .. } => words.iter().map(|w| w.count_ones() as usize).sum(),
+            PairStore::Hashed(set) => set.len(),
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    fn assert_settled(&self) {
+        assert!(self.pending.is_empty(), "pairs read before PairSet::settle");
     }
 }
 
@@ -226,6 +263,7 @@ mod tests {
                 expected.push((a, u));
             }
         }
+        bitmap.settle();
         let mut pairs: Vec<_> = bitmap.iter().collect();
         pairs.sort_unstable();
         expected.sort_unstable();
@@ -233,15 +271,34 @@ mod tests {
         assert_eq!(bitmap.len(), 5);
         let mut hashed = bitmap.clone();
         hashed.switch_to_hashing();
-        assert!(matches!(hashed, PairSet::Hashed(_)));
+        assert!(matches!(hashed.store, PairStore::Hashed(_)));
         assert_eq!(hashed, bitmap);
+    }
+
+    #[test]
+    fn buffered_pairs_all_land_past_a_full_batch() {
+        let mut pairs = PairSet::new(100);
+        for i in 0..3 * PENDING_PAIRS as u32 {
+            pairs.insert(i % 100, i / 100);
+        }
+        pairs.settle();
+        assert_eq!(pairs.len(), 3 * PENDING_PAIRS);
+        assert!(pairs.iter().all(|(a, u)| a < 100 && u < 123));
+    }
+
+    #[test]
+    #[should_panic(expected = "before PairSet::settle")]
+    fn reading_unsettled_pairs_is_a_bug() {
+        let mut pairs = PairSet::new(3);
+        pairs.insert(1, 1);
+        pairs.len();
     }
 
     #[test]
     fn a_huge_library_moves_to_hashing() {
         let mut pairs = PairSet::new(1_000_000);
         pairs.insert(999_999, 300);
-        assert!(matches!(pairs, PairSet::Hashed(_)));
+        assert!(matches!(pairs.store, PairStore::Hashed(_)));
         assert_eq!(pairs.iter().collect::<Vec<_>>(), [(999_999, 300)]);
     }
 }

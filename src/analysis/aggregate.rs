@@ -185,6 +185,11 @@ impl Aggregate {
         }
     }
 
+    /// Applies buffered work; call once the rows are in, before reading the tallies.
+    pub fn settle(&mut self) {
+        self.pairs.settle();
+    }
+
     /// The id of a user about to be counted.
     #[inline]
     pub fn user_id(&mut self, key: &[u8], spelling: &[u8]) -> u32 {
@@ -225,7 +230,8 @@ impl Aggregate {
     ///
     /// User and team ids differ between aggregates, so the other's are re-interned;
     /// first spellings stay ours, which keeps file order when parts are merged in order.
-    pub fn merge(&mut self, other: Aggregate) {
+    pub fn merge(&mut self, mut other: Aggregate) {
+        other.settle();
         self.counts.add(&other.counts);
         for (mine, theirs) in self.assets.iter_mut().zip(&other.assets) {
             mine.merge(theirs);
@@ -336,6 +342,7 @@ mod tests {
             counted(&mut second, a, t, u, tm);
         }
         first.merge(second);
+        whole.settle();
         assert_eq!(first.counts, whole.counts);
         assert_eq!(first.assets, whole.assets);
         assert_eq!(first.pairs, whole.pairs);

@@ -156,6 +156,7 @@ fn scan_file(
     if !done_in_parallel {
         scan_sequentially(&mut file, ctx, agg, problems)?;
     }
+    agg.settle();
     let rows = agg.counts.read - read_before;
     if rows == 0 {
         problems.note(format!("{}: no data rows after the header", file.name));
@@ -290,6 +291,7 @@ fn read_range(
         }
     }
     drop(reader);
+    agg.settle();
     Ok(RangeResult {
         agg,
         problems,
