@@ -81,9 +81,10 @@ fn summary(lib: &Library, extra: &[&str]) -> Value {
         "--format",
         "json",
         "-q",
-        "--threads",
-        "1",
     ];
+    if !extra.contains(&"--threads") {
+        args.extend_from_slice(&["--threads", "1"]);
+    }
     args.extend_from_slice(extra);
     let cli = Cli::try_parse_from(args).unwrap();
     let mut out = Vec::new();
@@ -129,6 +130,13 @@ proptest! {
         let after = summary(&more, &[]);
         prop_assert!(n(&after, "assets_never_opened") <= n(&before, "assets_never_opened"));
         prop_assert!(n(&after, "events_counted") >= n(&before, "events_counted"));
+    }
+
+    #[test]
+    fn reading_in_parallel_changes_no_figure(lib in library(), threads in 2usize..5) {
+        let threads = threads.to_string();
+        let split = ["--threads", threads.as_str(), "--chunk-bytes", "16"];
+        prop_assert_eq!(summary(&lib, &split), summary(&lib, &[]));
     }
 
     #[test]

@@ -5,10 +5,12 @@ use crate::analysis::aggregate::Aggregate;
 use crate::analysis::values::ValueCache;
 use crate::config::{EventFilter, ReadOptions, Window};
 use crate::input::assets::{read_headers, FileReport};
-use crate::input::chunks::{split_at_newlines, PlainRecords, RangeReader};
+use crate::input::chunks::{split_at_newlines, RangeReader};
+use crate::input::fields::Fields;
 use crate::input::headers::{Field, HeaderMap, Role};
+use crate::input::plain::PlainRecords;
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
-use crate::input::source::{open_csv, physical_line, InputPath, OpenedCsv};
+use crate::input::source::{open_csv, InputPath, OpenedCsv};
 use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
 use crate::model::{fold_key_into, trim_bytes, Inventory};
@@ -179,12 +181,13 @@ fn scan_sequentially(
     let crlf = file.opened.dialect.crlf;
     let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header, crlf);
     let mut record = ByteRecord::new();
+    let mut bounds = Vec::new();
     let reader = &mut file.opened.reader;
     while reader
         .read_byte_record(&mut record)
         .with_context(|| format!("{}: cannot read", file.name))?
     {
-        if let Some(problem) = row.scan(&record, agg) {
+        if let Some(problem) = row.scan(&Fields::of_record(&record, &mut bounds), agg) {
             problems.record(problem)?;
         }
     }
@@ -271,31 +274,32 @@ fn read_range(
     end: u64,
     quote_seen: &AtomicBool,
 ) -> Result<RangeResult> {
-    let mut range = RangeReader::open(&input.path, start, end, quote_seen)?;
+    let range = RangeReader::open(&input.path, start, end)?;
     // A range with a quote is thrown away and the file re-read on one thread, so the
     // quote-free reader gives the csv crate's records here.
-    let mut reader = PlainRecords::new(&mut range, file.delimiter);
+    let mut reader = PlainRecords::new(range, file.delimiter);
     let mut agg = template.clone();
     let mut problems = Problems::new(false);
     let mut row = RowScanner::new(ctx, file.columns, file.name, file.header, file.crlf);
-    let mut record = ByteRecord::new();
-    while reader
-        .read(&mut record)
+    while let Some(fields) = reader
+        .read()
         .with_context(|| format!("{}: cannot read", file.name))?
     {
+        if let Some(problem) = row.scan(&fields, &mut agg) {
+            problems.record(problem)?;
+        }
+        if reader.quote_seen() {
+            quote_seen.store(true, Ordering::Relaxed);
+        }
         if quote_seen.load(Ordering::Relaxed) {
             break;
         }
-        if let Some(problem) = row.scan(&record, &mut agg) {
-            problems.record(problem)?;
-        }
     }
-    drop(reader);
     agg.settle();
     Ok(RangeResult {
         agg,
         problems,
-        newlines: range.newlines,
+        newlines: reader.newlines(),
     })
 }
 
@@ -384,16 +388,16 @@ impl<'a> RowScanner<'a> {
     /// Tallies one row; a bad row is counted as skipped and returned as a problem, and so is
     /// the first row of the file with text that is not UTF-8 (counted all the same).
     #[inline]
-    pub fn scan(&mut self, record: &ByteRecord, agg: &mut Aggregate) -> Option<Problem> {
+    pub fn scan(&mut self, record: &Fields, agg: &mut Aggregate) -> Option<Problem> {
         let problem = self.tally(record, agg);
-        if problem.is_none() && !self.warned_encoding && !record.as_slice().is_ascii() {
+        if problem.is_none() && !self.warned_encoding && !record.is_ascii() {
             return self.invalid_utf8(record);
         }
         problem
     }
 
     #[cold]
-    fn invalid_utf8(&mut self, record: &ByteRecord) -> Option<Problem> {
+    fn invalid_utf8(&mut self, record: &Fields) -> Option<Problem> {
         let column = (0..record.len()).find(|&c| std::str::from_utf8(&record[c]).is_err())?;
         self.warned_encoding = true;
         Some(self.problem(record, Some(column), NOT_UTF8.into()))
@@ -401,7 +405,7 @@ impl<'a> RowScanner<'a> {
 
     /// Notes the first time value whose shape differs from the file's first one.
     #[inline]
-    fn check_time_shape(&mut self, record: &ByteRecord) -> Option<Problem> {
+    fn check_time_shape(&mut self, record: &Fields) -> Option<Problem> {
         let raw = &record[self.columns.time];
         let shape = TimeShape::of(raw);
         let first = *self.first_time_shape.get_or_insert(shape);
@@ -418,7 +422,7 @@ impl<'a> RowScanner<'a> {
     }
 
     #[inline]
-    fn tally(&mut self, record: &ByteRecord, agg: &mut Aggregate) -> Option<Problem> {
+    fn tally(&mut self, record: &Fields, agg: &mut Aggregate) -> Option<Problem> {
         agg.counts.read += 1;
         if agg.counts.read % progress::ROW_BATCH == 0 {
             progress::add_rows(progress::ROW_BATCH);
@@ -510,7 +514,7 @@ impl<'a> RowScanner<'a> {
 
     /// The window and every filter but the inventory; fills the folded keys as it goes.
     #[inline]
-    fn admits(&mut self, record: &ByteRecord, t: i64, asset: Option<u32>) -> bool {
+    fn admits(&mut self, record: &Fields, t: i64, asset: Option<u32>) -> bool {
         let ctx = self.ctx;
         let filter = ctx.filter;
         if !ctx.window.contains(t) {
@@ -556,10 +560,10 @@ impl<'a> RowScanner<'a> {
     }
 
     #[cold]
-    fn problem(&self, record: &ByteRecord, column: Option<usize>, message: String) -> Problem {
+    fn problem(&self, record: &Fields, column: Option<usize>, message: String) -> Problem {
         Problem {
             file: self.file.to_string(),
-            line: physical_line(record, self.crlf),
+            line: record.physical_line(self.crlf),
             column: column.map(|c| self.header.headers[c].clone()),
             value: column.map(|c| String::from_utf8_lossy(&record[c]).into_owned()),
             message,

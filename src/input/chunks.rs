@@ -3,12 +3,11 @@
 //!
 //! A newline is a record boundary unless it sits inside a quoted field. That cannot be known
 //! without reading from the start, so a split is only trusted when the file turns out to hold
-//! no quote character at all: every range reader watches for one, and the caller re-reads the
-//! file on one thread if any was seen.
+//! no quote character at all: every range is read by [`crate::input::plain::PlainRecords`],
+//! which watches for one, and the caller re-reads the file on one thread if any was seen.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How far past a cut point a newline is looked for before giving up on splitting.
 const NEWLINE_SEARCH: u64 = 1 << 20;
@@ -53,135 +52,26 @@ fn next_line_start(file: &mut File, from: u64, file_len: u64) -> io::Result<Opti
     Ok(None)
 }
 
-/// Reads one range of a file, counting its newlines and noting any quote character.
-pub struct RangeReader<'a> {
+/// Reads one range of a file, telling the progress bar how far it got.
+pub struct RangeReader {
     inner: io::Take<File>,
-    pub newlines: u64,
-    quote_seen: &'a AtomicBool,
 }
 
-impl<'a> RangeReader<'a> {
-    pub fn open(
-        path: &str,
-        start: u64,
-        end: u64,
-        quote_seen: &'a AtomicBool,
-    ) -> io::Result<RangeReader<'a>> {
+impl RangeReader {
+    pub fn open(path: &str, start: u64, end: u64) -> io::Result<RangeReader> {
         let mut file = File::open(path)?;
         file.seek(SeekFrom::Start(start))?;
         Ok(RangeReader {
             inner: file.take(end - start),
-            newlines: 0,
-            quote_seen,
         })
     }
 }
 
-impl Read for RangeReader<'_> {
+impl Read for RangeReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         crate::progress::add_bytes(n as u64);
-        let chunk = &buf[..n];
-        self.newlines += memchr::memchr_iter(b'\n', chunk).count() as u64;
-        if memchr::memchr(b'"', chunk).is_some() {
-            self.quote_seen.store(true, Ordering::Relaxed);
-        }
         Ok(n)
-    }
-}
-
-/// Records of a range known to hold no quote character, read without a CSV state machine:
-/// a record ends at every `\r` or `\n` (empty ones skipped) and its fields lie between
-/// delimiters, which is what the csv crate makes of quote-free text, at memchr speed.
-/// Positions are the csv crate's too (just past the previous record's first terminator
-/// byte), so a problem names the same line whichever reader read its row.
-pub struct PlainRecords<R> {
-    source: R,
-    buf: Vec<u8>,
-    /// Unread bytes are `buf[start..end]`.
-    start: usize,
-    end: usize,
-    eof: bool,
-    delimiter: u8,
-    /// Offset of `buf[start]` in the range, and the newlines before it.
-    byte: u64,
-    newlines: u64,
-    /// The position the next record gets.
-    next: csv::Position,
-}
-
-impl<R: Read> PlainRecords<R> {
-    pub fn new(source: R, delimiter: u8) -> Self {
-        PlainRecords {
-            source,
-            buf: vec![0; 256 * 1024],
-            start: 0,
-            end: 0,
-            eof: false,
-            delimiter,
-            byte: 0,
-            newlines: 0,
-            next: csv::Position::new(),
-        }
-    }
-
-    /// Reads the next record into `record`; false at the end of the range.
-    pub fn read(&mut self, record: &mut csv::ByteRecord) -> io::Result<bool> {
-        loop {
-            let unread = &self.buf[self.start..self.end];
-            let Some(len) = memchr::memchr2(b'\n', b'\r', unread) else {
-                if self.eof {
-                    return Ok(self.take(self.end - self.start, 0, record));
-                }
-                self.refill()?;
-                continue;
-            };
-            if len > 0 {
-                return Ok(self.take(len, 1, record));
-            }
-            self.advance(1);
-        }
-    }
-
-    /// Moves the record of `len` bytes (and its terminator) from the buffer into `record`.
-    fn take(&mut self, len: usize, terminator: usize, record: &mut csv::ByteRecord) -> bool {
-        if len == 0 {
-            return false;
-        }
-        let line = &self.buf[self.start..self.start + len];
-        record.clear();
-        let mut from = 0;
-        for cut in memchr::memchr_iter(self.delimiter, line) {
-            record.push_field(&line[from..cut]);
-            from = cut + 1;
-        }
-        record.push_field(&line[from..]);
-        record.set_position(Some(self.next.clone()));
-        self.advance(len + terminator);
-        self.next.set_byte(self.byte).set_line(self.newlines + 1);
-        true
-    }
-
-    fn advance(&mut self, n: usize) {
-        if self.buf[self.start..self.start + n].last() == Some(&b'\n') {
-            self.newlines += 1;
-        }
-        self.start += n;
-        self.byte += n as u64;
-    }
-
-    /// Keeps the unread bytes, growing the buffer when one record fills it, and reads more.
-    fn refill(&mut self) -> io::Result<()> {
-        self.buf.copy_within(self.start..self.end, 0);
-        self.end -= self.start;
-        self.start = 0;
-        if self.end == self.buf.len() {
-            self.buf.resize(self.buf.len() * 2, 0);
-        }
-        let n = self.source.read(&mut self.buf[self.end..])?;
-        self.end += n;
-        self.eof = n == 0;
-        Ok(())
     }
 }
 
@@ -189,60 +79,6 @@ impl<R: Read> PlainRecords<R> {
 mod tests {
     use super::*;
     use std::io::Write;
-
-    type Records = Vec<(Vec<Vec<u8>>, u64, u64)>;
-
-    fn fields_at(record: &csv::ByteRecord) -> (Vec<Vec<u8>>, u64, u64) {
-        let position = record.position().unwrap();
-        let fields = record.iter().map(<[u8]>::to_vec).collect();
-        (fields, position.line(), position.byte())
-    }
-
-    /// The fields and (line, byte) positions the csv crate reads from `text`.
-    fn by_csv(text: &[u8]) -> Records {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text);
-        let mut record = csv::ByteRecord::new();
-        let mut out = Vec::new();
-        while reader.read_byte_record(&mut record).unwrap() {
-            out.push(fields_at(&record));
-        }
-        out
-    }
-
-    /// What `PlainRecords` reads from `text` through a buffer this small.
-    fn by_plain(text: &[u8], buffer: usize) -> Records {
-        let mut plain = PlainRecords::new(text, b',');
-        plain.buf = vec![0; buffer];
-        let mut record = csv::ByteRecord::new();
-        let mut out = Vec::new();
-        while plain.read(&mut record).unwrap() {
-            out.push(fields_at(&record));
-        }
-        out
-    }
-
-    #[test]
-    fn plain_records_read_what_the_csv_crate_reads_at_its_positions() {
-        let texts: [&[u8]; 5] = [
-            b"a,b,c\n\n1,,3\n,,\nlast,row",
-            b"a,b,c\r\n1,2\r\n\r\nx,y,z\r\n",
-            b"a\rb,c\r\r\nd\n",
-            b"\n\nfirst\n\n\n",
-            b"",
-        ];
-        for text in texts {
-            for buffer in [1, 2, 3, 7, 64] {
-                assert_eq!(
-                    by_plain(text, buffer),
-                    by_csv(text),
-                    "{text:?}, buffer {buffer}"
-                );
-            }
-        }
-    }
 
     #[test]
     fn ranges_cover_the_data_and_end_on_newlines() {

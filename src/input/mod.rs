@@ -2,7 +2,9 @@
 
 pub mod assets;
 pub mod chunks;
+pub mod fields;
 pub mod headers;
+pub mod plain;
 pub mod problems;
 pub mod roster;
 pub mod source;
