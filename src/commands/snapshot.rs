@@ -3,13 +3,15 @@
 use crate::analysis::summary::Summary;
 use crate::analysis::Audit;
 use crate::cli::AuditArgs;
-use crate::commands::{prepare_with, write_to};
+use crate::commands::prepare_with;
 use crate::config::Config;
 use crate::gates::{report_breaches, GateFigures, Gates};
 use crate::input::time::Millis;
-use crate::snapshot::{build, file_digest};
+use crate::input_error;
+use crate::snapshot::{file_digest, write};
 use anyhow::Result;
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 
 pub fn run(
     args: &AuditArgs,
@@ -27,10 +29,16 @@ pub fn run(
         (audit, digests)
     });
     let (audit, digests) = (audit?, digests?);
-    let document = build(args, &config, &audit, &digests)?;
-    let mut text = serde_json::to_string_pretty(&document)?;
-    text.push('\n');
-    write_to(out_path, text.as_bytes(), out)?;
+    match out_path {
+        Some(path) => {
+            let cannot =
+                |e: &dyn std::fmt::Display| input_error!("--out {path}: cannot write: {e}");
+            let mut file = BufWriter::new(File::create(path).map_err(|e| cannot(&e))?);
+            write(args, &config, &audit, &digests, &mut file).map_err(|e| cannot(&e))?;
+            file.flush().map_err(|e| cannot(&e))?;
+        }
+        None => write(args, &config, &audit, &digests, out)?,
+    }
     Ok(report_breaches(&gates.check(&gate_figures(&audit))))
 }
 

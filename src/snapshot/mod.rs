@@ -16,20 +16,45 @@ use crate::report::{Body, Value};
 use anyhow::{Context, Result};
 use serde_json::{Map, Value as Json};
 use sha2::{Digest, Sha256};
-use std::io::Read;
+use std::io::{Read, Write};
 
 /// Identifies a snapshot among other JSON files.
 pub const KIND: &str = "collateral-audit snapshot";
 /// Bumped when a snapshot key changes meaning or disappears; `diff` refuses other versions.
 pub const SNAPSHOT_SCHEMA_VERSION: u64 = 1;
 
-/// Builds the snapshot document of a finished audit.
-pub fn build(
+/// Writes the snapshot document of a finished audit, as `serde_json` would pretty-print it
+/// with its keys sorted, but one asset at a time: a library of many thousands of assets is
+/// never held as one JSON tree.
+pub fn write(
     args: &AuditArgs,
     config: &Config,
     audit: &Audit,
     digests: &[Option<String>],
-) -> Result<Json> {
+    out: &mut dyn Write,
+) -> Result<()> {
+    let head = head(args, config, audit, digests)?;
+    let mut keys: Vec<&str> = head.keys().map(String::as_str).chain(["assets"]).collect();
+    keys.sort_unstable();
+    out.write_all(b"{")?;
+    for (i, key) in keys.into_iter().enumerate() {
+        write_key(i, key, 1, out)?;
+        match head.get(key) {
+            Some(value) => write_value(value, 1, out)?,
+            None => write_assets(config, audit, out)?,
+        }
+    }
+    out.write_all(b"\n}\n")?;
+    Ok(())
+}
+
+/// Everything but the assets, keys sorted.
+fn head(
+    args: &AuditArgs,
+    config: &Config,
+    audit: &Audit,
+    digests: &[Option<String>],
+) -> Result<Map<String, Json>> {
     let mut doc = Map::new();
     doc.insert("kind".into(), Json::from(KIND));
     doc.insert("schema_version".into(), Json::from(SNAPSHOT_SCHEMA_VERSION));
@@ -46,8 +71,27 @@ pub fn build(
     if let Body::Record(fields) = &summary_report.body {
         doc.insert("summary".into(), Json::Object(object(fields)));
     }
-    doc.insert("assets".into(), asset_rows(config, audit));
-    Ok(sort_keys(Json::Object(doc)))
+    match sort_keys(Json::Object(doc)) {
+        Json::Object(sorted) => Ok(sorted),
+        _ => unreachable!("an object stays an object"),
+    }
+}
+
+/// The `i`th key of an object `depth` levels down, with what separates it from the one before.
+fn write_key(i: usize, key: &str, depth: usize, out: &mut dyn Write) -> Result<()> {
+    let separator = if i == 0 { "\n" } else { ",\n" };
+    let indent = "  ".repeat(depth);
+    write!(out, "{separator}{indent}{}: ", serde_json::to_string(key)?)?;
+    Ok(())
+}
+
+/// A value pretty-printed `depth` levels down (JSON text holds no raw newline but between
+/// tokens, so re-indenting its lines is safe).
+fn write_value(value: &Json, depth: usize, out: &mut dyn Write) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    let indent = format!("\n{}", "  ".repeat(depth));
+    out.write_all(text.replace('\n', &indent).as_bytes())?;
+    Ok(())
 }
 
 fn tool() -> Json {
@@ -81,32 +125,46 @@ fn inputs(audit: &Audit, digests: &[Option<String>]) -> Json {
     Json::Array(files.collect())
 }
 
-/// Every asset (the `assets` report's columns plus cost), ordered by id.
-fn asset_rows(config: &Config, audit: &Audit) -> Json {
+/// Every asset (the `assets` report's columns plus cost), ordered by id, keys sorted.
+fn write_assets(config: &Config, audit: &Audit, out: &mut dyn Write) -> Result<()> {
     let report = assets::report(config, audit, &[]);
     let Body::Rows { columns, rows } = report.body else {
         unreachable!("the assets report is a table")
     };
+    if rows.is_empty() {
+        out.write_all(b"[]")?;
+        return Ok(());
+    }
     let cost_of = |id: &str| {
         let index = audit.inventory.index.get(id.as_bytes()).copied();
         index.and_then(|i| audit.inventory.assets[i as usize].cost)
     };
-    let mut objects: Vec<(String, Json)> = rows
+    let mut by_id: Vec<(String, &Vec<Value>)> =
+        rows.iter().map(|row| (row[0].plain(), row)).collect();
+    by_id.sort_by(|a, b| a.0.cmp(&b.0));
+    // Each key with its column; cost is not a column of the report.
+    let mut keys: Vec<(&str, Option<usize>)> = columns
         .iter()
-        .map(|row| {
-            let mut object: Map<String, Json> = columns
-                .iter()
-                .cloned()
-                .zip(row.iter().map(to_json))
-                .collect();
-            let id = row[0].plain();
-            let cost = Value::opt_num(cost_of(&id));
-            object.insert("cost".into(), to_json(&cost));
-            (id, Json::Object(object))
-        })
+        .enumerate()
+        .map(|(c, name)| (name.as_str(), Some(c)))
         .collect();
-    objects.sort_by(|a, b| a.0.cmp(&b.0));
-    Json::Array(objects.into_iter().map(|(_, object)| object).collect())
+    keys.push(("cost", None));
+    keys.sort_unstable();
+    out.write_all(b"[")?;
+    for (i, (id, row)) in by_id.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
+        for (k, &(key, column)) in keys.iter().enumerate() {
+            let value = match column {
+                Some(c) => to_json(&row[c]),
+                None => to_json(&Value::opt_num(cost_of(id))),
+            };
+            write_key(k, key, 3, out)?;
+            write_value(&value, 3, out)?;
+        }
+        out.write_all(b"\n    }")?;
+    }
+    out.write_all(b"\n  ]")?;
+    Ok(())
 }
 
 fn object(fields: &[(String, Value)]) -> Map<String, Json> {
