@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let run = |threads: &str| {
         let args = [
             "collateral-audit", "summary", "--assets", &a, "--events", &e, "--as-of",
-            "2026-11-01", "--format", "json", "-q", "--threads", threads, "--chunk-bytes", "64",
+            "2026-11-01", "--format", "json", "-q", "--threads", threads, "--chunk-bytes", "8",
         ];
         let cli = Cli::try_parse_from(args).unwrap();
         let mut out = Vec::new();
