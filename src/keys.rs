@@ -185,6 +185,24 @@ impl PairSet {
         }
     }
 
+    /// Every pair, each user's together (in user order), as (asset, user).
+    pub fn iter_by_user(&self) -> Box<dyn Iterator<Item = (u32, u32)> + '_> {
+        self.assert_settled();
+        match &self.store {
+            // A bitmap holds one row per user already.
+            PairStore::Bitmap { .. } => self.iter(),
+            PairStore::Hashed(set) => {
+                let mut by_user: Vec<u64> = set.iter().map(|p| p.rotate_left(32)).collect();
+                by_user.sort_unstable();
+                Box::new(
+                    by_user
+                        .into_iter()
+                        .map(|p| ((p & 0xffff_ffff) as u32, (p >> 32) as u32)),
+                )
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.assert_settled();
         match &self.store {
@@ -273,6 +291,11 @@ mod tests {
         hashed.switch_to_hashing();
         assert!(matches!(hashed.store, PairStore::Hashed(_)));
         assert_eq!(hashed, bitmap);
+        let by_user = |set: &PairSet| set.iter_by_user().collect::<Vec<_>>();
+        let mut expected_by_user = expected.clone();
+        expected_by_user.sort_unstable_by_key(|&(a, u)| (u, a));
+        assert_eq!(by_user(&bitmap), expected_by_user);
+        assert_eq!(by_user(&hashed), expected_by_user);
     }
 
     #[test]

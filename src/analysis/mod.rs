@@ -16,7 +16,6 @@ use crate::model::{Inventory, Status};
 use aggregate::Aggregate;
 use anyhow::Result;
 use periods::{Period, TrendSplit, TrendTally};
-use rustc_hash::FxHashSet;
 use scan::{scan_events, ScanContext};
 
 /// The joined, tallied and classified inputs: what every report is built from.
@@ -109,12 +108,14 @@ impl Audit {
 
     /// Distinct users among the counted events on each group's assets.
     pub fn users_by_group(&self, group_of: &[u32], groups: usize) -> Vec<u64> {
-        let mut seen: FxHashSet<u64> = FxHashSet::default();
         let mut users = vec![0u64; groups];
-        for (asset, user) in self.usage.pairs.iter() {
-            let group = group_of[asset as usize];
-            if seen.insert(u64::from(group) << 32 | u64::from(user)) {
-                users[group as usize] += 1;
+        // Pairs come one user at a time, so a user is new to a group unless it was the last.
+        let mut last_user = vec![u32::MAX; groups];
+        for (asset, user) in self.usage.pairs.iter_by_user() {
+            let group = group_of[asset as usize] as usize;
+            if last_user[group] != user {
+                last_user[group] = user;
+                users[group] += 1;
             }
         }
         users
