@@ -293,6 +293,70 @@ fn several_event_files_globs_gzip_and_stdin() {
 }
 
 #[test]
+fn files_read_side_by_side_give_the_one_thread_figures_in_file_order() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let gzip = |text: &str| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        gz.finish().unwrap()
+    };
+    // Dan is spelled "DAN" first (in the first file) and "dan" after; each file has a bad row.
+    let files = [
+        dir.file(
+            "m1.csv.gz",
+            gzip("asset,user,team,time\nX1,DAN,Sales,2026-08-01\nX1,broken\n"),
+        ),
+        dir.file(
+            "m2.csv",
+            "asset,user,team,time\nX2,dan,SDR,2026-09-01\nX9,eve,SDR,2026-09-02\nX2,eve,SDR,never\n",
+        ),
+        dir.file(
+            "m3.csv.gz",
+            gzip("asset,user,team,time\nX1,fay,Sales,2026-10-01\nX1,dan,Sales,\n"),
+        ),
+    ];
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let runs: Vec<(String, String, String)> = ["1", "2", "3"]
+        .iter()
+        .map(|threads| {
+            let extra = ["--threads", threads, "--format", "json"];
+            let summary = audit("summary", &assets, &files, &extra).ok();
+            let users = audit("users", &assets, &files, &extra).ok();
+            (summary.stdout, users.stdout, summary.stderr)
+        })
+        .collect();
+    assert_eq!(runs[0], runs[1], "2 threads");
+    assert_eq!(runs[0], runs[2], "3 threads");
+    let s: serde_json::Value = serde_json::from_str(&runs[0].0).unwrap();
+    assert_eq!(s["events_read"], 7);
+    assert_eq!(s["rows_skipped"], 3);
+    assert_eq!(s["events_orphan"], 1);
+    assert_eq!(s["events_counted"], 3);
+    assert_eq!(s["users_active"], 2);
+    let users: serde_json::Value = serde_json::from_str(&runs[0].1).unwrap();
+    let names: Vec<&str> = users["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["user"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"DAN") && !names.contains(&"dan"),
+        "{names:?}"
+    );
+    // Problems are told in file order: m1 line 3, m2 line 4, m3 line 3.
+    let stderr = &runs[0].2;
+    let at = |needle: &str| {
+        stderr
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {stderr}"))
+    };
+    assert!(at("m1.csv.gz:3:") < at("m2.csv:4:"), "{stderr}");
+    assert!(at("m2.csv:4:") < at("m3.csv.gz:3:"), "{stderr}");
+}
+
+#[test]
 fn tabs_and_pipes_and_forced_delimiter() {
     let dir = Scratch::new();
     let assets = dir.file("assets.tsv", "id\ttitle\nX1\tone, two\nX2\tthree\n");

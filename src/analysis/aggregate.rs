@@ -226,6 +226,15 @@ impl Aggregate {
         });
     }
 
+    /// Takes in the aggregate of the next part of the input: a move while this one is empty.
+    pub fn absorb(&mut self, next: Aggregate) {
+        if self.is_untouched() {
+            *self = next;
+        } else {
+            self.merge(next);
+        }
+    }
+
     /// Folds another aggregate (from a later part of the input) into this one.
     ///
     /// User and team ids differ between aggregates, so the other's are re-interned;

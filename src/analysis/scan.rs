@@ -3,6 +3,7 @@
 
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::values::ValueCache;
+use crate::cli::EncodingArg;
 use crate::config::{EventFilter, ReadOptions, Window};
 use crate::input::assets::{read_headers, FileReport};
 use crate::input::chunks::{split_at_newlines, RangeReader};
@@ -103,6 +104,10 @@ pub struct Parallelism {
 }
 
 /// Reads every events file in order into `agg`; returns what `check` shows of each file.
+///
+/// A large plain file is split across the threads. Files that are read on one thread anyway
+/// (gzip, small, another encoding, `--strict`, standard input) are read side by side, as many
+/// at a time as there are threads, each into its own aggregate, merged in file order.
 pub fn scan_events(
     opts: &ReadOptions,
     ctx: &ScanContext,
@@ -110,11 +115,86 @@ pub fn scan_events(
     problems: &mut Problems,
     parallel: Parallelism,
 ) -> Result<Vec<FileReport>> {
+    let files = &opts.events;
     let mut reports = Vec::new();
-    for input in &opts.events {
-        reports.push(scan_file(input, opts, ctx, agg, problems, parallel)?);
+    let mut next = 0;
+    while next < files.len() {
+        let side_by_side = files[next..]
+            .iter()
+            .take(parallel.threads)
+            .take_while(|input| read_whole(input, opts, parallel))
+            .count();
+        if side_by_side < 2 {
+            reports.push(scan_file(&files[next], opts, ctx, agg, problems, parallel)?);
+            next += 1;
+            continue;
+        }
+        let batch = &files[next..next + side_by_side];
+        reports.extend(scan_side_by_side(
+            batch, opts, ctx, agg, problems, parallel,
+        )?);
+        next += side_by_side;
     }
     Ok(reports)
+}
+
+/// Reads `batch` one file a thread, the first straight into `agg`, the others into their
+/// own aggregates merged after it in order (so only threads - 1 extra aggregates are alive).
+fn scan_side_by_side(
+    batch: &[InputPath],
+    opts: &ReadOptions,
+    ctx: &ScanContext,
+    agg: &mut Aggregate,
+    problems: &mut Problems,
+    parallel: Parallelism,
+) -> Result<Vec<FileReport>> {
+    let one_thread = Parallelism {
+        threads: 1,
+        ..parallel
+    };
+    let template = agg.empty_like();
+    let (first, others) = batch.split_first().expect("a batch holds files");
+    std::thread::scope(|scope| {
+        let others: Vec<_> = others
+            .iter()
+            .map(|input| {
+                let template = &template;
+                scope.spawn(move || {
+                    let mut part = template.clone();
+                    let mut found = Problems::new(opts.strict);
+                    let report = scan_file(input, opts, ctx, &mut part, &mut found, one_thread);
+                    report.map(|report| (report, part, found))
+                })
+            })
+            .collect();
+        // The first error in file order wins, as on one thread.
+        let mut reports = vec![scan_file(first, opts, ctx, agg, problems, one_thread)?];
+        for other in others {
+            let result = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            let (report, part, found) = result?;
+            problems.merge(found);
+            agg.absorb(part);
+            reports.push(report);
+        }
+        Ok(reports)
+    })
+}
+
+/// True when `input` would be read on one thread: nothing is lost by reading it beside others.
+fn read_whole(input: &InputPath, opts: &ReadOptions, parallel: Parallelism) -> bool {
+    let decoded = opts.encoding.is_some_and(|e| e != EncodingArg::Utf8);
+    if input.is_stdin() || opts.strict || decoded {
+        return true;
+    }
+    let Ok(mut file) = std::fs::File::open(&input.path) else {
+        return false; // scan_file says why, in order
+    };
+    let mut magic = [0u8; 2];
+    let gzip = std::io::Read::read_exact(&mut file, &mut magic).is_ok() && magic == [0x1f, 0x8b];
+    let len = file.metadata().map_or(0, |m| m.len());
+    gzip || len / parallel.min_chunk_bytes.max(1) < 2
 }
 
 /// An events file opened and mapped, positioned at its first data row.
@@ -246,11 +326,7 @@ fn scan_in_parallel(
     for result in results {
         let result = result?;
         problems.merge(result.problems.shifted(lines_before));
-        if agg.is_untouched() {
-            *agg = result.agg;
-        } else {
-            agg.merge(result.agg);
-        }
+        agg.absorb(result.agg);
         lines_before += result.newlines;
     }
     Ok(true)
