@@ -357,6 +357,63 @@ fn files_read_side_by_side_give_the_one_thread_figures_in_file_order() {
 }
 
 #[test]
+fn a_quote_midway_hands_the_file_to_the_csv_reader_without_losing_a_row_or_a_line() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    // Line 3 is bad before the first quote (line 4), whose field holds a delimiter and a
+    // newline; line 7 is bad after it.
+    let lf = "asset,user,time\nX1,dan,2026-10-01\nX1,broken\nX2,\"eve, \nsr\",2026-10-02\n\
+              X2,\"fay\",2026-10-03\nX9,gil,never\nX3,dan,2026-10-04\n";
+    let crlf = lf.replace('\n', "\r\n").replace("eve, \r\nsr", "eve, \nsr");
+    for (name, text) in [("lf.csv", lf.to_string()), ("crlf.csv", crlf)] {
+        let file = dir.file(name, &text);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        let gz_file = dir.file(&format!("{name}.gz"), gz.finish().unwrap());
+        for events in [&file, &gz_file] {
+            let run = audit(
+                "summary",
+                &assets,
+                &[events],
+                &["--threads", "1", "--format", "json"],
+            );
+            let s = run.ok().json();
+            assert_eq!(s["events_read"], 6, "{events}");
+            assert_eq!(s["rows_skipped"], 2, "{events}");
+            assert_eq!(s["events_counted"], 4, "{events}");
+            assert_eq!(s["users_active"], 3, "{events}");
+            let run = audit("summary", &assets, &[events], &["--threads", "1"]);
+            assert!(
+                run.stderr
+                    .contains(&format!("{events}:3: expected 3 fields")),
+                "{}",
+                run.stderr
+            );
+            assert!(
+                run.stderr.contains(&format!("{events}:7: column \"time\"")),
+                "{}",
+                run.stderr
+            );
+        }
+        let args = [
+            "summary",
+            "--assets",
+            &assets,
+            "--events",
+            "-",
+            "--as-of",
+            "2026-11-01",
+        ];
+        let piped = run_with_stdin(&args, Some(text.as_bytes()));
+        assert!(
+            piped.stderr.contains("<stdin>:7: column \"time\""),
+            "{}",
+            piped.stderr
+        );
+    }
+}
+
+#[test]
 fn tabs_and_pipes_and_forced_delimiter() {
     let dir = Scratch::new();
     let assets = dir.file("assets.tsv", "id\ttitle\nX1\tone, two\nX2\tthree\n");

@@ -11,7 +11,7 @@ use crate::input::fields::Fields;
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::plain::PlainRecords;
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
-use crate::input::source::{open_csv, InputPath, OpenedCsv};
+use crate::input::source::{open_csv, reopen_at, InputPath, OpenedCsv};
 use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
 use crate::model::{fold_key_into, trim_bytes, Inventory};
@@ -236,7 +236,7 @@ fn scan_file(
     let done_in_parallel =
         splittable && scan_in_parallel(input, &file, ctx, agg, problems, parallel)?;
     if !done_in_parallel {
-        scan_sequentially(&mut file, ctx, agg, problems)?;
+        scan_sequentially(input, &mut file, opts, ctx, agg, problems)?;
     }
     agg.settle();
     let rows = agg.counts.read - read_before;
@@ -252,26 +252,87 @@ fn scan_file(
     })
 }
 
+/// Reads a file on one thread: quote-free records with the plain reader, and from the first
+/// record holding a quote on, the csv crate (standard input, other encodings and `--strict`
+/// runs go through the csv crate from the start).
 fn scan_sequentially(
+    input: &InputPath,
     file: &mut MappedFile,
+    opts: &ReadOptions,
     ctx: &ScanContext,
     agg: &mut Aggregate,
     problems: &mut Problems,
 ) -> Result<()> {
     let crlf = file.opened.dialect.crlf;
     let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header, crlf);
+    let cannot_read = || format!("{}: cannot read", file.name);
+    let plain_first = !input.is_stdin() && file.opened.dialect.encoding == "utf-8" && !opts.strict;
+    if !plain_first {
+        return scan_csv(&mut file.opened.reader, &mut row, agg, problems, 0);
+    }
+    let start = DataStart::of(&file.opened);
+    let mut reader =
+        PlainRecords::new(reopen_at(input, start.byte)?, file.opened.dialect.delimiter);
+    let mut found = Problems::new(false);
+    while let Some(fields) = reader.read().with_context(cannot_read)? {
+        if let Some(problem) = row.scan(&fields, agg) {
+            found.record(problem)?;
+        }
+    }
+    problems.merge(found.shifted(start.lines_before));
+    if !reader.quote_seen() {
+        return Ok(());
+    }
+    let lines_before = start.lines_before + reader.newlines();
+    let mut rest = csv::ReaderBuilder::new()
+        .delimiter(file.opened.dialect.delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(reader.into_rest());
+    scan_csv(&mut rest, &mut row, agg, problems, lines_before)
+}
+
+/// Reads the rest of a csv reader's records; problems are told `lines_before` lines down.
+fn scan_csv<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    row: &mut RowScanner,
+    agg: &mut Aggregate,
+    problems: &mut Problems,
+    lines_before: u64,
+) -> Result<()> {
     let mut record = ByteRecord::new();
     let mut bounds = Vec::new();
-    let reader = &mut file.opened.reader;
     while reader
         .read_byte_record(&mut record)
-        .with_context(|| format!("{}: cannot read", file.name))?
+        .with_context(|| format!("{}: cannot read", row.file))?
     {
-        if let Some(problem) = row.scan(&Fields::of_record(&record, &mut bounds), agg) {
+        if let Some(mut problem) = row.scan(&Fields::of_record(&record, &mut bounds), agg) {
+            problem.line += lines_before;
             problems.record(problem)?;
         }
     }
     Ok(())
+}
+
+/// Where the data rows of an opened file begin, past its header.
+struct DataStart {
+    /// Offset in the (decompressed) bytes.
+    byte: u64,
+    /// Lines before the first data row (the header, which may itself span lines).
+    lines_before: u64,
+}
+
+impl DataStart {
+    fn of(opened: &OpenedCsv) -> DataStart {
+        let position = opened.reader.position();
+        let bom = if opened.dialect.bom { 3 } else { 0 };
+        // After a CRLF header the reader stands on its `\n`: start past it, on a line.
+        let crlf = u64::from(opened.dialect.crlf);
+        DataStart {
+            byte: position.byte() + bom + crlf,
+            lines_before: position.line() - 1 + crlf,
+        }
+    }
 }
 
 /// What one thread learnt from one range of a file.
@@ -299,12 +360,8 @@ fn scan_in_parallel(
     if parts < 2 {
         return Ok(false);
     }
-    let position = file.opened.reader.position().clone();
-    let bom = if file.opened.dialect.bom { 3 } else { 0 };
-    // After a CRLF header the reader stands on its `\n`: start the ranges past it, on a line.
-    let crlf = usize::from(file.opened.dialect.crlf) as u64;
-    let data_start = position.byte() + bom + crlf;
-    let ranges = split_at_newlines(&mut handle, data_start, file_len, parts)?;
+    let start = DataStart::of(&file.opened);
+    let ranges = split_at_newlines(&mut handle, start.byte, file_len, parts)?;
     let quote_seen = AtomicBool::new(false);
     let template = agg.empty_like();
     let shape = FileShape {
@@ -321,8 +378,7 @@ fn scan_in_parallel(
     if quote_seen.load(Ordering::Relaxed) {
         return Ok(false);
     }
-    // Lines before the first data row (the header, which may itself span lines).
-    let mut lines_before = position.line() - 1 + crlf;
+    let mut lines_before = start.lines_before;
     for result in results {
         let result = result?;
         problems.merge(result.problems.shifted(lines_before));
@@ -364,12 +420,12 @@ fn read_range(
         if let Some(problem) = row.scan(&fields, &mut agg) {
             problems.record(problem)?;
         }
-        if reader.quote_seen() {
-            quote_seen.store(true, Ordering::Relaxed);
-        }
         if quote_seen.load(Ordering::Relaxed) {
             break;
         }
+    }
+    if reader.quote_seen() {
+        quote_seen.store(true, Ordering::Relaxed);
     }
     agg.settle();
     Ok(RangeResult {

@@ -3,8 +3,8 @@
 //! A record ends at every `\r` or `\n` (empty ones skipped) and its fields lie between
 //! delimiters, which is what the csv crate makes of quote-free text. The bytes are classified
 //! sixteen at a time and fields handed out in place, so a row costs a few instructions per
-//! field and no copy. A quote character is noted (the caller then re-reads the file with the
-//! csv crate); it is otherwise read as an ordinary byte.
+//! field and no copy. Reading stops before the first record holding a quote character: the
+//! caller goes on with the csv crate from there, or re-reads a split file on one thread.
 
 use crate::input::fields::Fields;
 use std::io::{self, Read};
@@ -47,7 +47,8 @@ impl<R: Read> PlainRecords<R> {
         }
     }
 
-    /// The next record, or `None` at the end of the source.
+    /// The next record, or `None` at the end of the source or before the first record that
+    /// holds a quote character (see [`PlainRecords::quote_seen`] and [`PlainRecords::into_rest`]).
     pub fn read(&mut self) -> io::Result<Option<Fields<'_>>> {
         loop {
             self.skip_terminators();
@@ -60,7 +61,10 @@ impl<R: Read> PlainRecords<R> {
             }
             let unread = &self.buf[self.start..self.end];
             let found = split_record(unread, &self.classes, &mut self.bounds);
-            self.quote_seen |= found.quote;
+            if found.quote {
+                self.quote_seen = true;
+                return Ok(None);
+            }
             match found.terminator {
                 Some(len) => return Ok(Some(self.take(len, 1))),
                 None if self.eof => return Ok(Some(self.take(self.end - self.start, 0))),
@@ -69,9 +73,16 @@ impl<R: Read> PlainRecords<R> {
         }
     }
 
-    /// True once a quote character was read: the records read are then not the csv crate's.
+    /// True when reading stopped before a record holding a quote character, which only a CSV
+    /// reader can read right (a quoted field may hold delimiters and newlines).
     pub fn quote_seen(&self) -> bool {
         self.quote_seen
+    }
+
+    /// The source from the first record not read on: for a CSV reader to go on with after a
+    /// quote, as if it had read the records before (they held no quote, so it reads them alike).
+    pub fn into_rest(self) -> impl Read {
+        io::Cursor::new(self.buf[self.start..self.end].to_vec()).chain(self.source)
     }
 
     /// Newlines read so far (all of them, once `read` has returned `None`).
@@ -303,6 +314,32 @@ mod tests {
         let mut plain = PlainRecords::new(&b"a,b\nc,d\n"[..], b',');
         while plain.read().unwrap().is_some() {}
         assert!(!plain.quote_seen());
+    }
+
+    #[test]
+    fn a_csv_reader_goes_on_from_the_quoted_record() {
+        let text = b"a,b\r\nc,d\r\n\r\n\"e,1\",\"f\ng\"\r\nh,i\r\n";
+        let mut plain = PlainRecords::new(&text[..], b',');
+        plain.buf = vec![0; 5];
+        let mut read = Vec::new();
+        while let Some(fields) = plain.read().unwrap() {
+            read.push(fields.iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
+        }
+        assert!(plain.quote_seen());
+        assert_eq!(plain.newlines(), 3);
+        let mut rest = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(plain.into_rest());
+        for record in rest.byte_records() {
+            read.push(record.unwrap().iter().map(<[u8]>::to_vec).collect());
+        }
+        let whole: Vec<Vec<Vec<u8>>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&text[..])
+            .byte_records()
+            .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
+            .collect();
+        assert_eq!(read, whole);
     }
 
     #[test]

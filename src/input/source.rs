@@ -137,6 +137,17 @@ pub fn open_csv(
     })
 }
 
+/// The bytes of `input` after decompression, from offset `skip` on: a second reader of a file
+/// already opened with [`open_csv`] (not for standard input, which cannot be read twice).
+pub fn reopen_at(input: &InputPath, skip: u64) -> Result<Box<dyn Read + Send>> {
+    let name = input.display();
+    let (mut stream, _) =
+        ungzip(open_raw(input)?).with_context(|| format!("{name}: cannot read"))?;
+    io::copy(&mut (&mut stream).take(skip), &mut io::sink())
+        .with_context(|| format!("{name}: cannot read"))?;
+    Ok(stream)
+}
+
 /// Refuses spreadsheets, then wraps the stream in a decoder to UTF-8 when the encoding is not
 /// UTF-8 (asked for, or a UTF-16 byte-order mark). Returns the encoding's name.
 fn decode(
