@@ -6,7 +6,8 @@
 # Generates data with examples/generate.rs (20,000 assets, 5,000 reps) into $BENCH_DIR
 # (default target/bench-data), installs DuckDB from PyPI into a throwaway virtual environment,
 # and prints a Markdown table of wall time and peak memory (from /usr/bin/time -v), the ratio
-# to DuckDB, and whether both found the same never-opened count. Not a test: CI times nothing.
+# to DuckDB, and whether both found the same never-opened count. Each size is also measured
+# as the exports usually come: one gzip file per month. Not a test: CI times nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,28 @@ measure() {
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
 }
 
+# row CMD EVENTS [NOTE]: prints the table row of the run just measured, with the never-opened
+# count of the same events beside DuckDB's.
+row() {
+  local never ratio same
+  never=$("$tool" summary --assets "$dir/assets.csv" --events "$2" --as-of "$as_of" --format json -q \
+    | awk -F': ' '/"assets_never_opened"/ {gsub(",","",$2); print $2}')
+  ratio=$(awk -v a="$duck_wall" -v b="$wall" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "-" }')
+  same=$([ "$never" = "$duck_never" ] && echo "same" || echo "DIFFERENT")
+  echo "| $n | ${size} MB | \`$1\`${3:-} | $wall | $rss | $duck_wall | $duck_rss | $ratio | $never / $duck_never ($same) |"
+}
+
+# monthly_gzip DIR: splits DIR/events.csv into one gzip file per month of its time column.
+monthly_gzip() {
+  [ -f "$1/monthly/.done" ] && return
+  rm -rf "$1/monthly" && mkdir -p "$1/monthly"
+  awk -F, -v out="$1/monthly" 'NR == 1 { header = $0; next }
+    { file = out "/" substr($5, 1, 7) ".csv"; if (!(file in seen)) { print header > file; seen[file] = 1 } print > file }' \
+    "$1/events.csv"
+  ls "$1"/monthly/*.csv | xargs -P "$threads" -n 1 gzip -1
+  touch "$1/monthly/.done"
+}
+
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); DuckDB $duckdb_version; as-of $as_of"
 echo
 echo "| events | CSV size | command | wall (s) | peak memory (MiB) | DuckDB wall (s) | DuckDB memory (MiB) | speed-up | never-opened (ours / DuckDB) |"
@@ -53,10 +76,13 @@ for n in "${sizes[@]}"; do
   for cmd in summary assets "trends --period month" snapshot; do
     # shellcheck disable=SC2086
     measure "$tool" $cmd --assets "$dir/assets.csv" --events "$dir/events.csv" --as-of "$as_of" --format csv -q
-    never=$("$tool" summary --assets "$dir/assets.csv" --events "$dir/events.csv" --as-of "$as_of" --format json -q \
-      | awk -F': ' '/"assets_never_opened"/ {gsub(",","",$2); print $2}')
-    ratio=$(awk -v a="$duck_wall" -v b="$wall" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "-" }')
-    same=$([ "$never" = "$duck_never" ] && echo "same" || echo "DIFFERENT")
-    echo "| $n | ${size} MB | \`$cmd\` | $wall | $rss | $duck_wall | $duck_rss | $ratio | $never / $duck_never ($same) |"
+    row "$cmd" "$dir/events.csv"
   done
+  monthly_gzip "$dir"
+  events="$dir/monthly/*.csv.gz"
+  size=$(du -cm "$dir"/monthly/*.csv.gz | tail -n 1 | cut -f1)
+  measure "$venv/bin/python" benches/duckdb_audit.py "$dir/assets.csv" "$events" "$as_of" "$threads"
+  duck_wall=$wall; duck_rss=$rss; duck_never=$(echo "$out" | tail -n 1)
+  measure "$tool" summary --assets "$dir/assets.csv" --events "$events" --as-of "$as_of" --format csv -q
+  row "summary" "$events" " ($(ls "$dir"/monthly/*.csv.gz | wc -l) monthly .csv.gz)"
 done
