@@ -414,6 +414,64 @@ fn a_quote_midway_hands_the_file_to_the_csv_reader_without_losing_a_row_or_a_lin
 }
 
 #[test]
+fn problems_name_the_physical_line_after_blank_lines_on_every_path() {
+    let dir = Scratch::new();
+    // Bad rows on lines 4 and 7 of the log, after blank lines; line 9 of the inventory.
+    let assets = dir.file(
+        "assets.csv",
+        "id,title,created\nX1,a,2025-01-01\n\nX2,b,2025-01-01\n\n\nX3,c,2025-01-01\n\nX4,d,soon\n",
+    );
+    let lf = "asset,user,time\nX1,dan,2026-10-01\n\nX1,broken\n\n\nX2,eve,never\n";
+    let quoted = lf.replace("dan", "\"dan\"");
+    let crlf = lf.replace('\n', "\r\n");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(crlf.as_bytes()).unwrap();
+    let files = [
+        dir.file("lf.csv", lf),
+        dir.file("quoted.csv", &quoted),
+        dir.file("crlf.csv", &crlf),
+        dir.file("crlf.csv.gz", gz.finish().unwrap()),
+    ];
+    for events in &files {
+        for threads in ["1", "2"] {
+            let extra = ["--threads", threads, "--chunk-bytes", "8"];
+            let run = audit("summary", &assets, &[events], &extra);
+            for line in [":4: expected 3 fields", ":7: column \"time\""] {
+                let wanted = format!("{events}{line}");
+                assert!(run.stderr.contains(&wanted), "{wanted}: {}", run.stderr);
+            }
+            assert!(
+                run.stderr.contains("assets.csv:9: column \"created\""),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    for text in [lf, &quoted, &crlf] {
+        let args = [
+            "summary",
+            "--assets",
+            &assets,
+            "--events",
+            "-",
+            "--as-of",
+            "2026-11-01",
+        ];
+        let piped = run_with_stdin(&args, Some(text.as_bytes()));
+        assert!(
+            piped.stderr.contains("<stdin>:4: expected"),
+            "{}",
+            piped.stderr
+        );
+        assert!(
+            piped.stderr.contains("<stdin>:7: column"),
+            "{}",
+            piped.stderr
+        );
+    }
+}
+
+#[test]
 fn tabs_and_pipes_and_forced_delimiter() {
     let dir = Scratch::new();
     let assets = dir.file("assets.tsv", "id\ttitle\nX1\tone, two\nX2\tthree\n");

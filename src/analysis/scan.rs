@@ -9,6 +9,7 @@ use crate::input::assets::{read_headers, FileReport};
 use crate::input::chunks::{split_at_newlines, RangeReader};
 use crate::input::fields::Fields;
 use crate::input::headers::{Field, HeaderMap, Role};
+use crate::input::lines::{Counting, LineIndex};
 use crate::input::plain::PlainRecords;
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, reopen_at, InputPath, OpenedCsv};
@@ -263,12 +264,19 @@ fn scan_sequentially(
     agg: &mut Aggregate,
     problems: &mut Problems,
 ) -> Result<()> {
-    let crlf = file.opened.dialect.crlf;
-    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header, crlf);
+    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header);
     let cannot_read = || format!("{}: cannot read", file.name);
     let plain_first = !input.is_stdin() && file.opened.dialect.encoding == "utf-8" && !opts.strict;
     if !plain_first {
-        return scan_csv(&mut file.opened.reader, &mut row, agg, problems, 0);
+        let opened = &mut file.opened;
+        return scan_csv(
+            &mut opened.reader,
+            &opened.lines,
+            &mut row,
+            agg,
+            problems,
+            0,
+        );
     }
     let start = DataStart::of(&file.opened);
     let mut reader =
@@ -284,17 +292,20 @@ fn scan_sequentially(
         return Ok(());
     }
     let lines_before = start.lines_before + reader.newlines();
+    let (rest, lines) = Counting::new(reader.into_rest());
     let mut rest = csv::ReaderBuilder::new()
         .delimiter(file.opened.dialect.delimiter)
         .flexible(true)
         .has_headers(false)
-        .from_reader(reader.into_rest());
-    scan_csv(&mut rest, &mut row, agg, problems, lines_before)
+        .from_reader(rest);
+    scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)
 }
 
-/// Reads the rest of a csv reader's records; problems are told `lines_before` lines down.
+/// Reads the rest of a csv reader's records (read through `lines`); problems are told
+/// `lines_before` lines down.
 fn scan_csv<R: std::io::Read>(
     reader: &mut csv::Reader<R>,
+    lines: &LineIndex,
     row: &mut RowScanner,
     agg: &mut Aggregate,
     problems: &mut Problems,
@@ -306,7 +317,7 @@ fn scan_csv<R: std::io::Read>(
         .read_byte_record(&mut record)
         .with_context(|| format!("{}: cannot read", row.file))?
     {
-        if let Some(mut problem) = row.scan(&Fields::of_record(&record, &mut bounds), agg) {
+        if let Some(mut problem) = row.scan(&Fields::of_record(&record, &mut bounds, lines), agg) {
             problem.line += lines_before;
             problems.record(problem)?;
         }
@@ -327,10 +338,11 @@ impl DataStart {
         let position = opened.reader.position();
         let bom = if opened.dialect.bom { 3 } else { 0 };
         // After a CRLF header the reader stands on its `\n`: start past it, on a line.
-        let crlf = u64::from(opened.dialect.crlf);
+        let after_header = position.byte() + u64::from(opened.dialect.crlf);
+        let lines_before = opened.lines.newlines_before(after_header);
         DataStart {
-            byte: position.byte() + bom + crlf,
-            lines_before: position.line() - 1 + crlf,
+            byte: after_header + bom,
+            lines_before: lines_before.unwrap_or(position.line() - 1),
         }
     }
 }
@@ -369,7 +381,6 @@ fn scan_in_parallel(
         header: &file.header,
         columns: file.columns,
         delimiter: file.opened.dialect.delimiter,
-        crlf: file.opened.dialect.crlf,
     };
     let results = run_pool(parallel.threads, ranges.len(), |i| {
         let (start, end) = ranges[i];
@@ -394,7 +405,6 @@ struct FileShape<'a> {
     header: &'a HeaderMap,
     columns: EventColumns,
     delimiter: u8,
-    crlf: bool,
 }
 
 fn read_range(
@@ -412,7 +422,7 @@ fn read_range(
     let mut reader = PlainRecords::new(range, file.delimiter);
     let mut agg = template.clone();
     let mut problems = Problems::new(false);
-    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header, file.crlf);
+    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header);
     while let Some(fields) = reader
         .read()
         .with_context(|| format!("{}: cannot read", file.name))?
@@ -486,7 +496,6 @@ pub struct RowScanner<'a> {
     kind_key: Vec<u8>,
     /// Text that is not UTF-8 is told once per file (or part of a file), not on every row.
     warned_encoding: bool,
-    crlf: bool,
     /// The shape of the file's first readable time value, and whether a different one was told.
     first_time_shape: Option<TimeShape>,
     warned_mixed_times: bool,
@@ -498,11 +507,9 @@ impl<'a> RowScanner<'a> {
         columns: EventColumns,
         file: &'a str,
         header: &'a HeaderMap,
-        crlf: bool,
     ) -> Self {
         RowScanner {
             ctx,
-            crlf,
             columns,
             file,
             header,
@@ -695,7 +702,7 @@ impl<'a> RowScanner<'a> {
     fn problem(&self, record: &Fields, column: Option<usize>, message: String) -> Problem {
         Problem {
             file: self.file.to_string(),
-            line: record.physical_line(self.crlf),
+            line: record.line(),
             column: column.map(|c| self.header.headers[c].clone()),
             value: column.map(|c| String::from_utf8_lossy(&record[c]).into_owned()),
             message,

@@ -2,8 +2,9 @@
 
 use crate::config::ReadOptions;
 use crate::input::headers::{Field, HeaderMap, Role};
+use crate::input::lines::LineIndex;
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
-use crate::input::source::{open_csv, physical_line, Dialect};
+use crate::input::source::{open_csv, record_line, Dialect};
 use crate::input::time::TimeParser;
 use crate::keys::SmallKey;
 use crate::model::{fold_key, trim_bytes, Asset, Inventory, RowText};
@@ -92,7 +93,7 @@ pub fn load_inventory(
         time: &opts.time,
         problems,
         warned_encoding: false,
-        crlf: opened.dialect.crlf,
+        lines: &opened.lines,
     };
     let mut record = ByteRecord::new();
     while opened
@@ -127,12 +128,12 @@ struct Loader<'a> {
     problems: &'a mut Problems,
     /// Text that is not UTF-8 is told once per file, not on every row.
     warned_encoding: bool,
-    crlf: bool,
+    lines: &'a LineIndex,
 }
 
 impl Loader<'_> {
     fn add_row(&mut self, record: &ByteRecord, inventory: &mut Inventory) -> Result<()> {
-        let line = physical_line(record, self.crlf);
+        let line = record_line(record, self.lines);
         let width = self.header.headers.len();
         if record.len() != width {
             inventory.stats.rows_skipped += 1;

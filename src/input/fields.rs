@@ -1,38 +1,52 @@
 //! One record's fields, borrowed from whichever reader read them: the csv crate's
 //! `ByteRecord` on the general path, or the quote-free reader's buffer, with no copy.
 
+use crate::input::lines::LineIndex;
+use crate::input::source::record_line;
 use std::ops::Index;
 
-/// A record: its bytes, where each field lies in them, and the csv crate's position for it.
+/// A record: its bytes, where each field lies in them, and the line it starts on.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     bytes: &'a [u8],
     bounds: &'a [(usize, usize)],
-    /// The csv crate's line and byte for the record (see [`Fields::physical_line`]).
-    line: u64,
-    byte: u64,
+    line: Line<'a>,
+}
+
+/// A record's line, known or to be looked up (only a row with a problem needs it).
+#[derive(Debug, Clone, Copy)]
+enum Line<'a> {
+    Known(u64),
+    Of(&'a csv::ByteRecord, &'a LineIndex),
 }
 
 impl<'a> Fields<'a> {
-    pub fn new(bytes: &'a [u8], bounds: &'a [(usize, usize)], line: u64, byte: u64) -> Self {
+    pub fn new(bytes: &'a [u8], bounds: &'a [(usize, usize)], line: u64) -> Self {
         Fields {
             bytes,
             bounds,
-            line,
-            byte,
+            line: Line::Known(line),
         }
     }
 
-    /// The fields of a csv record; `bounds` is scratch space reused from row to row.
-    pub fn of_record(record: &'a csv::ByteRecord, bounds: &'a mut Vec<(usize, usize)>) -> Self {
+    /// The fields of a csv record read through `lines`; `bounds` is scratch space reused from
+    /// row to row.
+    pub fn of_record(
+        record: &'a csv::ByteRecord,
+        bounds: &'a mut Vec<(usize, usize)>,
+        lines: &'a LineIndex,
+    ) -> Self {
         bounds.clear();
         let mut start = 0;
         for field in record {
             bounds.push((start, start + field.len()));
             start += field.len();
         }
-        let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-        Fields::new(record.as_slice(), bounds, line, byte)
+        Fields {
+            bytes: record.as_slice(),
+            bounds,
+            line: Line::Of(record, lines),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -54,17 +68,12 @@ impl<'a> Fields<'a> {
             .map(|&(start, end)| &self.bytes[start..end])
     }
 
-    /// The physical line the record starts on, the header being line 1.
-    ///
-    /// In a CRLF file the csv reader starts every record but a reader's first at the `\n`
-    /// that ends the line before, one line short; a reader's first record starts at byte 0.
-    pub fn physical_line(&self, crlf: bool) -> u64 {
-        self.line + u64::from(crlf && self.byte != 0)
-    }
-
-    /// The csv crate's (line, byte) position of the record.
-    pub fn position(&self) -> (u64, u64) {
-        (self.line, self.byte)
+    /// The physical line the record starts on, counted from its reader's first byte.
+    pub fn line(&self) -> u64 {
+        match self.line {
+            Line::Known(line) => line,
+            Line::Of(record, lines) => record_line(record, lines),
+        }
     }
 }
 
@@ -87,7 +96,9 @@ mod tests {
         let mut record = csv::ByteRecord::from(vec!["a1", "", "x,y", "é"]);
         record.set_position(Some(csv::Position::new().set_line(7).set_byte(40).clone()));
         let mut bounds = Vec::new();
-        let fields = Fields::of_record(&record, &mut bounds);
+        // Read through no index: the csv crate's line stands.
+        let no_index = LineIndex::default();
+        let fields = Fields::of_record(&record, &mut bounds, &no_index);
         assert_eq!(fields.len(), 4);
         assert_eq!(&fields[0], b"a1");
         assert_eq!(&fields[1], b"");
@@ -97,7 +108,6 @@ mod tests {
             record.iter().collect::<Vec<_>>()
         );
         assert!(!fields.is_ascii());
-        assert_eq!(fields.physical_line(false), 7);
-        assert_eq!(fields.physical_line(true), 8);
+        assert_eq!(fields.line(), 7);
     }
 }

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod chunks;
 pub mod fields;
 pub mod headers;
+pub mod lines;
 pub mod plain;
 pub mod problems;
 pub mod roster;

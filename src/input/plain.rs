@@ -9,9 +9,8 @@
 use crate::input::fields::Fields;
 use std::io::{self, Read};
 
-/// Reads quote-free records from `source`, at the csv crate's own positions: just past the
-/// previous record's first terminator byte, so a problem names the same line whichever
-/// reader read its row.
+/// Reads quote-free records from `source`, each with the line it starts on (counted from the
+/// source's first byte, blank lines included).
 pub struct PlainRecords<R> {
     source: R,
     buf: Vec<u8>,
@@ -20,11 +19,8 @@ pub struct PlainRecords<R> {
     end: usize,
     eof: bool,
     classes: ByteClasses,
-    /// Offset of `buf[start]` in the source, and the newlines before it.
-    byte: u64,
+    /// Newlines before `buf[start]`.
     newlines: u64,
-    /// The (line, byte) position the next record gets.
-    next: (u64, u64),
     /// Field bounds of the record last read, relative to its first byte.
     bounds: Vec<(usize, usize)>,
     quote_seen: bool,
@@ -39,9 +35,7 @@ impl<R: Read> PlainRecords<R> {
             end: 0,
             eof: false,
             classes: ByteClasses::new(delimiter),
-            byte: 0,
             newlines: 0,
-            next: (1, 0),
             bounds: Vec::new(),
             quote_seen: false,
         }
@@ -93,10 +87,9 @@ impl<R: Read> PlainRecords<R> {
     /// Hands out the record of `len` bytes just split, and steps past it and its terminator.
     fn take(&mut self, len: usize, terminator: usize) -> Fields<'_> {
         let first = self.start;
-        let (line, byte) = self.next;
+        let line = self.newlines + 1;
         self.advance(len + terminator);
-        self.next = (self.newlines + 1, self.byte);
-        Fields::new(&self.buf[first..first + len], &self.bounds, line, byte)
+        Fields::new(&self.buf[first..first + len], &self.bounds, line)
     }
 
     /// Steps over the empty records between two terminators.
@@ -111,7 +104,6 @@ impl<R: Read> PlainRecords<R> {
             self.newlines += 1;
         }
         self.start += n;
-        self.byte += n as u64;
     }
 
     /// Keeps the unread bytes, growing the buffer when one record fills it, and reads more.
@@ -243,23 +235,24 @@ impl ByteClasses {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::lines::Counting;
 
-    type Records = Vec<(Vec<Vec<u8>>, u64, u64)>;
+    type Records = Vec<(Vec<Vec<u8>>, u64)>;
 
-    /// The fields and (line, byte) positions the csv crate reads from `text`.
+    /// The fields the csv crate reads from `text`, and the lines they start on.
     fn by_csv(text: &[u8]) -> Records {
+        let (counting, lines) = Counting::new(text);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .quoting(false)
-            .from_reader(text);
+            .from_reader(counting);
         let mut record = csv::ByteRecord::new();
         let mut out = Vec::new();
         while reader.read_byte_record(&mut record).unwrap() {
             let mut bounds = Vec::new();
-            let fields = Fields::of_record(&record, &mut bounds);
-            let (line, byte) = fields.position();
-            out.push((fields.iter().map(<[u8]>::to_vec).collect(), line, byte));
+            let fields = Fields::of_record(&record, &mut bounds, &lines);
+            out.push((fields.iter().map(<[u8]>::to_vec).collect(), fields.line()));
         }
         out
     }
@@ -270,14 +263,13 @@ mod tests {
         plain.buf = vec![0; buffer];
         let mut out = Vec::new();
         while let Some(fields) = plain.read().unwrap() {
-            let (line, byte) = fields.position();
-            out.push((fields.iter().map(<[u8]>::to_vec).collect(), line, byte));
+            out.push((fields.iter().map(<[u8]>::to_vec).collect(), fields.line()));
         }
         (out, plain.newlines())
     }
 
     #[test]
-    fn plain_records_read_what_the_csv_crate_reads_at_its_positions() {
+    fn plain_records_read_what_the_csv_crate_reads_on_the_same_lines() {
         let long = format!("{},x,{}\n,,\n", "a".repeat(40), "b,".repeat(30));
         let texts: [&[u8]; 7] = [
             b"a,b,c\n\n1,,3\n,,\nlast,row",

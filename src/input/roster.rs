@@ -4,7 +4,7 @@ use crate::config::{EventFilter, ReadOptions};
 use crate::input::assets::{read_headers, FileReport};
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::problems::{Problem, Problems};
-use crate::input::source::{open_csv, physical_line, InputPath};
+use crate::input::source::{open_csv, record_line, InputPath};
 use crate::input_error;
 use crate::model::{fold_key_into, trim_bytes};
 use anyhow::{Context, Result};
@@ -57,7 +57,7 @@ pub fn load_roster(
         .with_context(|| format!("{file}: cannot read"))?
     {
         rows += 1;
-        let line = physical_line(&record, opened.dialect.crlf);
+        let line = record_line(&record, &opened.lines);
         if record.len() != headers.len() {
             problems.record(Problem {
                 file: file.clone(),

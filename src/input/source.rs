@@ -3,6 +3,7 @@
 //! Every CSV reader of the tool is built here, so all inputs get the same treatment.
 
 use crate::cli::EncodingArg;
+use crate::input::lines::{Counting, LineIndex};
 use crate::input_error;
 use anyhow::{Context, Result};
 use encoding_rs_io::DecodeReaderBytesBuilder;
@@ -67,20 +68,20 @@ impl Dialect {
     }
 }
 
-/// An opened input: a CSV reader positioned before the header, and its dialect.
+/// An opened input: a CSV reader positioned before the header, its dialect, and where the
+/// lines of what it reads begin.
 pub struct OpenedCsv {
-    pub reader: csv::Reader<Box<dyn Read + Send>>,
+    pub reader: csv::Reader<Counting<Box<dyn Read + Send>>>,
     pub dialect: Dialect,
+    pub lines: LineIndex,
 }
 
-/// The physical line a record starts on, the header being line 1.
-///
-/// In a CRLF file the csv reader starts every record but a reader's first at the `\n` that
-/// ends the line before, one line short; a reader's first record starts at byte 0.
-pub fn physical_line(record: &csv::ByteRecord, crlf: bool) -> u64 {
+/// The physical line a record of `lines`' reader starts on, the header being line 1 (the
+/// csv crate's own count, one short after a blank line, only for a record of megabytes).
+pub fn record_line(record: &csv::ByteRecord, lines: &LineIndex) -> u64 {
     record
         .position()
-        .map_or(0, |p| p.line() + u64::from(crlf && p.byte() != 0))
+        .map_or(0, |p| lines.line_at(p.byte()).unwrap_or(p.line()))
 }
 
 /// Parses `--delimiter`: one ASCII character, or the word `tab`.
@@ -118,6 +119,7 @@ pub fn open_csv(
         None => (sniff_delimiter(&sample), true),
     };
     let stream: Box<dyn Read + Send> = Box::new(Cursor::new(sample).chain(stream));
+    let (stream, lines) = Counting::new(stream);
     let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -134,6 +136,7 @@ pub fn open_csv(
             encoding,
             crlf,
         },
+        lines,
     })
 }
 
