@@ -21,6 +21,21 @@ fn audit(command: &str, assets: &str, events: &[&str], extra: &[&str]) -> Run {
     run(&args)
 }
 
+/// `summary` of a log given on standard input.
+fn summary_of_stdin(assets: &str, log: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "summary",
+        "--assets",
+        assets,
+        "--events",
+        "-",
+        "--as-of",
+        "2026-11-01",
+    ];
+    args.extend_from_slice(extra);
+    run_with_stdin(&args, Some(log.as_bytes()))
+}
+
 fn summary(assets: &str, events: &[&str], extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["--format", "json", "-q"];
     args.extend_from_slice(extra);
@@ -269,21 +284,8 @@ fn several_event_files_globs_gzip_and_stdin() {
     assert_eq!(s["assets_never_opened"], 0);
     assert_eq!(s["users_active"], 3);
 
-    let args = [
-        "summary",
-        "--assets",
-        &assets,
-        "--events",
-        "-",
-        "--as-of",
-        "2026-11-01",
-        "--format",
-        "json",
-    ];
-    let piped = run_with_stdin(
-        &args,
-        Some(b"asset,user,time\nX1,dan,2026-09-01\nX1,eve,2026-09-02\n"),
-    );
+    let log = "asset,user,time\nX1,dan,2026-09-01\nX1,eve,2026-09-02\n";
+    let piped = summary_of_stdin(&assets, log, &["--format", "json"]);
     let s = piped.ok().json();
     assert_eq!(s["events_counted"], 2);
     assert_eq!(s["assets_never_opened"], 2);
@@ -395,16 +397,7 @@ fn a_quote_midway_hands_the_file_to_the_csv_reader_without_losing_a_row_or_a_lin
                 run.stderr
             );
         }
-        let args = [
-            "summary",
-            "--assets",
-            &assets,
-            "--events",
-            "-",
-            "--as-of",
-            "2026-11-01",
-        ];
-        let piped = run_with_stdin(&args, Some(text.as_bytes()));
+        let piped = summary_of_stdin(&assets, &text, &[]);
         assert!(
             piped.stderr.contains("<stdin>:7: column \"time\""),
             "{}",
@@ -448,16 +441,7 @@ fn problems_name_the_physical_line_after_blank_lines_on_every_path() {
         }
     }
     for text in [lf, &quoted, &crlf] {
-        let args = [
-            "summary",
-            "--assets",
-            &assets,
-            "--events",
-            "-",
-            "--as-of",
-            "2026-11-01",
-        ];
-        let piped = run_with_stdin(&args, Some(text.as_bytes()));
+        let piped = summary_of_stdin(&assets, text, &[]);
         assert!(
             piped.stderr.contains("<stdin>:4: expected"),
             "{}",
