@@ -34,7 +34,7 @@ fn the_page_carries_the_headline_figures_and_charts() {
     );
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(
-        html.contains("Never opened: 2 of 6 judged assets (33.33%), costing 2000.00 of 3850.00"),
+        html.contains("Never opened: 2 of 6 judged assets (33.33%), costing 2,000.00 of 3,850.00"),
         "{html}"
     );
     assert!(html.contains("data-figure=\"never_opened_pct\"><div class=\"value\">33.33%</div>"));

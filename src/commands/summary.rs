@@ -7,7 +7,7 @@ use crate::commands::users::{coverage, coverage_fields};
 use crate::config::Config;
 use crate::input::headers::quote_list;
 use crate::input_error;
-use crate::report::{Report, Value};
+use crate::report::{money, Report, Value};
 use anyhow::Result;
 
 /// The summary keys, in order, with their values.
@@ -121,10 +121,8 @@ fn headline(s: &Summary) -> Vec<String> {
         s.assets_never_opened, s.assets_judged, s.never_opened_pct
     );
     if let Some(cost) = s.cost_never_opened {
-        line.push_str(&format!(
-            ", costing {cost:.2} of {:.2}",
-            s.cost_total.unwrap_or(0.0)
-        ));
+        let total = s.cost_total.unwrap_or(0.0);
+        line.push_str(&format!(", costing {} of {}", money(cost), money(total)));
     }
     vec![line]
 }

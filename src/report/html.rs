@@ -1,6 +1,6 @@
 //! One self-contained HTML page: inline CSS and SVG, no script, no network, every text escaped.
 
-use super::{format_number, Body, Report, Value};
+use super::{format_number, group_thousands, money, Body, Report, Value};
 use std::fmt::Write;
 
 /// What the page shows, gathered by the `report` command.
@@ -213,34 +213,12 @@ fn class(numeric: bool) -> &'static str {
 fn human(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::Int(n) => group_thousands(*n),
-        Value::Num(x) if x.fract() == 0.0 && x.abs() < 1e15 => group_thousands(*x as i64),
-        Value::Num(x) => {
-            let cents = format!("{:.2}", x.abs());
-            let (whole, fraction) = cents.split_once('.').unwrap_or((&cents, "00"));
-            let sign = if *x < 0.0 { "-" } else { "" };
-            format!(
-                "{sign}{}.{fraction}",
-                group_thousands(whole.parse().unwrap_or(0))
-            )
+        Value::Int(n) => group_thousands(&n.to_string()),
+        Value::Num(x) if x.fract() == 0.0 && x.abs() < 1e15 => {
+            group_thousands(&(*x as i64).to_string())
         }
+        Value::Num(x) => money(*x),
         other => other.plain(),
-    }
-}
-
-fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
     }
 }
 
@@ -275,7 +253,7 @@ fn trend_chart(points: &[TrendPoint]) -> String {
             step * 0.7,
             escape(&point.label),
             format_number(point.adoption_pct),
-            group_thousands(point.events as i64)
+            group_thousands(&point.events.to_string())
         );
         if i % label_every == 0 {
             let _ = writeln!(

@@ -69,6 +69,26 @@ impl Value {
     }
 }
 
+/// `1234567` -> `1,234,567` (keeps a leading minus).
+pub fn group_thousands(digits: &str) -> String {
+    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// An amount for people: `1234567.5` -> `1,234,567.50`.
+pub fn money(x: f64) -> String {
+    let cents = format!("{x:.2}");
+    let (whole, fraction) = cents.split_once('.').unwrap_or((&cents, "00"));
+    format!("{}.{fraction}", group_thousands(whole))
+}
+
 /// Numbers as JSON would write them, without a trailing `.0` on whole values.
 pub fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -202,5 +222,14 @@ mod tests {
         assert_eq!(Value::Num(-3.5).plain(), "-3.5");
         assert_eq!(Value::Int(1234567).plain(), "1234567");
         assert_eq!(Value::Null.plain(), "");
+    }
+
+    #[test]
+    fn amounts_for_people_are_grouped_with_cents() {
+        assert_eq!(money(1061385.524), "1,061,385.52");
+        assert_eq!(money(999.0), "999.00");
+        assert_eq!(money(-1234.5), "-1,234.50");
+        assert_eq!(group_thousands("-1000"), "-1,000");
+        assert_eq!(group_thousands("100"), "100");
     }
 }

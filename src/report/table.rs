@@ -1,6 +1,6 @@
 //! Tables for people: aligned columns, thousands separators, fitted to the terminal.
 
-use super::{record_rows, Body, RenderStyle, Report, Value};
+use super::{group_thousands, record_rows, Body, RenderStyle, Report, Value};
 use anyhow::Result;
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::io::Write;
@@ -125,19 +125,6 @@ fn human(value: &Value) -> String {
         Value::Null => "-".to_string(),
         other => other.plain(),
     }
-}
-
-/// `1234567` -> `1,234,567` (keeps a leading minus).
-fn group_thousands(digits: &str) -> String {
-    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{sign}{out}")
 }
 
 #[cfg(test)]
