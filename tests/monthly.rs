@@ -287,6 +287,18 @@ fn gates_exit_1_after_writing_the_report() {
         "{}",
         breached.stderr
     );
+    for (option, value) in [
+        ("--fail-if-never-opened-above", "150"),
+        ("--fail-if-never-opened-above", "-1"),
+        ("--fail-if-never-opened-above", "nan"),
+    ] {
+        let refused = gated(&[&format!("{option}={value}")]).expect_code(2);
+        assert!(
+            refused.stderr.contains("expected a number from 0 to 100") && refused.stdout.is_empty(),
+            "{option} {value}: {}",
+            refused.stderr
+        );
+    }
     let orphans = gated(&["--fail-if-orphans-above", "2"]).expect_code(1);
     assert!(
         orphans
@@ -313,6 +325,15 @@ fn diff_gates_look_at_the_new_figures_and_the_rise() {
     // Without eve, M2 and M3 are never opened too: 3 of 4, 75%, a rise of 50 points.
     let (nov, _) = snapshot(&dir, "nov.json", "nov", &["--exclude-user", "eve@corp.com"]);
     run(&["diff", &oct, &nov, "--fail-if-never-opened-rises-by", "50"]).ok();
+    // A fall cannot be asked for as a rise.
+    let negative = run(&["diff", &oct, &nov, "--fail-if-never-opened-rises-by=-5"]).expect_code(2);
+    assert!(
+        negative
+            .stderr
+            .contains("rises-by -5: expected a number from 0 to 100"),
+        "{}",
+        negative.stderr
+    );
     let rise = run(&["diff", &oct, &nov, "--fail-if-never-opened-rises-by", "10"]).expect_code(1);
     assert!(
         rise.stdout.contains("never_opened_pct"),

@@ -50,17 +50,18 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
             gates,
             group_by,
         } => {
+            let gates = gates_of(gates, None)?;
             let (config, audit_data) = prepare(audit, now, None)?;
             let report = summary::report(&config, &audit_data, group_by.as_deref())?;
             emit(&config, &report, out)?;
-            let breaches = gates_of(gates, None).check(&snapshot::gate_figures(&audit_data));
+            let breaches = gates.check(&snapshot::gate_figures(&audit_data));
             Ok(report_breaches(&breaches))
         }
         Command::Snapshot {
             audit,
             gates,
             out: path,
-        } => snapshot::run(audit, gates_of(gates, None), path.as_deref(), now, out),
+        } => snapshot::run(audit, gates_of(gates, None)?, path.as_deref(), now, out),
         Command::Diff {
             old,
             new,
@@ -73,7 +74,7 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
             let request = diff::DiffRequest {
                 old,
                 new,
-                gates: gates_of(gates, *fail_if_never_opened_rises_by),
+                gates: gates_of(gates, *fail_if_never_opened_rises_by)?,
                 changes_in_csv: *changes,
                 format: *format,
                 raw_csv: *raw_csv,
@@ -146,12 +147,27 @@ pub fn write_to(path: Option<&str>, bytes: &[u8], out: &mut dyn Write) -> Result
     }
 }
 
-fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Gates {
-    Gates {
-        never_opened_above: args.fail_if_never_opened_above,
+/// The gates asked for, checked before any work: a percentage from 0 to 100, points 0 or more.
+fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Result<Gates> {
+    let in_range = |option: &str, value: Option<f64>, max: f64| match value {
+        Some(v) if !(0.0..=max).contains(&v) => Err(crate::input_error!(
+            "{option} {v}: expected a number from 0 to {max}"
+        )),
+        _ => Ok(value),
+    };
+    Ok(Gates {
+        never_opened_above: in_range(
+            "--fail-if-never-opened-above",
+            args.fail_if_never_opened_above,
+            100.0,
+        )?,
         orphans_above: args.fail_if_orphans_above,
-        never_opened_rises_by,
-    }
+        never_opened_rises_by: in_range(
+            "--fail-if-never-opened-rises-by",
+            never_opened_rises_by,
+            100.0,
+        )?,
+    })
 }
 
 fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<u8> {
