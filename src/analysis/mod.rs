@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod periods;
+pub mod rows;
 pub mod scan;
 pub mod summary;
 pub mod values;
@@ -16,7 +17,8 @@ use crate::model::{Inventory, Status};
 use aggregate::Aggregate;
 use anyhow::Result;
 use periods::{Period, TrendSplit, TrendTally};
-use scan::{scan_events, ScanContext};
+use rows::ScanContext;
+use scan::scan_events;
 
 /// The joined, tallied and classified inputs: what every report is built from.
 pub struct Audit {

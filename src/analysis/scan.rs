@@ -1,100 +1,23 @@
-//! The one streaming pass over the usage logs: each row is read, sorted into
-//! skipped / excluded / orphan / counted, and tallied into an [`Aggregate`].
+//! The one streaming pass over the usage logs: which reader reads each file, on which
+//! threads, and how the parts are merged in file order; each row is judged by a
+//! [`RowScanner`] and tallied into an [`Aggregate`].
 
 use crate::analysis::aggregate::Aggregate;
-use crate::analysis::values::ValueCache;
+use crate::analysis::rows::{EventColumns, RowScanner, ScanContext};
 use crate::cli::EncodingArg;
-use crate::config::{EventFilter, ReadOptions, Window};
+use crate::config::ReadOptions;
 use crate::input::assets::{read_headers, FileReport};
 use crate::input::chunks::{split_at_newlines, RangeReader};
 use crate::input::fields::Fields;
-use crate::input::headers::{Field, HeaderMap, Role};
+use crate::input::headers::{HeaderMap, Role};
 use crate::input::lines::{Counting, LineIndex};
 use crate::input::plain::PlainRecords;
-use crate::input::problems::{Problem, Problems, NOT_UTF8};
+use crate::input::problems::Problems;
 use crate::input::source::{open_csv, reopen_at, InputPath, OpenedCsv};
-use crate::input::time::{TimeParser, TimeShape};
-use crate::input_error;
-use crate::model::{fold_key_into, trim_bytes, Inventory};
-use crate::progress;
 use anyhow::{Context, Result};
 use csv::ByteRecord;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
-
-/// What the pass needs to decide whether a row counts.
-pub struct ScanContext<'a> {
-    pub inventory: &'a Inventory,
-    pub filter: &'a EventFilter,
-    pub window: Window,
-    pub time: &'a TimeParser,
-    /// A report splits by team, so the files must have one.
-    pub needs_team: bool,
-    /// The asset id sits inside a JSON object in the asset column, under this key (a preset's).
-    pub asset_json_key: Option<&'static str>,
-}
-
-/// Where the logical fields sit in one event file.
-#[derive(Debug, Clone, Copy)]
-pub struct EventColumns {
-    pub asset: usize,
-    pub time: usize,
-    pub user: Option<usize>,
-    pub team: Option<usize>,
-    pub kind: Option<usize>,
-    pub width: usize,
-}
-
-impl EventColumns {
-    /// The columns of a mapped header; fails when the file lacks a field that is required
-    /// or that a filter needs.
-    pub fn resolve(map: &HeaderMap, file: &str, ctx: &ScanContext) -> Result<EventColumns> {
-        map.require(file)?;
-        let needed = |field: Field, wanted: bool, option: &str| -> Result<Option<usize>> {
-            let column = map.column(field);
-            if wanted && column.is_none() {
-                let err = map.missing_error(file, field);
-                return Err(input_error!(
-                    "{option} needs a {} column. {err}",
-                    field.name()
-                ));
-            }
-            Ok(column)
-        };
-        let filter = ctx.filter;
-        let user = needed(
-            Field::User,
-            filter.exclude_owners || !filter.exclude_users.is_empty(),
-            if filter.exclude_owners {
-                "--exclude-owners"
-            } else {
-                "--exclude-user"
-            },
-        )?;
-        if filter.exclude_owners && !ctx.inventory.has_owner {
-            return Err(input_error!(
-                "--exclude-owners needs an owner column in the inventory; headers found: {}",
-                crate::input::headers::quote_list(&ctx.inventory.headers)
-            ));
-        }
-        Ok(EventColumns {
-            asset: map.column(Field::EventAsset).expect("required"),
-            time: map.column(Field::Time).expect("required"),
-            user,
-            team: needed(
-                Field::Team,
-                !filter.teams.is_empty() || ctx.needs_team,
-                if ctx.needs_team {
-                    "--by team"
-                } else {
-                    "--team"
-                },
-            )?,
-            kind: needed(Field::EventType, !filter.types.is_empty(), "--types")?,
-            width: map.headers.len(),
-        })
-    }
-}
 
 /// How the pass may use threads.
 #[derive(Debug, Clone, Copy)]
@@ -315,7 +238,7 @@ fn scan_csv<R: std::io::Read>(
     let mut bounds = Vec::new();
     while reader
         .read_byte_record(&mut record)
-        .with_context(|| format!("{}: cannot read", row.file))?
+        .with_context(|| format!("{}: cannot read", row.file()))?
     {
         if let Some(mut problem) = row.scan(&Fields::of_record(&record, &mut bounds, lines), agg) {
             problem.line += lines_before;
@@ -469,243 +392,4 @@ fn run_pool<T: Send>(threads: usize, count: usize, job: impl Fn(usize) -> T + Sy
                 .expect("every job ran")
         })
         .collect()
-}
-
-/// The text under `key` in a cell holding a JSON object (an audit log's `AuditData`).
-fn json_string(cell: &[u8], key: &str) -> Option<String> {
-    match serde_json::from_slice::<serde_json::Value>(cell)
-        .ok()?
-        .get(key)?
-    {
-        serde_json::Value::String(text) => Some(text.clone()),
-        _ => None,
-    }
-}
-
-/// Classifies and tallies rows of one file, reusing its buffers from row to row.
-pub struct RowScanner<'a> {
-    ctx: &'a ScanContext<'a>,
-    columns: EventColumns,
-    file: &'a str,
-    header: &'a HeaderMap,
-    users: ValueCache,
-    teams: ValueCache,
-    /// The current row's entries in `users` and `teams`, set by `admits`.
-    user: Option<usize>,
-    team: Option<usize>,
-    kind_key: Vec<u8>,
-    /// Text that is not UTF-8 is told once per file (or part of a file), not on every row.
-    warned_encoding: bool,
-    /// The shape of the file's first readable time value, and whether a different one was told.
-    first_time_shape: Option<TimeShape>,
-    warned_mixed_times: bool,
-}
-
-impl<'a> RowScanner<'a> {
-    pub fn new(
-        ctx: &'a ScanContext<'a>,
-        columns: EventColumns,
-        file: &'a str,
-        header: &'a HeaderMap,
-    ) -> Self {
-        RowScanner {
-            ctx,
-            columns,
-            file,
-            header,
-            users: ValueCache::default(),
-            teams: ValueCache::default(),
-            user: None,
-            team: None,
-            kind_key: Vec::new(),
-            warned_encoding: false,
-            first_time_shape: None,
-            warned_mixed_times: false,
-        }
-    }
-
-    /// Tallies one row; a bad row is counted as skipped and returned as a problem, and so is
-    /// the first row of the file with text that is not UTF-8 (counted all the same).
-    #[inline]
-    pub fn scan(&mut self, record: &Fields, agg: &mut Aggregate) -> Option<Problem> {
-        let problem = self.tally(record, agg);
-        if problem.is_none() && !self.warned_encoding && !record.is_ascii() {
-            return self.invalid_utf8(record);
-        }
-        problem
-    }
-
-    #[cold]
-    fn invalid_utf8(&mut self, record: &Fields) -> Option<Problem> {
-        let column = (0..record.len()).find(|&c| std::str::from_utf8(&record[c]).is_err())?;
-        self.warned_encoding = true;
-        Some(self.problem(record, Some(column), NOT_UTF8.into()))
-    }
-
-    /// Notes the first time value whose shape differs from the file's first one.
-    #[inline]
-    fn check_time_shape(&mut self, record: &Fields) -> Option<Problem> {
-        let raw = &record[self.columns.time];
-        let shape = TimeShape::of(raw);
-        let first = *self.first_time_shape.get_or_insert(shape);
-        if shape == first {
-            return None;
-        }
-        self.warned_mixed_times = true;
-        let message = format!(
-            "the time column mixes formats: this is {}, the first rows were {}; it was read, but check that the dates mean what you think (see --day-first, --date-format)",
-            shape.describe(),
-            first.describe()
-        );
-        Some(self.problem(record, Some(self.columns.time), message))
-    }
-
-    #[inline]
-    fn tally(&mut self, record: &Fields, agg: &mut Aggregate) -> Option<Problem> {
-        agg.counts.read += 1;
-        if agg.counts.read % progress::ROW_BATCH == 0 {
-            progress::add_rows(progress::ROW_BATCH);
-        }
-        let cols = self.columns;
-        if record.len() != cols.width {
-            agg.counts.skipped += 1;
-            let message = format!(
-                "expected {} fields, found {}; row skipped",
-                cols.width,
-                record.len()
-            );
-            return Some(self.problem(record, None, message));
-        }
-        let from_json;
-        let asset_raw = match self.ctx.asset_json_key {
-            None => trim_bytes(&record[cols.asset]),
-            Some(key) => match json_string(&record[cols.asset], key) {
-                Some(id) => {
-                    from_json = id;
-                    trim_bytes(from_json.as_bytes())
-                }
-                None => {
-                    agg.counts.skipped += 1;
-                    let message = format!("no \"{key}\" text in this JSON cell; row skipped");
-                    return Some(self.problem(record, Some(cols.asset), message));
-                }
-            },
-        };
-        if asset_raw.is_empty() {
-            agg.counts.skipped += 1;
-            return Some(self.problem(
-                record,
-                Some(cols.asset),
-                "empty asset id; row skipped".into(),
-            ));
-        }
-        let Some(t) = self.ctx.time.parse(&record[cols.time]) else {
-            agg.counts.skipped += 1;
-            let message = if trim_bytes(&record[cols.time]).is_empty() {
-                "empty time; row skipped"
-            } else {
-                "cannot read the time; row skipped"
-            };
-            return Some(self.problem(record, Some(cols.time), message.into()));
-        };
-        agg.saw_time(t);
-        let mixed = if self.warned_mixed_times {
-            None
-        } else {
-            self.check_time_shape(record)
-        };
-        let asset = self.ctx.inventory.lookup(asset_raw);
-        if !self.admits(record, t, asset) {
-            agg.exclude(asset);
-            return mixed;
-        }
-        let Some(asset) = asset else {
-            agg.orphan(asset_raw);
-            return mixed;
-        };
-        let user = match (cols.user, self.user) {
-            (Some(c), Some(entry)) => {
-                let known = self.users.get_mut(entry);
-                let folded = known.folded.as_bytes();
-                (!folded.is_empty()).then(|| {
-                    *known
-                        .id
-                        .get_or_insert_with(|| agg.user_id(folded, &record[c]))
-                })
-            }
-            _ => None,
-        };
-        let team = match (cols.team, self.team) {
-            (Some(c), Some(entry)) => {
-                let known = self.teams.get_mut(entry);
-                let folded = known.folded.as_bytes();
-                (!folded.is_empty()).then(|| {
-                    *known
-                        .id
-                        .get_or_insert_with(|| agg.teams.intern(folded, &record[c]))
-                })
-            }
-            _ => None,
-        };
-        agg.count(asset, t, user, team);
-        mixed
-    }
-
-    /// The window and every filter but the inventory; fills the folded keys as it goes.
-    #[inline]
-    fn admits(&mut self, record: &Fields, t: i64, asset: Option<u32>) -> bool {
-        let ctx = self.ctx;
-        let filter = ctx.filter;
-        if !ctx.window.contains(t) {
-            return false;
-        }
-        if let Some(c) = self.columns.kind {
-            if !filter.types.is_empty() {
-                fold_key_into(&record[c], &mut self.kind_key);
-                if !filter.admits_type(&self.kind_key) {
-                    return false;
-                }
-            }
-        }
-        self.team = match self.columns.team {
-            Some(c) => {
-                let entry = self.teams.entry(&record[c], |key| filter.admits_team(key));
-                if !self.teams.get(entry).admitted {
-                    return false;
-                }
-                Some(entry)
-            }
-            None => None,
-        };
-        self.user = match self.columns.user {
-            Some(c) => {
-                let entry = self.users.entry(&record[c], |key| filter.admits_user(key));
-                let known = self.users.get(entry);
-                if !known.admitted {
-                    return false;
-                }
-                if filter.exclude_owners && !known.folded.as_bytes().is_empty() {
-                    if let Some(a) = asset {
-                        if ctx.inventory.assets[a as usize].owner_key == known.folded.as_bytes() {
-                            return false;
-                        }
-                    }
-                }
-                Some(entry)
-            }
-            None => None,
-        };
-        true
-    }
-
-    #[cold]
-    fn problem(&self, record: &Fields, column: Option<usize>, message: String) -> Problem {
-        Problem {
-            file: self.file.to_string(),
-            line: record.line(),
-            column: column.map(|c| self.header.headers[c].clone()),
-            value: column.map(|c| String::from_utf8_lossy(&record[c]).into_owned()),
-            message,
-        }
-    }
 }
