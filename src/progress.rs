@@ -62,7 +62,9 @@ impl Ticker {
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             while !flag.load(Ordering::Relaxed) {
-                bar.set_position(BYTES_READ.load(Ordering::Relaxed));
+                // A file's first buffer is read again after its header is mapped (and a
+                // split file with a quote is read twice), so bytes can pass the total.
+                bar.set_position(BYTES_READ.load(Ordering::Relaxed).min(total_bytes));
                 bar.set_message(format!("{} rows", ROWS_READ.load(Ordering::Relaxed)));
                 std::thread::sleep(Duration::from_millis(150));
             }
