@@ -98,6 +98,29 @@ fn json_string(cell: &[u8], key: &str) -> Option<String> {
     }
 }
 
+/// The aggregate's id for the row's value in `column` (looked up as `entry` by `admits`),
+/// given by `intern` the first time that spelling is counted; `None` for an empty value.
+#[inline]
+fn aggregate_id(
+    cache: &mut ValueCache,
+    entry: Option<usize>,
+    column: Option<usize>,
+    record: &Fields,
+    intern: impl FnOnce(&[u8], &[u8]) -> u32,
+) -> Option<u32> {
+    let (column, entry) = (column?, entry?);
+    let known = cache.get_mut(entry);
+    let folded = known.folded.as_bytes();
+    if folded.is_empty() {
+        return None;
+    }
+    Some(
+        *known
+            .id
+            .get_or_insert_with(|| intern(folded, &record[column])),
+    )
+}
+
 /// Classifies and tallies rows of one file, reusing its buffers from row to row.
 pub struct RowScanner<'a> {
     ctx: &'a ScanContext<'a>,
@@ -244,30 +267,12 @@ impl<'a> RowScanner<'a> {
             agg.orphan(asset_raw);
             return mixed;
         };
-        let user = match (cols.user, self.user) {
-            (Some(c), Some(entry)) => {
-                let known = self.users.get_mut(entry);
-                let folded = known.folded.as_bytes();
-                (!folded.is_empty()).then(|| {
-                    *known
-                        .id
-                        .get_or_insert_with(|| agg.user_id(folded, &record[c]))
-                })
-            }
-            _ => None,
-        };
-        let team = match (cols.team, self.team) {
-            (Some(c), Some(entry)) => {
-                let known = self.teams.get_mut(entry);
-                let folded = known.folded.as_bytes();
-                (!folded.is_empty()).then(|| {
-                    *known
-                        .id
-                        .get_or_insert_with(|| agg.teams.intern(folded, &record[c]))
-                })
-            }
-            _ => None,
-        };
+        let user = aggregate_id(&mut self.users, self.user, cols.user, record, |key, raw| {
+            agg.user_id(key, raw)
+        });
+        let team = aggregate_id(&mut self.teams, self.team, cols.team, record, |key, raw| {
+            agg.teams.intern(key, raw)
+        });
         agg.count(asset, t, user, team);
         mixed
     }
