@@ -1,7 +1,6 @@
 //! Hash-map keys and sets shaped for the hot loop: short keys stored inline, (asset, user)
 //! pairs in a bitmap while it stays small.
 
-use rustc_hash::FxHashSet;
 use std::borrow::Borrow;
 use std::hash::{Hash, Hasher};
 
@@ -66,7 +65,7 @@ impl std::fmt::Debug for SmallKey {
     }
 }
 
-/// Bits a pair bitmap may take before the set moves to a hash set (32 MiB).
+/// Bits a pair bitmap may take before the set moves to per-user lists (32 MiB).
 const BITMAP_BUDGET_BITS: usize = 256 << 20;
 
 /// Pairs waiting to be set in the bitmap: set in a tight loop, their cache misses overlap
@@ -77,22 +76,106 @@ const PENDING_PAIRS: usize = 4096;
 ///
 /// A bitmap with one row of `assets` bits per user while assets × users stays within
 /// [`BITMAP_BUDGET_BITS`]: one memory access per event and a fixed, small footprint for the
-/// usual library of thousands of assets and reps. Past that (a million assets, millions of
-/// users) a hash set, whose size follows the pairs actually seen.
+/// usual library of thousands of assets and reps. Past that (tens of thousands of reps, a
+/// million assets, millions of users) the asset ids of each user, whose size follows the
+/// pairs actually seen: 32 bytes a user holding up to two, 4 bytes a pair beyond (twice that
+/// while a list waits for its next sort).
 ///
-/// Inserts into the bitmap are buffered: [`PairSet::settle`] applies them, and reading an
-/// unsettled set is a bug that panics rather than miscounting.
+/// Inserts are buffered: [`PairSet::settle`] applies them, and reading an unsettled set is a
+/// bug that panics rather than miscounting.
 #[derive(Debug, Clone)]
 pub struct PairSet {
     store: PairStore,
     /// Bit numbers not yet set in the bitmap.
     pending: Vec<usize>,
+    /// Some user's list holds ids not yet sorted and deduplicated.
+    unsorted: bool,
 }
 
 #[derive(Debug, Clone)]
 enum PairStore {
-    Bitmap { assets: usize, words: Vec<u64> },
-    Hashed(FxHashSet<u64>),
+    Bitmap {
+        assets: usize,
+        words: Vec<u64>,
+    },
+    /// Indexed by user.
+    Lists(Vec<AssetIds>),
+}
+
+/// One user's distinct asset ids, in order once settled.
+#[derive(Debug, Clone, Default)]
+enum AssetIds {
+    #[default]
+    Empty,
+    One(u32),
+    /// Two ids, the smaller first.
+    Two(u32, u32),
+    /// Sorted and distinct up to `sorted`, appended after.
+    Many {
+        ids: Vec<u32>,
+        sorted: usize,
+    },
+}
+
+impl AssetIds {
+    /// Adds `id`; true when it left ids to sort.
+    #[inline]
+    fn insert(&mut self, id: u32) -> bool {
+        match self {
+            AssetIds::Empty => *self = AssetIds::One(id),
+            AssetIds::One(a) if *a == id => {}
+            AssetIds::One(a) => *self = AssetIds::Two((*a).min(id), (*a).max(id)),
+            AssetIds::Two(a, b) if *a == id || *b == id => {}
+            AssetIds::Two(a, b) => {
+                let mut ids = vec![*a, *b, id];
+                ids.sort_unstable();
+                *self = AssetIds::Many { ids, sorted: 3 };
+            }
+            AssetIds::Many { ids, sorted } => {
+                ids.push(id);
+                // Sorting whenever the list doubles keeps it within twice its distinct ids.
+                if ids.len() >= 2 * (*sorted).max(8) {
+                    sort_distinct(ids, sorted);
+                }
+                return ids.len() > *sorted;
+            }
+        }
+        false
+    }
+
+    fn settle(&mut self) {
+        if let AssetIds::Many { ids, sorted } = self {
+            if ids.len() > *sorted {
+                sort_distinct(ids, sorted);
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let (inline, list): ([Option<u32>; 2], &[u32]) = match self {
+            AssetIds::Empty => ([None, None], &[]),
+            AssetIds::One(a) => ([Some(*a), None], &[]),
+            AssetIds::Two(a, b) => ([Some(*a), Some(*b)], &[]),
+            AssetIds::Many { ids, .. } => ([None, None], ids),
+        };
+        inline.into_iter().flatten().chain(list.iter().copied())
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            AssetIds::Empty => 0,
+            AssetIds::One(_) => 1,
+            AssetIds::Two(..) => 2,
+            AssetIds::Many { ids, .. } => ids.len(),
+        }
+    }
+}
+
+/// Sorts and deduplicates a user's asset ids, noting how many are in order.
+fn sort_distinct(ids: &mut Vec<u32>, sorted: &mut usize) {
+    ids.sort_unstable();
+    ids.dedup();
+    *sorted = ids.len();
 }
 
 impl PairSet {
@@ -103,6 +186,7 @@ impl PairSet {
                 words: Vec::new(),
             },
             pending: Vec::new(),
+            unsorted: false,
         }
     }
 
@@ -112,7 +196,7 @@ impl PairSet {
             PairStore::Bitmap { assets, words } => {
                 let bit = user as usize * *assets + asset as usize;
                 if bit / 64 >= words.len() && !Self::grow(*assets, words, user) {
-                    self.switch_to_hashing();
+                    self.switch_to_lists();
                     return self.insert(asset, user);
                 }
                 if self.pending.len() == PENDING_PAIRS {
@@ -120,20 +204,29 @@ impl PairSet {
                 }
                 self.pending.push(bit);
             }
-            PairStore::Hashed(set) => {
-                set.insert(u64::from(asset) << 32 | u64::from(user));
+            PairStore::Lists(lists) => {
+                let user = user as usize;
+                if user >= lists.len() {
+                    lists.resize_with(user + 1, AssetIds::default);
+                }
+                self.unsorted |= lists[user].insert(asset);
             }
         }
     }
 
-    /// Sets every buffered pair.
+    /// Applies every buffered insert.
     pub fn settle(&mut self) {
-        if let PairStore::Bitmap { words, .. } = &mut self.store {
-            for &bit in &self.pending {
-                words[bit / 64] |= 1 << (bit % 64);
+        match &mut self.store {
+            PairStore::Bitmap { words, .. } => {
+                for &bit in &self.pending {
+                    words[bit / 64] |= 1 << (bit % 64);
+                }
             }
+            PairStore::Lists(lists) if self.unsorted => lists.iter_mut().for_each(AssetIds::settle),
+            PairStore::Lists(_) => {}
         }
         self.pending.clear();
+        self.unsorted = false;
     }
 
     /// Makes room for `user`'s row (and a few more); false when that would pass the budget.
@@ -156,13 +249,19 @@ impl PairSet {
     }
 
     #[cold]
-    fn switch_to_hashing(&mut self) {
+    fn switch_to_lists(&mut self) {
         self.settle();
-        let set: FxHashSet<u64> = self
-            .iter()
-            .map(|(a, u)| u64::from(a) << 32 | u64::from(u))
-            .collect();
-        self.store = PairStore::Hashed(set);
+        let mut lists: Vec<AssetIds> = Vec::new();
+        // The bitmap yields each user's assets together and in order.
+        for (asset, user) in self.iter() {
+            let user = user as usize;
+            if user >= lists.len() {
+                lists.resize_with(user + 1, AssetIds::default);
+            }
+            lists[user].insert(asset);
+        }
+        lists.iter_mut().for_each(AssetIds::settle);
+        self.store = PairStore::Lists(lists);
     }
 
     /// Every pair, as (asset, user).
@@ -178,36 +277,26 @@ impl PairSet {
                     })
                 }))
             }
-            PairStore::Hashed(set) => Box::new(
-                set.iter()
-                    .map(|&p| ((p >> 32) as u32, (p & 0xffff_ffff) as u32)),
+            PairStore::Lists(lists) => Box::new(
+                lists
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(user, ids)| ids.iter().map(move |asset| (asset, user as u32))),
             ),
         }
     }
 
-    /// Every pair, each user's together (in user order), as (asset, user).
+    /// Every pair, each user's together (in user order), as (asset, user): both stores keep
+    /// them so.
     pub fn iter_by_user(&self) -> Box<dyn Iterator<Item = (u32, u32)> + '_> {
-        self.assert_settled();
-        match &self.store {
-            // A bitmap holds one row per user already.
-            PairStore::Bitmap { .. } => self.iter(),
-            PairStore::Hashed(set) => {
-                let mut by_user: Vec<u64> = set.iter().map(|p| p.rotate_left(32)).collect();
-                by_user.sort_unstable();
-                Box::new(
-                    by_user
-                        .into_iter()
-                        .map(|p| ((p & 0xffff_ffff) as u32, (p >> 32) as u32)),
-                )
-            }
-        }
+        self.iter()
     }
 
     pub fn len(&self) -> usize {
         self.assert_settled();
         match &self.store {
             PairStore::Bitmap { words, .. } => words.iter().map(|w| w.count_ones() as usize).sum(),
-            PairStore::Hashed(set) => set.len(),
+            PairStore::Lists(lists) => lists.iter().map(AssetIds::len).sum(),
         }
     }
 
@@ -216,7 +305,8 @@ impl PairSet {
     }
 
     fn assert_settled(&self) {
-        assert!(self.pending.is_empty(), "pairs read before PairSet::settle");
+        let settled = self.pending.is_empty() && !self.unsorted;
+        assert!(settled, "pairs read before PairSet::settle");
     }
 }
 
@@ -287,15 +377,46 @@ mod tests {
         expected.sort_unstable();
         assert_eq!(pairs, expected);
         assert_eq!(bitmap.len(), 5);
-        let mut hashed = bitmap.clone();
-        hashed.switch_to_hashing();
-        assert!(matches!(hashed.store, PairStore::Hashed(_)));
-        assert_eq!(hashed, bitmap);
+        let mut lists = bitmap.clone();
+        lists.switch_to_lists();
+        assert!(matches!(lists.store, PairStore::Lists(_)));
+        assert_eq!(lists, bitmap);
         let by_user = |set: &PairSet| set.iter_by_user().collect::<Vec<_>>();
         let mut expected_by_user = expected.clone();
         expected_by_user.sort_unstable_by_key(|&(a, u)| (u, a));
         assert_eq!(by_user(&bitmap), expected_by_user);
-        assert_eq!(by_user(&hashed), expected_by_user);
+        assert_eq!(by_user(&lists), expected_by_user);
+    }
+
+    #[test]
+    fn per_user_lists_keep_each_pair_once_through_many_repeats() {
+        let mut pairs = PairSet::new(1);
+        pairs.switch_to_lists();
+        let mut expected = std::collections::BTreeSet::new();
+        let mut state = 7u64;
+        for i in 0..20_000u32 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Users 0..40 get many assets, users 40.. one or two each.
+            let user = if i % 2 == 0 {
+                (state >> 20) as u32 % 40
+            } else {
+                40 + i % 5000
+            };
+            let asset = (state >> 33) as u32 % 300;
+            pairs.insert(asset, user);
+            expected.insert((user, asset));
+        }
+        pairs.settle();
+        let got: Vec<(u32, u32)> = pairs.iter_by_user().map(|(a, u)| (u, a)).collect();
+        assert_eq!(pairs.len(), expected.len());
+        assert_eq!(got, expected.into_iter().collect::<Vec<_>>());
+        for _ in 0..20 {
+            pairs.insert(5, 3); // a busy user's list grows unsorted
+        }
+        let unsettled = std::panic::catch_unwind(|| pairs.len());
+        assert!(unsettled.is_err(), "an unsorted list must not be read");
     }
 
     #[test]
@@ -318,10 +439,10 @@ mod tests {
     }
 
     #[test]
-    fn a_huge_library_moves_to_hashing() {
+    fn a_huge_library_moves_to_lists() {
         let mut pairs = PairSet::new(1_000_000);
         pairs.insert(999_999, 300);
-        assert!(matches!(pairs.store, PairStore::Hashed(_)));
+        assert!(matches!(pairs.store, PairStore::Lists(_)));
         assert_eq!(pairs.iter().collect::<Vec<_>>(), [(999_999, 300)]);
     }
 }
