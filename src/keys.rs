@@ -389,6 +389,11 @@ mod tests {
     }
 
     #[test]
+    fn a_user_with_two_assets_costs_32_bytes() {
+        assert_eq!(std::mem::size_of::<AssetIds>(), 32);
+    }
+
+    #[test]
     fn per_user_lists_keep_each_pair_once_through_many_repeats() {
         let mut pairs = PairSet::new(1);
         pairs.switch_to_lists();
