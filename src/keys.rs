@@ -389,6 +389,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_pointer_width = "64")]
     fn a_user_with_two_assets_costs_32_bytes() {
         assert_eq!(std::mem::size_of::<AssetIds>(), 32);
     }
