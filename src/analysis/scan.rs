@@ -13,7 +13,7 @@ use crate::input::headers::{HeaderMap, Role};
 use crate::input::lines::{Counting, LineIndex};
 use crate::input::plain::PlainRecords;
 use crate::input::problems::Problems;
-use crate::input::source::{open_csv, reopen_at, InputPath, OpenedCsv};
+use crate::input::source::{csv_builder, open_csv, reopen_at, InputPath, OpenedCsv};
 use anyhow::{Context, Result};
 use csv::ByteRecord;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -216,9 +216,7 @@ fn scan_sequentially(
     }
     let lines_before = start.lines_before + reader.newlines();
     let (rest, lines) = Counting::new(reader.into_rest());
-    let mut rest = csv::ReaderBuilder::new()
-        .delimiter(file.opened.dialect.delimiter)
-        .flexible(true)
+    let mut rest = csv_builder(file.opened.dialect.delimiter)
         .has_headers(false)
         .from_reader(rest);
     scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)

@@ -120,12 +120,7 @@ pub fn open_csv(
     };
     let stream: Box<dyn Read + Send> = Box::new(Cursor::new(sample).chain(stream));
     let (stream, lines) = Counting::new(stream);
-    let reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .buffer_capacity(READ_BUFFER)
-        .from_reader(stream);
+    let reader = csv_builder(delimiter).has_headers(true).from_reader(stream);
     Ok(OpenedCsv {
         reader,
         dialect: Dialect {
@@ -138,6 +133,17 @@ pub fn open_csv(
         },
         lines,
     })
+}
+
+/// How every CSV input is read, the delimiter given: a row's field count is checked by the
+/// audit, not the reader. Whoever reads part of an input again reads it with this too.
+pub fn csv_builder(delimiter: u8) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
+        .delimiter(delimiter)
+        .flexible(true)
+        .buffer_capacity(READ_BUFFER);
+    builder
 }
 
 /// The bytes of `input` after decompression, from offset `skip` on: a second reader of a file
@@ -340,9 +346,7 @@ pub fn sniff_delimiter(sample: &[u8]) -> u8 {
 
 /// (records agreeing with the header's field count, the header's field count).
 fn score_delimiter(sample: &[u8], delimiter: u8) -> (usize, usize) {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
+    let mut reader = csv_builder(delimiter)
         .has_headers(false)
         .from_reader(sample);
     let mut record = csv::ByteRecord::new();
