@@ -232,6 +232,10 @@ pub struct InputArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// The longest record read (a stray quote or a file without line ends stops here, exit 2).
+    #[arg(long, value_name = "SIZE", default_value = "64MiB")]
+    pub max_record_size: String,
+
     /// Threads for reading large event files (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -30,6 +30,10 @@ pub struct ReadOptions {
     pub day_first: bool,
     pub strict: bool,
     pub quiet: bool,
+    /// `--max-record-size`: the longest record read, in bytes.
+    pub max_record: u64,
+    /// Hash the bytes of stream inputs as they are read (for a snapshot's digests).
+    pub digest_streams: bool,
     pub parallel: Parallelism,
     /// Where a preset says the asset id sits inside a JSON cell.
     pub asset_json_key: Option<&'static str>,
@@ -72,6 +76,8 @@ impl ReadOptions {
             day_first: args.day_first,
             strict: args.strict,
             quiet: args.quiet,
+            max_record: parse_size("--max-record-size", &args.max_record_size)?,
+            digest_streams: false,
             parallel: Parallelism {
                 threads: match args.threads {
                     Some(0) => return Err(input_error!("--threads 0: expected at least 1")),
@@ -83,6 +89,30 @@ impl ReadOptions {
             asset_json_key: preset.and_then(|p| p.asset_json_key),
         })
     }
+}
+
+/// Reads a size such as `64MiB`, `512k`, `1G` or `1000000` (bytes); suffixes are powers of 1024.
+pub fn parse_size(option: &str, text: &str) -> Result<u64> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (digits, unit) = trimmed.split_at(split);
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => 0,
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| {
+            input_error!("{option} {text:?}: expected a size such as 64MiB, 512KiB or 1000000")
+        })
 }
 
 /// Expands a shell-style pattern the shell left alone (`'logs/2026-*.csv.gz'`), in name order.

@@ -362,11 +362,11 @@ fn files_read_side_by_side_give_the_one_thread_figures_in_file_order() {
 fn a_quote_midway_hands_the_file_to_the_csv_reader_without_losing_a_row_or_a_line() {
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", ASSETS);
-    // Line 3 is bad before the first quote (line 4), whose field holds a delimiter and a
+    // Line 3 is bad before the first quote (line 4), whose note holds a delimiter and a
     // newline; line 7 is bad after it.
-    let lf = "asset,user,time\nX1,dan,2026-10-01\nX1,broken\nX2,\"eve, \nsr\",2026-10-02\n\
-              X2,\"fay\",2026-10-03\nX9,gil,never\nX3,dan,2026-10-04\n";
-    let crlf = lf.replace('\n', "\r\n").replace("eve, \r\nsr", "eve, \nsr");
+    let lf = "asset,user,time,note\nX1,dan,2026-10-01,\nX1,broken\nX2,eve,2026-10-02,\"a, \nb\"\n\
+              X2,\"fay\",2026-10-03,\nX9,gil,never,\nX3,dan,2026-10-04,\n";
+    let crlf = lf.replace('\n', "\r\n").replace("a, \r\nb", "a, \nb");
     for (name, text) in [("lf.csv", lf.to_string()), ("crlf.csv", crlf)] {
         let file = dir.file(name, &text);
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -387,7 +387,7 @@ fn a_quote_midway_hands_the_file_to_the_csv_reader_without_losing_a_row_or_a_lin
             let run = audit("summary", &assets, &[events], &["--threads", "1"]);
             assert!(
                 run.stderr
-                    .contains(&format!("{events}:3: expected 3 fields")),
+                    .contains(&format!("{events}:3: expected 4 fields")),
                 "{}",
                 run.stderr
             );

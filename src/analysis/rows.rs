@@ -220,6 +220,12 @@ impl<'a> RowScanner<'a> {
             );
             return Some(self.problem(record, None, message));
         }
+        if record.spans_lines() {
+            if let Some(problem) = self.line_break_in_key(record) {
+                agg.counts.skipped += 1;
+                return Some(problem);
+            }
+        }
         let from_json;
         let asset_raw = match self.ctx.asset_json_key {
             None => trim_bytes(&record[cols.asset]),
@@ -324,11 +330,33 @@ impl<'a> RowScanner<'a> {
         true
     }
 
+    /// A line break inside an id, user, team, type or time (within the value, not at its
+    /// ends) is no event: most often a quote left open joined the lines up to the next quote
+    /// into this one value.
+    #[cold]
+    fn line_break_in_key(&self, record: &Fields) -> Option<Problem> {
+        let cols = self.columns;
+        let keys = [
+            Some(cols.asset),
+            Some(cols.time),
+            cols.user,
+            cols.team,
+            cols.kind,
+        ];
+        let column = keys
+            .into_iter()
+            .flatten()
+            .find(|&c| memchr::memchr2(b'\n', b'\r', trim_bytes(&record[c])).is_some())?;
+        let message = "this value holds a line break; row skipped".to_string();
+        Some(self.problem(record, Some(column), message))
+    }
+
     #[cold]
     fn problem(&self, record: &Fields, column: Option<usize>, message: String) -> Problem {
         Problem {
             file: self.file.to_string(),
             line: record.line(),
+            last_line: record.last_line(),
             column: column.map(|c| self.header.headers[c].clone()),
             value: column.map(|c| String::from_utf8_lossy(&record[c]).into_owned()),
             message,

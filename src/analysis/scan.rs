@@ -13,8 +13,11 @@ use crate::input::headers::{HeaderMap, Role};
 use crate::input::lines::{Counting, LineIndex};
 use crate::input::plain::PlainRecords;
 use crate::input::problems::Problems;
-use crate::input::source::{csv_builder, open_csv, reopen_at, InputPath, OpenedCsv};
-use anyhow::{Context, Result};
+use crate::input::quotes::RecordTooLong;
+use crate::input::source::{
+    csv_builder, open_csv, read_failure, read_record, reopen_at, InputPath, OpenedCsv,
+};
+use anyhow::Result;
 use csv::ByteRecord;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -109,7 +112,7 @@ fn scan_side_by_side(
 /// True when `input` would be read on one thread: nothing is lost by reading it beside others.
 fn read_whole(input: &InputPath, opts: &ReadOptions, parallel: Parallelism) -> bool {
     let decoded = opts.encoding.is_some_and(|e| e != EncodingArg::Utf8);
-    if input.is_stdin() || opts.strict || decoded {
+    if input.is_stream() || opts.strict || decoded {
         return true;
     }
     let Ok(mut file) = std::fs::File::open(&input.path) else {
@@ -138,7 +141,7 @@ fn scan_file(
     parallel: Parallelism,
 ) -> Result<FileReport> {
     let name = input.display().to_string();
-    let mut opened = open_csv(input, opts.delimiter, opts.encoding)?;
+    let mut opened = open_csv(input, opts)?;
     let headers = read_headers(&mut opened.reader, &name)?;
     let header = HeaderMap::build(Role::Events, &headers, &opts.overrides)?;
     let columns = EventColumns::resolve(&header, &name, ctx)?;
@@ -152,13 +155,13 @@ fn scan_file(
         columns,
     };
     let read_before = agg.counts.read;
-    let splittable = !input.is_stdin()
+    let splittable = !input.is_stream()
         && !file.opened.dialect.gzip
         && file.opened.dialect.encoding == "utf-8"
         && !opts.strict
         && parallel.threads > 1;
-    let done_in_parallel =
-        splittable && scan_in_parallel(input, &file, ctx, agg, problems, parallel)?;
+    let done_in_parallel = splittable
+        && scan_in_parallel(input, &file, ctx, agg, problems, parallel, opts.max_record)?;
     if !done_in_parallel {
         scan_sequentially(input, &mut file, opts, ctx, agg, problems)?;
     }
@@ -188,8 +191,7 @@ fn scan_sequentially(
     problems: &mut Problems,
 ) -> Result<()> {
     let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header);
-    let cannot_read = || format!("{}: cannot read", file.name);
-    let plain_first = !input.is_stdin() && file.opened.dialect.encoding == "utf-8" && !opts.strict;
+    let plain_first = !input.is_stream() && file.opened.dialect.encoding == "utf-8" && !opts.strict;
     if !plain_first {
         let opened = &mut file.opened;
         return scan_csv(
@@ -202,10 +204,14 @@ fn scan_sequentially(
         );
     }
     let start = DataStart::of(&file.opened);
+    let delimiter = file.opened.dialect.delimiter;
     let mut reader =
-        PlainRecords::new(reopen_at(input, start.byte)?, file.opened.dialect.delimiter);
+        PlainRecords::new(reopen_at(input, start.byte)?, delimiter).with_limit(opts.max_record);
     let mut found = Problems::new(false);
-    while let Some(fields) = reader.read().with_context(cannot_read)? {
+    while let Some(fields) = reader
+        .read()
+        .map_err(|e| read_failure(&file.name, start.lines_before, e))?
+    {
         if let Some(problem) = row.scan(&fields, agg) {
             found.record(problem)?;
         }
@@ -215,10 +221,8 @@ fn scan_sequentially(
         return Ok(());
     }
     let lines_before = start.lines_before + reader.newlines();
-    let (rest, lines) = Counting::new(reader.into_rest());
-    let mut rest = csv_builder(file.opened.dialect.delimiter)
-        .has_headers(false)
-        .from_reader(rest);
+    let (rest, lines) = Counting::watching(reader.into_rest(), delimiter, opts.max_record);
+    let mut rest = csv_builder(delimiter).has_headers(false).from_reader(rest);
     scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)
 }
 
@@ -234,12 +238,10 @@ fn scan_csv<R: std::io::Read>(
 ) -> Result<()> {
     let mut record = ByteRecord::new();
     let mut bounds = Vec::new();
-    while reader
-        .read_byte_record(&mut record)
-        .with_context(|| format!("{}: cannot read", row.file()))?
-    {
+    let file = row.file().to_string();
+    while read_record(reader, lines, &mut record, &file, lines_before)? {
         if let Some(mut problem) = row.scan(&Fields::of_record(&record, &mut bounds, lines), agg) {
-            problem.line += lines_before;
+            problem.shift(lines_before);
             problems.record(problem)?;
         }
     }
@@ -258,8 +260,10 @@ impl DataStart {
     fn of(opened: &OpenedCsv) -> DataStart {
         let position = opened.reader.position();
         let bom = if opened.dialect.bom { 3 } else { 0 };
-        // After a CRLF header the reader stands on its `\n`: start past it, on a line.
-        let after_header = position.byte() + u64::from(opened.dialect.crlf);
+        // After a CRLF header the reader may stand on its `\n`: the readers that go on from
+        // here skip line ends before a record and count the `\n`s they skip, so the data
+        // starts right where the csv reader stands, whatever ended the header.
+        let after_header = position.byte();
         let lines_before = opened.lines.newlines_before(after_header);
         DataStart {
             byte: after_header + bom,
@@ -284,6 +288,7 @@ fn scan_in_parallel(
     agg: &mut Aggregate,
     problems: &mut Problems,
     parallel: Parallelism,
+    max_record: u64,
 ) -> Result<bool> {
     let mut handle = std::fs::File::open(&input.path)?;
     let file_len = handle.metadata()?.len();
@@ -302,6 +307,7 @@ fn scan_in_parallel(
         header: &file.header,
         columns: file.columns,
         delimiter: file.opened.dialect.delimiter,
+        max_record,
     };
     let results = run_pool(parallel.threads, ranges.len(), |i| {
         let (start, end) = ranges[i];
@@ -326,6 +332,7 @@ struct FileShape<'a> {
     header: &'a HeaderMap,
     columns: EventColumns,
     delimiter: u8,
+    max_record: u64,
 }
 
 fn read_range(
@@ -340,14 +347,21 @@ fn read_range(
     let range = RangeReader::open(&input.path, start, end)?;
     // A range with a quote is thrown away and the file re-read on one thread, so the
     // quote-free reader gives the csv crate's records here.
-    let mut reader = PlainRecords::new(range, file.delimiter);
+    let mut reader = PlainRecords::new(range, file.delimiter).with_limit(file.max_record);
     let mut agg = template.clone();
     let mut problems = Problems::new(false);
     let mut row = RowScanner::new(ctx, file.columns, file.name, file.header);
-    while let Some(fields) = reader
-        .read()
-        .with_context(|| format!("{}: cannot read", file.name))?
-    {
+    loop {
+        let fields = match reader.read() {
+            Ok(Some(fields)) => fields,
+            Ok(None) => break,
+            // Told at its line by the reading on one thread this falls back to.
+            Err(e) if RecordTooLong::find(&e).is_some() => {
+                quote_seen.store(true, Ordering::Relaxed);
+                break;
+            }
+            Err(e) => return Err(read_failure(file.name, 0, e)),
+        };
         if let Some(problem) = row.scan(&fields, &mut agg) {
             problems.record(problem)?;
         }

@@ -20,7 +20,8 @@ pub fn run(
     now: Millis,
     out: &mut dyn Write,
 ) -> Result<u8> {
-    let config = Config::from_args(args, now)?;
+    let mut config = Config::from_args(args, now)?;
+    config.read.digest_streams = true;
     // Hashing reads every file a second time, so it runs beside the pass rather than after it.
     let (audit, digests) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| digests(&config));
@@ -28,7 +29,16 @@ pub fn run(
         let digests = hashing.join().unwrap_or_else(|_| Ok(Vec::new()));
         (audit, digests)
     });
-    let (audit, digests) = (audit?, digests?);
+    let (audit, mut digests) = (audit?, digests?);
+    let read = &config.read;
+    let inputs = std::iter::once(&read.assets)
+        .chain(&read.roster)
+        .chain(&read.events);
+    for (digest, input) in digests.iter_mut().zip(inputs) {
+        if input.is_stream() {
+            *digest = input.digest().map(String::from);
+        }
+    }
     match out_path {
         Some(path) => {
             let cannot =
@@ -48,7 +58,11 @@ fn digests(config: &Config) -> Result<Vec<Option<String>>> {
     std::iter::once(&read.assets)
         .chain(&read.roster)
         .chain(&read.events)
-        .map(|input| file_digest(&input.path))
+        .map(|input| match input.is_stream() {
+            // Hashed as it was read: a stream cannot be read twice.
+            true => Ok(None),
+            false => file_digest(&input.path),
+        })
         .collect()
 }
 

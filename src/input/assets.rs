@@ -4,7 +4,7 @@ use crate::config::ReadOptions;
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::lines::LineIndex;
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
-use crate::input::source::{open_csv, record_line, Dialect};
+use crate::input::source::{open_csv, read_record, record_line, Dialect};
 use crate::input::time::TimeParser;
 use crate::keys::SmallKey;
 use crate::model::{fold_key, trim_bytes, Asset, Inventory, RowText};
@@ -66,7 +66,7 @@ pub fn load_inventory(
 ) -> Result<(Inventory, FileReport)> {
     let input = &opts.assets;
     let file = input.display().to_string();
-    let mut opened = open_csv(input, opts.delimiter, opts.encoding)?;
+    let mut opened = open_csv(input, opts)?;
     let headers = read_headers(&mut opened.reader, &file)?;
     let header = HeaderMap::build(Role::Assets, &headers, &opts.overrides)?;
     header.require(&file)?;
@@ -94,13 +94,10 @@ pub fn load_inventory(
         problems,
         warned_encoding: false,
         lines: &opened.lines,
+        last_line: None,
     };
     let mut record = ByteRecord::new();
-    while opened
-        .reader
-        .read_byte_record(&mut record)
-        .with_context(|| format!("{file}: cannot read"))?
-    {
+    while read_record(&mut opened.reader, &opened.lines, &mut record, &file, 0)? {
         inventory.stats.rows_read += 1;
         loader.add_row(&record, &mut inventory)?;
     }
@@ -129,11 +126,15 @@ struct Loader<'a> {
     /// Text that is not UTF-8 is told once per file, not on every row.
     warned_encoding: bool,
     lines: &'a LineIndex,
+    /// The line the row being loaded ends on, when it runs over several.
+    last_line: Option<u64>,
 }
 
 impl Loader<'_> {
     fn add_row(&mut self, record: &ByteRecord, inventory: &mut Inventory) -> Result<()> {
         let line = record_line(record, self.lines);
+        let breaks = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
+        self.last_line = (breaks > 0).then_some(line + breaks);
         let width = self.header.headers.len();
         if record.len() != width {
             inventory.stats.rows_skipped += 1;
@@ -259,6 +260,7 @@ impl Loader<'_> {
         self.problems.record(Problem {
             file: self.file.to_string(),
             line,
+            last_line: self.last_line,
             column: column.map(|c| self.header.headers[c].clone()),
             value,
             message,

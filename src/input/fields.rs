@@ -75,6 +75,20 @@ impl<'a> Fields<'a> {
             Line::Of(record, lines) => record_line(record, lines),
         }
     }
+
+    /// True when the record's fields hold a line break (only a csv record can: the quote-free
+    /// reader ends a record at every one).
+    #[inline]
+    pub fn spans_lines(&self) -> bool {
+        matches!(self.line, Line::Of(..)) && memchr::memchr2(b'\n', b'\r', self.bytes).is_some()
+    }
+
+    /// The line the record ends on, when its fields hold line breaks (a quoted field running
+    /// over several lines, or a stray quote that joined them).
+    pub fn last_line(&self) -> Option<u64> {
+        let breaks = memchr::memchr_iter(b'\n', self.bytes).count() as u64;
+        (breaks > 0).then(|| self.line() + breaks)
+    }
 }
 
 impl Index<usize> for Fields<'_> {

@@ -6,6 +6,7 @@
 //! the line terminators lie in the last few megabytes, enough to count the lines before any
 //! record the csv reader still holds.
 
+use crate::input::quotes::QuoteWatch;
 use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
@@ -27,6 +28,8 @@ struct Index {
     /// Bytes passed on, and `\n`s among them.
     bytes: u64,
     newlines: u64,
+    /// The quoting state of the bytes passed on, when watched.
+    watch: Option<QuoteWatch>,
 }
 
 /// One read's worth of bytes: where it starts, the `\n`s before it, and its terminators'
@@ -73,6 +76,17 @@ impl LineIndex {
 }
 
 impl LineIndex {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Index> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The line of a quote opened and never closed in the bytes passed on so far (at the
+    /// end of a file: its last field swallowed every line after that quote). `None` when
+    /// the quotes were not watched.
+    pub fn open_quote_line(&self) -> Option<u64> {
+        self.lock().watch.as_ref()?.open_quote_line()
+    }
+
     /// The `\n`s before `byte`; `None` when `byte` lies before the bytes kept.
     pub fn newlines_before(&self, byte: u64) -> Option<u64> {
         let index = self.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -138,14 +152,28 @@ impl<R: Read> Counting<R> {
         };
         (reader, index)
     }
+
+    /// Also follows the quotes of CSV text with `delimiter`, failing a read once a record
+    /// grows past `max_record` bytes (see [`LineIndex::open_quote_line`]).
+    pub fn watching(inner: R, delimiter: u8, max_record: u64) -> (Counting<R>, LineIndex) {
+        let (reader, index) = Counting::new(inner);
+        index.lock().watch = Some(QuoteWatch::new(delimiter, max_record));
+        (reader, index)
+    }
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if n > 0 {
-            let mut index = self.index.0.lock().unwrap_or_else(|e| e.into_inner());
+            let mut index = self.index.lock();
+            let newlines_before = index.newlines;
             index.add(&buf[..n]);
+            if let Some(watch) = &mut index.watch {
+                watch
+                    .feed(&buf[..n], newlines_before)
+                    .map_err(io::Error::other)?;
+            }
         }
         Ok(n)
     }

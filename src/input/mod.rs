@@ -7,6 +7,7 @@ pub mod headers;
 pub mod lines;
 pub mod plain;
 pub mod problems;
+pub mod quotes;
 pub mod roster;
 pub mod source;
 pub mod time;

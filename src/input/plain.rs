@@ -7,6 +7,7 @@
 //! caller goes on with the csv crate from there, or re-reads a split file on one thread.
 
 use crate::input::fields::Fields;
+use crate::input::quotes::RecordTooLong;
 use std::io::{self, Read};
 
 /// Reads quote-free records from `source`, each with the line it starts on (counted from the
@@ -24,6 +25,8 @@ pub struct PlainRecords<R> {
     /// Field bounds of the record last read, relative to its first byte.
     bounds: Vec<(usize, usize)>,
     quote_seen: bool,
+    /// Largest record allowed, in bytes.
+    max_record: usize,
 }
 
 impl<R: Read> PlainRecords<R> {
@@ -38,7 +41,14 @@ impl<R: Read> PlainRecords<R> {
             newlines: 0,
             bounds: Vec::new(),
             quote_seen: false,
+            max_record: usize::MAX,
         }
+    }
+
+    /// Fails a read once a record grows past `max_record` bytes without ending.
+    pub fn with_limit(mut self, max_record: u64) -> Self {
+        self.max_record = usize::try_from(max_record).unwrap_or(usize::MAX);
+        self
     }
 
     /// The next record, or `None` at the end of the source or before the first record that
@@ -112,6 +122,13 @@ impl<R: Read> PlainRecords<R> {
         self.end -= self.start;
         self.start = 0;
         if self.end == self.buf.len() {
+            if self.end > self.max_record {
+                return Err(io::Error::other(RecordTooLong {
+                    line: self.newlines + 1,
+                    open_quote_line: None,
+                    limit: self.max_record as u64,
+                }));
+            }
             self.buf.resize(self.buf.len() * 2, 0);
         }
         let n = self.source.read(&mut self.buf[self.end..])?;

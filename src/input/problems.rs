@@ -18,10 +18,22 @@ pub struct Problem {
     pub file: String,
     /// Physical line in the file, the header being line 1.
     pub line: u64,
+    /// The line the row ends on, when it runs over several.
+    pub last_line: Option<u64>,
     pub column: Option<String>,
     pub value: Option<String>,
     /// What is wrong and what was done about it.
     pub message: String,
+}
+
+impl Problem {
+    /// Moves the problem `lines` lines down (for a part read from mid-file).
+    pub fn shift(&mut self, lines: u64) {
+        self.line += lines;
+        if let Some(last) = &mut self.last_line {
+            *last += lines;
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -35,7 +47,15 @@ impl fmt::Display for Problem {
             (None, Some(value)) => write!(f, " value {:?}:", shorten(value))?,
             (None, None) => {}
         }
-        write!(f, " {}", self.message)
+        write!(f, " {}", self.message)?;
+        if let Some(last) = self.last_line {
+            write!(
+                f,
+                " (this row runs from line {} to line {last}: a quote left open may have joined those lines into one row)",
+                self.line
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -106,7 +126,7 @@ impl Problems {
     /// The same problems with line numbers moved down by `lines` (for a part read from mid-file).
     pub fn shifted(mut self, lines: u64) -> Problems {
         for problem in &mut self.kept {
-            problem.line += lines;
+            problem.shift(lines);
         }
         self
     }
@@ -134,6 +154,7 @@ mod tests {
         Problem {
             file: "events.csv".into(),
             line,
+            last_line: None,
             column: Some("Timestamp".into()),
             value: Some("not-a-date".into()),
             message: "cannot read the time; row skipped".into(),

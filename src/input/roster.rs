@@ -7,7 +7,7 @@ use crate::input::problems::{Problem, Problems};
 use crate::input::source::{open_csv, record_line, InputPath};
 use crate::input_error;
 use crate::model::{fold_key_into, trim_bytes};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use csv::ByteRecord;
 use rustc_hash::FxHashMap;
 
@@ -36,7 +36,7 @@ pub fn load_roster(
     problems: &mut Problems,
 ) -> Result<(Roster, FileReport)> {
     let file = path.display().to_string();
-    let mut opened = open_csv(path, opts.delimiter, opts.encoding)?;
+    let mut opened = open_csv(path, opts)?;
     let headers = read_headers(&mut opened.reader, &file)?;
     let header = HeaderMap::build(Role::Roster, &headers, &opts.overrides)?;
     header.require(&file)?;
@@ -51,17 +51,17 @@ pub fn load_roster(
     let mut roster = Roster::default();
     let (mut record, mut key, mut team_key) = (ByteRecord::new(), Vec::new(), Vec::new());
     let mut rows = 0;
-    while opened
-        .reader
-        .read_byte_record(&mut record)
-        .with_context(|| format!("{file}: cannot read"))?
-    {
+    while opened.read_record(&mut record, &file)? {
         rows += 1;
         let line = record_line(&record, &opened.lines);
         if record.len() != headers.len() {
             problems.record(Problem {
                 file: file.clone(),
                 line,
+                last_line: Some(
+                    line + memchr::memchr_iter(b'\n', record.as_slice()).count() as u64,
+                )
+                .filter(|&last| last > line),
                 column: None,
                 value: None,
                 message: format!(

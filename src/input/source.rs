@@ -3,13 +3,17 @@
 //! Every CSV reader of the tool is built here, so all inputs get the same treatment.
 
 use crate::cli::EncodingArg;
+use crate::config::ReadOptions;
 use crate::input::lines::{Counting, LineIndex};
+use crate::input::quotes::RecordTooLong;
 use crate::input_error;
 use anyhow::{Context, Result};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use flate2::read::MultiGzDecoder;
+use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, Cursor, Read};
+use std::sync::{Arc, OnceLock};
 
 /// How much of a file is looked at to sniff its dialect.
 const SAMPLE_BYTES: usize = 64 * 1024;
@@ -22,17 +26,39 @@ const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 pub struct InputPath {
     /// What the user typed (`-` for standard input).
     pub path: String,
+    /// Standard input, a pipe, a FIFO or a device: what can be read only once, from the
+    /// start, so it is opened once and read by one reader.
+    stream: bool,
+    /// The SHA-256 of a stream's bytes, taken as they are read when asked for (see
+    /// [`InputPath::digest`]).
+    digest: Arc<OnceLock<String>>,
 }
 
 impl InputPath {
     pub fn new(path: &str) -> InputPath {
+        let stream =
+            path == "-" || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
         InputPath {
             path: path.to_string(),
+            stream,
+            digest: Arc::default(),
         }
     }
 
     pub fn is_stdin(&self) -> bool {
         self.path == "-"
+    }
+
+    /// True for what can be read only once (standard input, a pipe, process substitution,
+    /// a FIFO): never opened twice, never split, never re-read.
+    pub fn is_stream(&self) -> bool {
+        self.stream
+    }
+
+    /// The SHA-256 (hex) of a stream's bytes as read, once it was read to its end with
+    /// `ReadOptions::digest_streams` set.
+    pub fn digest(&self) -> Option<&str> {
+        self.digest.get().map(String::as_str)
     }
 
     /// The name used in messages.
@@ -76,6 +102,53 @@ pub struct OpenedCsv {
     pub lines: LineIndex,
 }
 
+impl OpenedCsv {
+    /// The next record into `record`, false at the end. A record past `--max-record-size`,
+    /// or a quote never closed by the end of the file, is an error naming its line.
+    pub fn read_record(&mut self, record: &mut csv::ByteRecord, file: &str) -> Result<bool> {
+        read_record(&mut self.reader, &self.lines, record, file, 0)
+    }
+}
+
+/// Reads the next record of a csv reader whose bytes pass through `lines` (watched, see
+/// [`Counting::watching`]), as [`OpenedCsv::read_record`] does; lines are told `lines_before`
+/// lines down.
+pub fn read_record<R: Read>(
+    reader: &mut csv::Reader<R>,
+    lines: &LineIndex,
+    record: &mut csv::ByteRecord,
+    file: &str,
+    lines_before: u64,
+) -> Result<bool> {
+    match reader.read_byte_record(record) {
+        Ok(true) => Ok(true),
+        Ok(false) => match lines.open_quote_line() {
+            Some(line) => Err(unclosed_quote(file, line + lines_before)),
+            None => Ok(false),
+        },
+        Err(err) => Err(read_failure(file, lines_before, err)),
+    }
+}
+
+/// The error for a quote opened on `line` and still open at the end of `file`.
+pub fn unclosed_quote(file: &str, line: u64) -> anyhow::Error {
+    input_error!(
+        "{file}:{line}: a quote opened on this line is never closed, so every line after it would be read as one value; fix or remove that quote (a quote inside a quoted value is written twice: \"\")"
+    )
+}
+
+/// The error for a failed read of `file`: a record past the size limit is told at its line
+/// (moved `lines_before` lines down), anything else as the reader's error.
+pub fn read_failure<E>(file: &str, lines_before: u64, err: E) -> anyhow::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    match RecordTooLong::find(&err) {
+        Some(long) => input_error!("{}", long.shifted(lines_before).message(file)),
+        None => anyhow::Error::new(err).context(format!("{file}: cannot read")),
+    }
+}
+
 /// The physical line a record of `lines`' reader starts on, the header being line 1 (the
 /// csv crate's own count, one short after a blank line, only for a record of megabytes).
 pub fn record_line(record: &csv::ByteRecord, lines: &LineIndex) -> u64 {
@@ -97,13 +170,10 @@ pub fn parse_delimiter(text: &str) -> Result<u8> {
 
 /// Opens `input` for CSV reading: decompresses gzip, refuses what is not CSV text, decodes
 /// other encodings to UTF-8, drops a byte-order mark, sniffs the delimiter unless `forced`.
-pub fn open_csv(
-    input: &InputPath,
-    forced: Option<u8>,
-    encoding: Option<EncodingArg>,
-) -> Result<OpenedCsv> {
+pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
+    let (forced, encoding) = (opts.delimiter, opts.encoding);
     let name = input.display();
-    let raw = open_raw(input)?;
+    let raw = open_raw(input, opts.digest_streams)?;
     let cannot_read = || format!("{name}: cannot read");
     let (stream, gzip) = ungzip(raw).with_context(cannot_read)?;
     let (mut stream, encoding) = decode(stream, encoding, name)?;
@@ -119,7 +189,7 @@ pub fn open_csv(
         None => (sniff_delimiter(&sample), true),
     };
     let stream: Box<dyn Read + Send> = Box::new(Cursor::new(sample).chain(stream));
-    let (stream, lines) = Counting::new(stream);
+    let (stream, lines) = Counting::watching(stream, delimiter, opts.max_record);
     let reader = csv_builder(delimiter).has_headers(true).from_reader(stream);
     Ok(OpenedCsv {
         reader,
@@ -151,7 +221,7 @@ pub fn csv_builder(delimiter: u8) -> csv::ReaderBuilder {
 pub fn reopen_at(input: &InputPath, skip: u64) -> Result<Box<dyn Read + Send>> {
     let name = input.display();
     let (mut stream, _) =
-        ungzip(open_raw(input)?).with_context(|| format!("{name}: cannot read"))?;
+        ungzip(open_raw(input, false)?).with_context(|| format!("{name}: cannot read"))?;
     io::copy(&mut (&mut stream).take(skip), &mut io::sink())
         .with_context(|| format!("{name}: cannot read"))?;
     Ok(stream)
@@ -272,9 +342,9 @@ fn nuls_alternate(sample: &[u8]) -> bool {
     half > 0 && (nuls_at(0) * 4 > half * 3 || nuls_at(1) * 4 > half * 3)
 }
 
-fn open_raw(input: &InputPath) -> Result<Box<dyn Read + Send>> {
+fn open_raw(input: &InputPath, digest: bool) -> Result<Box<dyn Read + Send>> {
     if input.is_stdin() {
-        return Ok(Box::new(io::stdin()));
+        return Ok(hashing(Box::new(io::stdin()), input, digest));
     }
     let file =
         File::open(&input.path).map_err(|e| input_error!("{}: {}", input.path, io_reason(&e)))?;
@@ -284,7 +354,49 @@ fn open_raw(input: &InputPath) -> Result<Box<dyn Read + Send>> {
             input.path
         ));
     }
-    Ok(Box::new(crate::progress::Counted::new(file)))
+    let file = Box::new(crate::progress::Counted::new(file));
+    Ok(hashing(file, input, digest && input.is_stream()))
+}
+
+/// Hashes a stream's bytes as they pass when `digest` is asked, leaving the SHA-256 with the
+/// input at the end (a stream cannot be read a second time to hash it).
+fn hashing(stream: Box<dyn Read + Send>, input: &InputPath, digest: bool) -> Box<dyn Read + Send> {
+    if !digest {
+        return stream;
+    }
+    Box::new(Hashing {
+        inner: stream,
+        hasher: Some(Sha256::new()),
+        slot: Arc::clone(&input.digest),
+    })
+}
+
+struct Hashing {
+    inner: Box<dyn Read + Send>,
+    hasher: Option<Sha256>,
+    slot: Arc<OnceLock<String>>,
+}
+
+impl Read for Hashing {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        match (n, self.hasher.take()) {
+            (0, Some(hasher)) => {
+                let _ = self.slot.set(hex(&hasher.finalize()));
+            }
+            (_, Some(mut hasher)) => {
+                hasher.update(&buf[..n]);
+                self.hasher = Some(hasher);
+            }
+            (_, None) => {}
+        }
+        Ok(n)
+    }
+}
+
+/// Lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A short reason for an I/O failure, without Rust's "(os error 2)" noise.
