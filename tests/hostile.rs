@@ -194,8 +194,9 @@ fn binary_garbage_and_spreadsheets_are_refused_by_name() {
 
 #[test]
 fn invalid_utf8_is_reported_with_its_line_and_encodings_decode_it() {
-    let latin1 = b"asset,user,time\nA1,ann,2026-01-01\nA1,j\xe9r\xf4me,2026-01-02\nA2,J\xc9R\xd4ME,2026-01-03\n".to_vec();
-    let run = summary_of(latin1.clone(), &[]).ok();
+    // A file mixing UTF-8 (ü) with a stray Latin-1 byte stays UTF-8, its bad row told.
+    let mixed = b"asset,user,time\nA1,j\xc3\xbcrgen,2026-01-01\nA1,j\xe9r\xf4me,2026-01-02\nA2,ann,2026-01-03\n".to_vec();
+    let run = summary_of(mixed, &[]).ok();
     assert!(
         run.stderr.contains("events.csv:3: column \"user\""),
         "{}",
@@ -209,9 +210,22 @@ fn invalid_utf8_is_reported_with_its_line_and_encodings_decode_it() {
     );
     assert_eq!(run.json()["events_counted"], 3, "the rows still count");
 
+    let latin1 = b"asset,user,time\nA1,ann,2026-01-01\nA1,j\xe9r\xf4me,2026-01-02\nA2,J\xc9R\xd4ME,2026-01-03\n".to_vec();
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", ASSETS);
     let events = dir.file("latin1.csv", latin1);
+    // Detected without --encoding, and said so.
+    let detected = run_users(&assets, &events, &[]);
+    assert!(
+        detected
+            .stderr
+            .contains("latin1.csv: not UTF-8 text; read as windows-1252"),
+        "{}",
+        detected.stderr
+    );
+    let rows = detected.csv_rows();
+    assert_eq!(row(&rows, "user", "jérôme")["events"], "2");
+    assert_eq!(rows.len(), 2);
     for encoding in ["latin1", "windows-1252"] {
         let users = run_users(&assets, &events, &["--encoding", encoding]);
         assert!(users.stderr.is_empty(), "{}", users.stderr);
@@ -252,14 +266,19 @@ fn utf16_is_detected_by_its_byte_order_mark_or_asked_for() {
         let rows = run_users(&assets, &events, &[]).csv_rows();
         assert_eq!(row(&rows, "user", "jérôme")["events"], "1", "{name}");
     }
+    // Without a byte-order mark, UTF-16 is told by its NULs, file by file: the UTF-8
+    // inventory beside it reads as UTF-8.
     let bare: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     let events = dir.file("bare.csv", bare);
-    let refused = run(&["summary", "--assets", &assets, "--events", &events]).expect_code(2);
+    let detected = run_users(&assets, &events, &[]);
     assert!(
-        refused.stderr.contains("pass --encoding utf-16"),
+        detected
+            .stderr
+            .contains("bare.csv: not UTF-8 text; read as utf-16le"),
         "{}",
-        refused.stderr
+        detected.stderr
     );
+    assert_eq!(row(&detected.csv_rows(), "user", "jérôme")["events"], "1");
     // --encoding applies to every input, so the inventory is UTF-16 too here.
     let assets16: Vec<u8> = ASSETS
         .encode_utf16()

@@ -145,7 +145,7 @@ fn scan_file(
     let headers = read_headers(&mut opened.reader, &name)?;
     let header = HeaderMap::build(Role::Events, &headers, &opts.overrides)?;
     let columns = EventColumns::resolve(&header, &name, ctx)?;
-    for note in header.notes(&name) {
+    for note in opened.notes.drain(..).chain(header.notes(&name)) {
         problems.note(note);
     }
     let mut file = MappedFile {
@@ -259,14 +259,13 @@ struct DataStart {
 impl DataStart {
     fn of(opened: &OpenedCsv) -> DataStart {
         let position = opened.reader.position();
-        let bom = if opened.dialect.bom { 3 } else { 0 };
         // After a CRLF header the reader may stand on its `\n`: the readers that go on from
         // here skip line ends before a record and count the `\n`s they skip, so the data
         // starts right where the csv reader stands, whatever ended the header.
         let after_header = position.byte();
         let lines_before = opened.lines.newlines_before(after_header);
         DataStart {
-            byte: after_header + bom,
+            byte: after_header + opened.dialect.prefix,
             lines_before: lines_before.unwrap_or(position.line() - 1),
         }
     }

@@ -70,7 +70,7 @@ pub fn load_inventory(
     let headers = read_headers(&mut opened.reader, &file)?;
     let header = HeaderMap::build(Role::Assets, &headers, &opts.overrides)?;
     header.require(&file)?;
-    for note in header.notes(&file) {
+    for note in opened.notes.drain(..).chain(header.notes(&file)) {
         problems.note(note);
     }
     let columns = AssetColumns::from_map(&header).expect("required column checked above");

@@ -80,6 +80,14 @@ impl LineIndex {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Counts `lines` lines before the first byte passed on (lines dropped before the reader,
+    /// such as Excel's `sep=` line). Only before anything was read.
+    pub fn start_after_lines(&self, lines: u64) {
+        let mut index = self.lock();
+        debug_assert_eq!(index.bytes, 0);
+        index.newlines = lines;
+    }
+
     /// The line of a quote opened and never closed in the bytes passed on so far (at the
     /// end of a file: its last field swallowed every line after that quote). `None` when
     /// the quotes were not watched.

@@ -40,6 +40,9 @@ pub fn load_roster(
     let headers = read_headers(&mut opened.reader, &file)?;
     let header = HeaderMap::build(Role::Roster, &headers, &opts.overrides)?;
     header.require(&file)?;
+    for note in opened.notes.drain(..) {
+        problems.note(note);
+    }
     let user_column = header.column(Field::RosterUser).expect("required");
     let team_column = header.column(Field::RosterTeam);
     if !filter.teams.is_empty() && team_column.is_none() {

@@ -82,6 +82,8 @@ pub struct Dialect {
     pub encoding: &'static str,
     /// Lines end in `\r\n` (as the first line does).
     pub crlf: bool,
+    /// Bytes before what the csv reader reads: a UTF-8 byte-order mark, Excel's `sep=` line.
+    pub prefix: u64,
 }
 
 impl Dialect {
@@ -100,6 +102,8 @@ pub struct OpenedCsv {
     pub reader: csv::Reader<Counting<Box<dyn Read + Send>>>,
     pub dialect: Dialect,
     pub lines: LineIndex,
+    /// What is worth telling about how the file was read (an encoding detected, a `sep=` line).
+    pub notes: Vec<String>,
 }
 
 impl OpenedCsv {
@@ -176,20 +180,35 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
     let raw = open_raw(input, opts.digest_streams)?;
     let cannot_read = || format!("{name}: cannot read");
     let (stream, gzip) = ungzip(raw).with_context(cannot_read)?;
-    let (mut stream, encoding) = decode(stream, encoding, name)?;
+    let (mut stream, encoding, mut notes) = decode(stream, encoding, name)?;
     let mut sample = read_sample(&mut stream).with_context(cannot_read)?;
     refuse_non_text(name, &sample)?;
     let bom = sample.starts_with(b"\xEF\xBB\xBF");
     if bom {
         sample.drain(..3);
     }
+    let excel_sep = excel_separator_line(&sample);
+    if let Some((_, len)) = excel_sep {
+        sample.drain(..len);
+    }
     let crlf = memchr::memchr(b'\n', &sample).is_some_and(|i| i > 0 && sample[i - 1] == b'\r');
-    let (delimiter, delimiter_sniffed) = match forced {
-        Some(d) => (d, false),
-        None => (sniff_delimiter(&sample), true),
+    let (delimiter, delimiter_sniffed) = match (forced, excel_sep) {
+        (Some(d), _) => (d, false),
+        (None, Some((d, _))) => {
+            notes.push(format!(
+                "{name}: the first line `sep={}` says the delimiter; read with it and skipped",
+                d as char
+            ));
+            (d, false)
+        }
+        (None, None) => (sniff_delimiter(&sample), true),
     };
+    let prefix = u64::from(bom) * 3 + excel_sep.map_or(0, |(_, len)| len as u64);
     let stream: Box<dyn Read + Send> = Box::new(Cursor::new(sample).chain(stream));
     let (stream, lines) = Counting::watching(stream, delimiter, opts.max_record);
+    if excel_sep.is_some() {
+        lines.start_after_lines(1);
+    }
     let reader = csv_builder(delimiter).has_headers(true).from_reader(stream);
     Ok(OpenedCsv {
         reader,
@@ -200,9 +219,25 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
             bom,
             encoding,
             crlf,
+            prefix,
         },
         lines,
+        notes,
     })
+}
+
+/// Excel's `sep=;` first line (written by Excel in some locales, and by exports meant for
+/// it): the delimiter it names, and the line's length with its line end.
+fn excel_separator_line(sample: &[u8]) -> Option<(u8, usize)> {
+    let rest = sample.strip_prefix(b"sep=")?;
+    let (&delimiter, after) = rest.split_first()?;
+    let ending = match after {
+        [b'\r', b'\n', ..] => 2,
+        [b'\n' | b'\r', ..] => 1,
+        _ => return None,
+    };
+    (delimiter.is_ascii() && !matches!(delimiter, b'"' | b'\n' | b'\r'))
+        .then_some((delimiter, 5 + ending))
 }
 
 /// How every CSV input is read, the delimiter given: a row's field count is checked by the
@@ -227,15 +262,22 @@ pub fn reopen_at(input: &InputPath, skip: u64) -> Result<Box<dyn Read + Send>> {
     Ok(stream)
 }
 
+/// How much of a file is looked at to tell its encoding when no byte-order mark says it.
+const DETECT_BYTES: usize = 1 << 20;
+
 /// Refuses spreadsheets, then wraps the stream in a decoder to UTF-8 when the encoding is not
-/// UTF-8 (asked for, or a UTF-16 byte-order mark). Returns the encoding's name.
+/// UTF-8: asked for, told by a byte-order mark, or detected from the file's first megabyte
+/// (UTF-16 by its NULs; a legacy 8-bit encoding, by `chardetng`, when the bytes are not
+/// UTF-8). Returns the encoding's name and a note when it was detected.
 fn decode(
     stream: Box<dyn Read + Send>,
     asked: Option<EncodingArg>,
     name: &str,
-) -> Result<(Box<dyn Read + Send>, &'static str)> {
+) -> Result<(Box<dyn Read + Send>, &'static str, Vec<String>)> {
     let (head, stream) = peek(stream, 4).with_context(|| format!("{name}: cannot read"))?;
     refuse_spreadsheet(name, &head)?;
+    let mut stream = stream;
+    let mut notes = Vec::new();
     let encoding = match asked {
         Some(EncodingArg::Utf8) => None,
         Some(EncodingArg::Latin1 | EncodingArg::Windows1252) => Some(encoding_rs::WINDOWS_1252),
@@ -243,21 +285,113 @@ fn decode(
         Some(EncodingArg::Utf16) => Some(encoding_rs::UTF_16LE),
         None if head.starts_with(b"\xFF\xFE") => Some(encoding_rs::UTF_16LE),
         None if head.starts_with(b"\xFE\xFF") => Some(encoding_rs::UTF_16BE),
-        None => None,
+        None if head.starts_with(b"\xEF\xBB\xBF") => None,
+        None => {
+            let (sample, replay) =
+                peek_detect(stream).with_context(|| format!("{name}: cannot read"))?;
+            stream = replay;
+            let detected = detect_encoding(&sample);
+            if let Some(encoding) = detected {
+                notes.push(format!(
+                    "{name}: not UTF-8 text; read as {} (detected from its bytes; --encoding to choose another)",
+                    label(encoding)
+                ));
+            }
+            detected
+        }
     };
     let Some(encoding) = encoding else {
-        return Ok((stream, "utf-8"));
+        return Ok((stream, "utf-8", notes));
     };
     let decoder = DecodeReaderBytesBuilder::new()
         .encoding(Some(encoding))
         .bom_override(true)
         .build(stream);
-    let label = match encoding.name() {
+    Ok((Box::new(decoder), label(encoding), notes))
+}
+
+/// The name an encoding goes by in messages and in `check`.
+fn label(encoding: &'static encoding_rs::Encoding) -> &'static str {
+    match encoding.name() {
         "windows-1252" => "windows-1252",
         "UTF-16BE" => "utf-16be",
-        _ => "utf-16le",
-    };
-    Ok((Box::new(decoder), label))
+        "UTF-16LE" => "utf-16le",
+        other => other,
+    }
+}
+
+/// The first bytes of a stream, enough to tell its encoding: its first 64 KiB, and up to a
+/// megabyte while they are all ASCII (a Latin-1 export may hold its first accent late).
+fn peek_detect(mut stream: Box<dyn Read + Send>) -> io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
+    let mut sample = Vec::new();
+    while sample.len() < DETECT_BYTES {
+        let want = if sample.is_empty() {
+            SAMPLE_BYTES
+        } else {
+            sample.len()
+        };
+        let start = sample.len();
+        sample.resize(start + want.min(DETECT_BYTES - start), 0);
+        let got = read_up_to(&mut stream, &mut sample[start..])?;
+        sample.truncate(start + got);
+        if got == 0 || !sample.is_ascii() {
+            break;
+        }
+    }
+    let replay = Cursor::new(sample.clone());
+    Ok((sample, Box::new(replay.chain(stream))))
+}
+
+/// The encoding of a sample without a byte-order mark, when it is not UTF-8: UTF-16 when every
+/// other byte is NUL, else what `chardetng` makes of bytes that are not UTF-8 and hold no
+/// UTF-8 sequence of more than one byte (a file mixing both is read as UTF-8, and its bad
+/// bytes are told row by row). `None` for UTF-8 (ASCII included) and for binary data.
+pub fn detect_encoding(sample: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if sample.len() >= 4 && nuls_alternate(sample) {
+        let nuls_first = sample.iter().step_by(2).filter(|&&b| b == 0).count()
+            > sample
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .filter(|&&b| b == 0)
+                .count();
+        return Some(if nuls_first {
+            encoding_rs::UTF_16BE
+        } else {
+            encoding_rs::UTF_16LE
+        });
+    }
+    if sample.contains(&0) {
+        return None; // binary: refused by name later
+    }
+    let (mut invalid, mut multibyte) = (0usize, 0usize);
+    let mut rest = sample;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                multibyte += text.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let valid = &rest[..e.valid_up_to()];
+                multibyte += String::from_utf8_lossy(valid)
+                    .chars()
+                    .filter(|c| !c.is_ascii())
+                    .count();
+                // A sequence cut by the end of the sample is not an error.
+                let Some(bad) = e.error_len() else { break };
+                invalid += bad;
+                rest = &rest[e.valid_up_to() + bad..];
+            }
+        }
+    }
+    if invalid == 0 || multibyte > 0 {
+        return None;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(sample, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    (guess != encoding_rs::UTF_8).then_some(guess)
 }
 
 /// Reads the first `n` bytes and gives back a stream that still starts with them.
