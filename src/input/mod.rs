@@ -5,6 +5,7 @@ pub mod chunks;
 pub mod fields;
 pub mod headers;
 pub mod lines;
+pub mod numbers;
 pub mod plain;
 pub mod problems;
 pub mod roster;
