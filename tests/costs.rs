@@ -201,3 +201,29 @@ fn negatives_exponents_non_finite_and_huge_costs_are_invalid_so_no_total_is_inf(
     let table = run(&["summary", "--assets", &assets, "--events", &events, "-q"]).ok();
     assert!(!table.stdout.contains("inf"), "{}", table.stdout);
 }
+
+#[test]
+fn a_snapshot_records_a_forced_separator() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", "id;cost\nA1;1.500\nA2;2\n");
+    let events = dir.file("events.csv", EVENTS);
+    let snapshot = |extra: &[&str]| {
+        let mut args = vec![
+            "snapshot",
+            "--assets",
+            &assets,
+            "--events",
+            &events,
+            "--as-of",
+            "2026-11-01",
+        ];
+        args.extend_from_slice(extra);
+        run(&args).ok().json()
+    };
+    let forced = snapshot(&["--decimal-comma"]);
+    assert_eq!(forced["options"]["decimal"], "comma");
+    assert_eq!(forced["summary"]["cost_total"], 1502.0);
+    let decided = snapshot(&[]);
+    assert_eq!(decided["options"]["decimal"], serde_json::Value::Null);
+    assert_eq!(decided["summary"]["cost_total"], 3.5);
+}
