@@ -604,4 +604,33 @@ mod tests {
         assert_eq!(reading.note("a.csv"), None);
         assert_eq!(reading.describe(), "decimal point (--decimal-point)");
     }
+
+    /// `cents` written with `decimal` and thousands grouped by `group` (none when `None`).
+    fn write(cents: u64, decimal: DecimalSeparator, group: Option<char>) -> String {
+        let whole = (cents / 100).to_string();
+        let mut text = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                text.extend(group);
+            }
+            text.push(c);
+        }
+        format!("{text}{}{:02}", decimal.mark(), cents % 100)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_amount_written_either_way_reads_back_and_decides(
+            cents in 0u64..100_000_000_000_000,
+            comma_file: bool,
+            group in 0usize..4,
+        ) {
+            let decimal = if comma_file { Comma } else { Point };
+            let group = [None, Some(decimal.other().mark()), Some(' '), Some('\u{202f}')][group];
+            let text = write(cents, decimal, group);
+            let value = parse_cost(&text, decimal).unwrap().unwrap();
+            proptest::prop_assert_eq!((value * 100.0).round() as u64, cents, "{}", text);
+            proptest::prop_assert_eq!(decides(&text), Some(decimal), "{}", text);
+        }
+    }
 }
