@@ -1,8 +1,9 @@
 //! Loading the asset inventory into memory (it is small next to the usage log).
 
 use crate::config::ReadOptions;
+use crate::input::decimal::CostReading;
 use crate::input::headers::{Field, HeaderMap, Role};
-use crate::input::numbers::{parse_cost, CostReading, DecimalSeparator};
+use crate::input::numbers::{parse_cost, DecimalSeparator};
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, record_line, Dialect};
 use crate::input::time::TimeParser;
