@@ -228,6 +228,14 @@ pub struct InputArgs {
     #[arg(long, value_name = "FORMAT")]
     pub date_format: Option<String>,
 
+    /// Read costs with a decimal comma (`1.234,56`), whatever the cost column's values suggest.
+    #[arg(long, conflicts_with = "decimal_point")]
+    pub decimal_comma: bool,
+
+    /// Read costs with a decimal point (`1,234.56`), whatever the cost column's values suggest.
+    #[arg(long)]
+    pub decimal_point: bool,
+
     /// Make the first bad row an error (exit 2) instead of a counted skip.
     #[arg(long)]
     pub strict: bool,

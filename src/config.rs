@@ -3,6 +3,7 @@
 use crate::analysis::scan::Parallelism;
 use crate::cli::{AuditArgs, CountArgs, EncodingArg, Format, InputArgs};
 use crate::input::headers::ColumnOverride;
+use crate::input::numbers::DecimalSeparator;
 use crate::input::source::{parse_delimiter, InputPath};
 use crate::input::time::{Millis, TimeParser};
 use crate::input_error;
@@ -28,6 +29,8 @@ pub struct ReadOptions {
     pub encoding: Option<EncodingArg>,
     pub time: TimeParser,
     pub day_first: bool,
+    /// `--decimal-comma` or `--decimal-point`; `None` lets the cost column's values decide.
+    pub decimal: Option<DecimalSeparator>,
     pub strict: bool,
     pub quiet: bool,
     /// `--max-record-size`: the longest record read, in bytes.
@@ -74,6 +77,11 @@ impl ReadOptions {
             encoding: args.encoding,
             time: TimeParser::new(args.day_first, args.date_format.clone()),
             day_first: args.day_first,
+            decimal: match (args.decimal_comma, args.decimal_point) {
+                (true, _) => Some(DecimalSeparator::Comma),
+                (_, true) => Some(DecimalSeparator::Point),
+                _ => None,
+            },
             strict: args.strict,
             quiet: args.quiet,
             max_record: parse_size("--max-record-size", &args.max_record_size)?,

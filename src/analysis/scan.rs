@@ -176,6 +176,7 @@ fn scan_file(
         dialect: file.opened.dialect,
         rows,
         header: file.header,
+        costs: None,
     })
 }
 

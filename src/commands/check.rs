@@ -136,6 +136,13 @@ fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
     rows.push(row(name, "utf-8 bom", Value::Bool(d.bom)));
     rows.push(row(name, "encoding", Value::text(d.encoding)));
     rows.push(row(name, "data rows", Value::count(file.rows)));
+    if let Some(costs) = &file.costs {
+        rows.push(row(
+            name,
+            "cost decimal separator",
+            Value::text(costs.describe()),
+        ));
+    }
     let headers = &file.header.headers;
     for m in &file.header.matches {
         let check = format!("{}.{}", file.role.as_str(), m.field.name());

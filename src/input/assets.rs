@@ -1,11 +1,13 @@
 //! Loading the asset inventory into memory (it is small next to the usage log).
 
 use crate::config::ReadOptions;
+use crate::input::decimal::CostReading;
 use crate::input::headers::{Field, HeaderMap, Role};
-use crate::input::lines::LineIndex;
+use crate::input::numbers::{parse_cost, DecimalSeparator};
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, read_record, record_line, Dialect};
 use crate::input::time::TimeParser;
+use crate::input_error;
 use crate::keys::SmallKey;
 use crate::model::{fold_key, trim_bytes, Asset, Inventory, RowText};
 use anyhow::{Context, Result};
@@ -20,6 +22,8 @@ pub struct FileReport {
     pub header: HeaderMap,
     /// Data rows read (the header excluded).
     pub rows: u64,
+    /// How the inventory's costs were read, when it has a cost column.
+    pub costs: Option<CostReading>,
 }
 
 /// Reads the header row of an opened CSV as text.
@@ -86,20 +90,44 @@ pub fn load_inventory(
         has_owner: columns.owner.is_some(),
         ..Inventory::default()
     };
+    // The cost column's values decide its decimal separator, so every row is read before any
+    // is kept (the inventory is small); each row's line is told while the reader is at it.
+    let mut records = Vec::new();
+    let mut record = ByteRecord::new();
+    while read_record(&mut opened.reader, &opened.lines, &mut record, &file, 0)? {
+        inventory.stats.rows_read += 1;
+        let line = record_line(&record, &opened.lines);
+        records.push((line, std::mem::take(&mut record)));
+    }
+    let costs = match columns.cost {
+        Some(column) => {
+            let values = records
+                .iter()
+                .filter(|(_, r)| r.len() == header.headers.len())
+                .filter_map(|(line, r)| Some((std::str::from_utf8(&r[column]).ok()?, *line)));
+            let reading = CostReading::decide(opts.decimal, values)
+                .map_err(|undecided| input_error!("{}", undecided.message(&file)))?;
+            if let Some(note) = reading.note(&file) {
+                problems.note(note);
+            }
+            Some(reading)
+        }
+        None => None,
+    };
     let mut loader = Loader {
         file: &file,
         header: &header,
         columns: &columns,
         time: &opts.time,
+        decimal: costs
+            .as_ref()
+            .map_or(DecimalSeparator::Point, |c| c.decimal),
         problems,
         warned_encoding: false,
-        lines: &opened.lines,
         last_line: None,
     };
-    let mut record = ByteRecord::new();
-    while read_record(&mut opened.reader, &opened.lines, &mut record, &file, 0)? {
-        inventory.stats.rows_read += 1;
-        loader.add_row(&record, &mut inventory)?;
+    for (line, record) in &records {
+        loader.add_row(record, *line, &mut inventory)?;
     }
     let rows = inventory.stats.rows_read;
     if rows == 0 {
@@ -113,6 +141,7 @@ pub fn load_inventory(
         dialect: opened.dialect,
         header,
         rows,
+        costs,
     };
     Ok((inventory, report))
 }
@@ -122,17 +151,17 @@ struct Loader<'a> {
     header: &'a HeaderMap,
     columns: &'a AssetColumns,
     time: &'a TimeParser,
+    /// The cost column's decimal separator, decided before any row is kept.
+    decimal: DecimalSeparator,
     problems: &'a mut Problems,
     /// Text that is not UTF-8 is told once per file, not on every row.
     warned_encoding: bool,
-    lines: &'a LineIndex,
     /// The line the row being loaded ends on, when it runs over several.
     last_line: Option<u64>,
 }
 
 impl Loader<'_> {
-    fn add_row(&mut self, record: &ByteRecord, inventory: &mut Inventory) -> Result<()> {
-        let line = record_line(record, self.lines);
+    fn add_row(&mut self, record: &ByteRecord, line: u64, inventory: &mut Inventory) -> Result<()> {
         let breaks = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
         self.last_line = (breaks > 0).then_some(line + breaks);
         let width = self.header.headers.len();
@@ -229,11 +258,11 @@ impl Loader<'_> {
             return Ok(None);
         };
         let raw = text(trim_bytes(&record[column]));
-        match parse_cost(&raw) {
+        match parse_cost(&raw, self.decimal) {
             Ok(cost) => Ok(cost),
-            Err(InvalidCost) => {
+            Err(why) => {
                 inventory.stats.values_invalid += 1;
-                let message = "cannot read the cost; kept empty:".into();
+                let message = format!("cannot read the cost ({why}); kept empty");
                 self.problem(line, Some(column), Some(raw), message)?;
                 Ok(None)
             }
@@ -270,64 +299,4 @@ impl Loader<'_> {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A cost that is neither empty nor a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InvalidCost;
-
-/// Reads a cost such as `1200`, `$1,200.50`, `€ 950`, `1200 USD`; empty is `None` (counts as 0).
-pub fn parse_cost(raw: &str) -> Result<Option<f64>, InvalidCost> {
-    let without_code = strip_currency_code(raw.trim());
-    let cleaned: String = without_code
-        .trim_matches(|c: char| matches!(c, '$' | '€' | '£' | '¥') || c.is_whitespace())
-        .chars()
-        .filter(|&c| c != ',' && c != ' ' && c != '\u{a0}')
-        .collect();
-    if cleaned.is_empty() {
-        return Ok(None);
-    }
-    match cleaned.parse::<f64>() {
-        Ok(value) if value.is_finite() => Ok(Some(value)),
-        _ => Err(InvalidCost),
-    }
-}
-
-/// Drops an ISO currency code such as `USD` written before or after the amount.
-fn strip_currency_code(text: &str) -> &str {
-    let is_code = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase());
-    if let Some((head, tail)) = text.split_once(' ') {
-        if is_code(head) {
-            return tail;
-        }
-    }
-    if let Some((head, tail)) = text.rsplit_once(' ') {
-        if is_code(tail) {
-            return head;
-        }
-    }
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{parse_cost, InvalidCost};
-
-    #[test]
-    fn costs_with_symbols_and_separators() {
-        assert_eq!(parse_cost("$1,200.50"), Ok(Some(1200.5)));
-        assert_eq!(parse_cost("1200"), Ok(Some(1200.0)));
-        assert_eq!(parse_cost(" € 950 "), Ok(Some(950.0)));
-        assert_eq!(parse_cost("USD 75"), Ok(Some(75.0)));
-        assert_eq!(parse_cost("1 500 EUR"), Ok(Some(1500.0)));
-        assert_eq!(parse_cost(""), Ok(None));
-        assert_eq!(parse_cost("  "), Ok(None));
-    }
-
-    #[test]
-    fn unreadable_costs_are_errors() {
-        assert_eq!(parse_cost("n/a"), Err(InvalidCost));
-        assert_eq!(parse_cost("12.3.4"), Err(InvalidCost));
-        assert_eq!(parse_cost("inf"), Err(InvalidCost));
-    }
 }

@@ -2,9 +2,11 @@
 
 pub mod assets;
 pub mod chunks;
+pub mod decimal;
 pub mod fields;
 pub mod headers;
 pub mod lines;
+pub mod numbers;
 pub mod plain;
 pub mod problems;
 pub mod quotes;

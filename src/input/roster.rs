@@ -96,6 +96,7 @@ pub fn load_roster(
         dialect: opened.dialect,
         header,
         rows,
+        costs: None,
     };
     Ok((roster, report))
 }

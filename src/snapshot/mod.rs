@@ -109,6 +109,12 @@ fn options(args: &AuditArgs, mut params: Map<String, Json>) -> Json {
     params.insert("delimiter".into(), Json::from(input.delimiter.clone()));
     params.insert("day_first".into(), Json::from(input.day_first));
     params.insert("date_format".into(), Json::from(input.date_format.clone()));
+    let decimal = match (input.decimal_comma, input.decimal_point) {
+        (true, _) => Some("comma"),
+        (_, true) => Some("point"),
+        _ => None,
+    };
+    params.insert("decimal".into(), Json::from(decimal));
     Json::Object(params)
 }
 
