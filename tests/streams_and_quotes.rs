@@ -301,3 +301,37 @@ fn pipes_fifos_and_dev_stdin_are_read_once_with_their_digests() {
     assert_eq!(fifo["summary"], by_file["summary"]);
     assert_eq!(fifo["inputs"][1]["sha256"], sha256(events.as_bytes()));
 }
+
+#[test]
+fn the_same_data_given_twice_is_refused_naming_both() {
+    let dir = Scratch::new();
+    let assets = dir.file("a.csv", ASSETS);
+    let text = "asset_id,user,timestamp\nA1,u,2025-06-01\nA2,v,2025-06-02\n";
+    let jan = dir.file("jan.csv", text);
+    dir.file("jan.csv.gz", gzip(text.as_bytes()));
+    let twice = audit("summary", &assets, &jan, &["--events", &jan]).expect_code(2);
+    assert!(
+        twice.stderr.contains("are the same file"),
+        "{}",
+        twice.stderr
+    );
+    let glob = dir.path("jan*");
+    let both = audit("summary", &assets, &glob, &[]).expect_code(2);
+    assert!(
+        both.stderr
+            .contains(&format!("--events {jan} and {jan}.gz hold the same data")),
+        "{}",
+        both.stderr
+    );
+    // Same first bytes and same size, one row different: two logs, both counted.
+    let feb = dir.file("feb.csv", text.replace("v,2025-06-02", "w,2025-06-02"));
+    let s = audit(
+        "summary",
+        &assets,
+        &jan,
+        &["--events", &feb, "--format", "json"],
+    )
+    .ok()
+    .json();
+    assert_eq!(s["events_counted"], 4);
+}

@@ -44,6 +44,7 @@ pub struct TrendRequest {
 impl Audit {
     /// Reads the inputs named in `config` and runs the pass, tallying `trend` if asked.
     pub fn run(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
+        crate::input::identity::refuse_same_data(&config.read.events)?;
         let mut problems = Problems::new(config.read.strict);
         let (inventory, assets_report) = load_inventory(&config.read, &mut problems)?;
         let mut files = vec![assets_report];

@@ -5,6 +5,7 @@ pub mod chunks;
 pub mod decimal;
 pub mod fields;
 pub mod headers;
+pub mod identity;
 pub mod lines;
 pub mod numbers;
 pub mod plain;
