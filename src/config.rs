@@ -43,6 +43,14 @@ pub struct ReadOptions {
 }
 
 impl ReadOptions {
+    /// Every input: the inventory, the roster, the usage logs.
+    pub fn inputs(&self) -> Vec<&InputPath> {
+        std::iter::once(&self.assets)
+            .chain(&self.roster)
+            .chain(&self.events)
+            .collect()
+    }
+
     pub fn from_args(args: &InputArgs) -> Result<ReadOptions> {
         let assets = InputPath::new(&args.assets);
         let mut events = Vec::new();

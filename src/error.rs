@@ -35,11 +35,15 @@ macro_rules! input_error {
 
 /// True when the error (anywhere in its chain) is a closed stdout pipe.
 ///
-/// `csv::Error` hides its `io::Error` from `source()`, so it is matched by kind too.
+/// `csv::Error` and `serde_json::Error` hide their `io::Error` from `source()`, so they are
+/// matched by kind too.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         if let Some(io_err) = cause.downcast_ref::<io::Error>() {
             return io_err.kind() == io::ErrorKind::BrokenPipe;
+        }
+        if let Some(json_err) = cause.downcast_ref::<serde_json::Error>() {
+            return json_err.io_error_kind() == Some(io::ErrorKind::BrokenPipe);
         }
         if let Some(csv_err) = cause.downcast_ref::<csv::Error>() {
             if let csv::ErrorKind::Io(io_err) = csv_err.kind() {

@@ -77,7 +77,7 @@ impl Gates {
 /// Tells each breach on stderr and returns the exit code: 1 when any gate was breached.
 pub fn report_breaches(breaches: &[Breach]) -> u8 {
     for breach in breaches {
-        eprintln!("gate breached: {}", breach.0);
+        crate::message!("gate breached: {}", breach.0);
     }
     if breaches.is_empty() {
         crate::error::EXIT_OK

@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         Err(err) => {
             let code = exit_code_for(&err);
             if code != 0 {
-                eprintln!("error: {err:#}");
+                collateral_audit::message!("error: {err:#}");
             }
             ExitCode::from(code)
         }

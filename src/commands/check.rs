@@ -37,7 +37,7 @@ pub fn run(args: &AuditArgs, now: Millis, out: &mut dyn Write) -> Result<u8> {
     match error {
         Some(err) => {
             out.flush()?;
-            eprintln!("error: {err:#}");
+            crate::message!("error: {err:#}");
             Ok(EXIT_USAGE)
         }
         None => Ok(EXIT_OK),

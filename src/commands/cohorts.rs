@@ -31,7 +31,9 @@ pub fn report(config: &Config, audit: &Audit, period: Period, within: &[u32]) ->
             .push((created, first));
     }
     if undated > 0 && !config.read.quiet {
-        eprintln!("note: {undated} assets have no created date and are left out of the cohorts");
+        crate::message!(
+            "note: {undated} assets have no created date and are left out of the cohorts"
+        );
     }
     let as_of = config.window.as_of;
     let rows = cohorts

@@ -31,9 +31,13 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
                 period: crate::analysis::periods::Period::Month,
                 by: None,
             };
-            let (config, audit_data) = prepare(audit, now, Some(&request))?;
+            let config = Config::from_args(audit, now)?;
+            if let Some(path) = path {
+                crate::output::refuse_input(path, &config.read.inputs())?;
+            }
+            let audit_data = prepare_with(&config, Some(&request))?;
             let page = crate::report::html::render(&html_report::page(&config, &audit_data)?);
-            write_to(path.as_deref(), page.as_bytes(), out)?;
+            write_to(path.as_deref(), &config, page.as_bytes(), out)?;
             Ok(crate::error::EXIT_OK)
         }
         Command::Completions { shell } => {
@@ -138,11 +142,18 @@ pub fn prepare_with(config: &Config, trend: Option<&TrendRequest>) -> Result<Aud
     Ok(audit)
 }
 
-/// Writes a document to `--out FILE`, or to standard output without one.
-pub fn write_to(path: Option<&str>, bytes: &[u8], out: &mut dyn Write) -> Result<()> {
+/// Writes a document to `--out FILE` (atomically, never over an input), or to standard
+/// output without one.
+pub fn write_to(
+    path: Option<&str>,
+    config: &Config,
+    bytes: &[u8],
+    out: &mut dyn Write,
+) -> Result<()> {
     match path {
-        Some(path) => std::fs::write(path, bytes)
-            .map_err(|e| crate::input_error!("--out {path}: cannot write: {e}")),
+        Some(path) => crate::output::write_file(path, &config.read.inputs(), |file| {
+            Ok(file.write_all(bytes)?)
+        }),
         None => Ok(out.write_all(bytes)?),
     }
 }

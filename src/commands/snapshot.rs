@@ -7,11 +7,9 @@ use crate::commands::prepare_with;
 use crate::config::Config;
 use crate::gates::{report_breaches, GateFigures, Gates};
 use crate::input::time::Millis;
-use crate::input_error;
 use crate::snapshot::{file_digest, write};
 use anyhow::Result;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 pub fn run(
     args: &AuditArgs,
@@ -22,6 +20,9 @@ pub fn run(
 ) -> Result<u8> {
     let mut config = Config::from_args(args, now)?;
     config.read.digest_streams = true;
+    if let Some(path) = out_path {
+        crate::output::refuse_input(path, &config.read.inputs())?;
+    }
     // Hashing reads every file a second time, so it runs beside the pass rather than after it.
     let (audit, digests) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| digests(&config));
@@ -40,13 +41,9 @@ pub fn run(
         }
     }
     match out_path {
-        Some(path) => {
-            let cannot =
-                |e: &dyn std::fmt::Display| input_error!("--out {path}: cannot write: {e}");
-            let mut file = BufWriter::new(File::create(path).map_err(|e| cannot(&e))?);
-            write(args, &config, &audit, &digests, &mut file).map_err(|e| cannot(&e))?;
-            file.flush().map_err(|e| cannot(&e))?;
-        }
+        Some(path) => crate::output::write_file(path, &config.read.inputs(), |file| {
+            write(args, &config, &audit, &digests, file)
+        })?,
         None => write(args, &config, &audit, &digests, out)?,
     }
     Ok(report_breaches(&gates.check(&gate_figures(&audit))))

@@ -110,13 +110,13 @@ fn fill(reader: &mut dyn Read, buf: &mut [u8], path: &str) -> Result<usize> {
 }
 
 #[cfg(unix)]
-fn file_id(path: &str) -> Option<(u64, u64)> {
+pub fn file_id(path: &str) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_id(path: &str) -> Option<(u64, u64)> {
+pub fn file_id(path: &str) -> Option<(u64, u64)> {
     let _ = path;
     None
 }

@@ -134,14 +134,14 @@ impl Problems {
     /// Writes the kept problems as warnings, and how many more there were.
     pub fn print_warnings(&self) {
         for note in &self.notes {
-            eprintln!("warning: {note}");
+            crate::message!("warning: {note}");
         }
         for problem in &self.kept {
-            eprintln!("warning: {problem}");
+            crate::message!("warning: {problem}");
         }
         let hidden = self.total - self.kept.len() as u64;
         if hidden > 0 {
-            eprintln!("warning: … and {hidden} more problems like these (run `check` to see the inputs' health)");
+            crate::message!("warning: … and {hidden} more problems like these (run `check` to see the inputs' health)");
         }
     }
 }

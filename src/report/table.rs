@@ -7,7 +7,7 @@ use std::io::Write;
 
 pub fn write(report: &Report, style: RenderStyle, out: &mut dyn Write) -> Result<()> {
     for line in &report.headline {
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", super::escape_controls(line))?;
     }
     if !report.headline.is_empty() {
         writeln!(out)?;
@@ -123,13 +123,22 @@ fn human(value: &Value) -> String {
             }
         }
         Value::Null => "-".to_string(),
-        other => other.plain(),
+        other => super::escape_controls(&other.plain()).into_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let title = Value::Text("Deck\u{1b}[31mRED\u{7}\rX\u{9b}".into());
+        assert_eq!(human(&title), "Deck\\u{1b}[31mRED\\u{7}\\rX\\u{9b}");
+        let rows = vec![vec![title]];
+        let table = build(&["title".to_string()], &rows, RenderStyle::default()).to_string();
+        assert!(!table.contains('\u{1b}'), "{table}");
+    }
 
     #[test]
     fn people_get_separators() {

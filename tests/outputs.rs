@@ -1,0 +1,151 @@
+//! Issue 11's output regressions: a closed stdout ends quietly in every format, a full stderr
+//! never panics, `--out` never overwrites an input or leaves half a file, and control
+//! characters from the inputs cannot reach the terminal raw.
+
+mod common;
+
+use common::{audit, fixture, Scratch};
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_collateral-audit"))
+}
+
+fn example_args(command: &str) -> Vec<String> {
+    let mut args = vec![
+        command.to_string(),
+        "--assets".into(),
+        fixture("../../examples/data/assets.csv"),
+        "--events".into(),
+        fixture("../../examples/data/events.csv"),
+        "--as-of".into(),
+        "2026-11-01".into(),
+        "-q".into(),
+    ];
+    args
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_exit_0_in_every_format() {
+    for command in ["assets", "snapshot", "report"] {
+        let formats: &[&str] = match command {
+            "assets" => &["table", "csv", "json", "markdown"],
+            _ => &["-"],
+        };
+        for format in formats {
+            let mut args = example_args(command);
+            if *format != "-" {
+                args.extend(["--format".into(), format.to_string()]);
+            }
+            let mut child = bin()
+                .args(&args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            drop(child.stdout.take()); // the reader goes away before anything is written
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{command} {format}: {stderr}"
+            );
+            assert!(stderr.is_empty(), "{command} {format}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_full_stderr_never_panics() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let Ok(full) = full else {
+        return; // not Linux
+    };
+    // Warnings to a full stderr: the figures still reach stdout, exit 0.
+    let mut args = example_args("summary");
+    args.retain(|a| a != "-q");
+    args.extend(["--format".into(), "json".into()]);
+    let output = bin().args(&args).stderr(full).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let s: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(s["assets_never_opened"], 224);
+    // An error to a full stderr: exit 2, not 101.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = bin()
+        .args([
+            "summary",
+            "--assets",
+            "missing.csv",
+            "--events",
+            "missing.csv",
+        ])
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn out_never_names_an_input_and_replaces_the_file_whole() {
+    let dir = Scratch::new();
+    let assets = dir.file("a.csv", "asset_id,title\nA1,Deck\n");
+    let events = dir.file("e.csv", "asset_id,user,timestamp\nA1,u,2026-06-01\n");
+    for command in ["snapshot", "report"] {
+        let refused = audit(command, &assets, &events, &["--out", &events]).expect_code(2);
+        assert!(
+            refused.stderr.contains("is also an input"),
+            "{}",
+            refused.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(&events).unwrap(),
+            "asset_id,user,timestamp\nA1,u,2026-06-01\n"
+        );
+    }
+    let out = dir.path("snap.json");
+    std::fs::write(&out, "previous").unwrap();
+    // A run that fails leaves the previous file.
+    let broken = dir.file("broken.csv", "asset_id,user,timestamp\nA1,\"u,2026-06-01\n");
+    audit("snapshot", &assets, &broken, &["--out", &out]).expect_code(2);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous");
+    audit("snapshot", &assets, &events, &["--out", &out]).ok();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["summary"]["assets_total"], 1);
+    let left: Vec<_> = std::fs::read_dir(dir.path(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn control_characters_in_cells_are_shown_escaped_in_tables() {
+    let dir = Scratch::new();
+    let assets = dir.file(
+        "a.csv",
+        "asset_id,title\nA1,\"Deck\u{1b}]0;pwned\u{7}\u{1b}[2J\"\nA2,\"Other\rX\"\n",
+    );
+    let events = dir.file("e.csv", "asset_id,user,timestamp\nA1,u,2026-06-01\n");
+    let run = audit("assets", &assets, &events, &["-q"]).ok();
+    assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
+    assert!(!run.stdout.contains('\r'), "{:?}", run.stdout);
+    assert!(
+        run.stdout.contains("Deck\\u{1b}]0;pwned\\u{7}"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Other\\rX"), "{}", run.stdout);
+    // CSV keeps the value as it is, for machines.
+    let csv = audit("assets", &assets, &events, &["--format", "csv", "-q"]).ok();
+    assert!(
+        csv.stdout.contains("Deck\u{1b}]0;pwned"),
+        "{:?}",
+        csv.stdout
+    );
+}
