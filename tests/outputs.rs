@@ -12,7 +12,7 @@ fn bin() -> Command {
 }
 
 fn example_args(command: &str) -> Vec<String> {
-    let mut args = vec![
+    vec![
         command.to_string(),
         "--assets".into(),
         fixture("../../examples/data/assets.csv"),
@@ -21,8 +21,7 @@ fn example_args(command: &str) -> Vec<String> {
         "--as-of".into(),
         "2026-11-01".into(),
         "-q".into(),
-    ];
-    args
+    ]
 }
 
 #[test]
