@@ -246,6 +246,35 @@ fn diff_refuses_what_is_not_a_snapshot() {
     let future = dir.file("future.json", future.to_string());
     let run3 = run(&["diff", &nov, &future]).expect_code(2);
     assert!(run3.stderr.contains("schema_version 99"), "{}", run3.stderr);
+    // Figures that are not numbers (hand-edited, or written by another tool) are refused,
+    // not compared as "no change".
+    let edits: [(&str, serde_json::Value); 3] = [
+        ("never_opened_pct", "58.9".into()),
+        ("assets_total", serde_json::Value::Null),
+        ("events_counted", true.into()),
+    ];
+    for (key, value) in edits {
+        let mut edited = read_json(&nov);
+        edited["summary"][key] = value.clone();
+        let edited = dir.file("edited.json", edited.to_string());
+        let refused = run(&["diff", &nov, &edited]).expect_code(2);
+        assert!(
+            refused
+                .stderr
+                .contains(&format!("malformed snapshot: summary figure \"{key}\"")),
+            "{key}: {}",
+            refused.stderr
+        );
+    }
+    let mut edited = read_json(&nov);
+    edited["assets"][0]["opens"] = "12".into();
+    let edited = dir.file("edited.json", edited.to_string());
+    let refused = run(&["diff", &edited, &nov]).expect_code(2);
+    assert!(
+        refused.stderr.contains("has opens \"12\""),
+        "{}",
+        refused.stderr
+    );
 }
 
 #[test]

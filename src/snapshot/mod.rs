@@ -252,6 +252,22 @@ pub fn load(path: &str) -> Result<Loaded> {
         .get("summary")
         .and_then(Json::as_object)
         .ok_or_else(|| malformed("no summary object"))?;
+    // A figure edited into text ("58.9") or lost would compare as no change, or as a
+    // confident delta from nothing.
+    for (key, value) in summary {
+        if !(value.is_number() || value.is_null() || value.is_array() || value.is_object()) {
+            return Err(malformed(&format!(
+                "summary figure {key:?} is {value}, not a number"
+            )));
+        }
+    }
+    for key in ["assets_total", "assets_never_opened", "never_opened_pct"] {
+        if !summary.get(key).is_some_and(Json::is_number) {
+            return Err(malformed(&format!(
+                "summary figure {key:?} is missing or not a number"
+            )));
+        }
+    }
     let assets = doc
         .get("assets")
         .and_then(Json::as_array)
@@ -259,10 +275,22 @@ pub fn load(path: &str) -> Result<Loaded> {
     let assets = assets
         .iter()
         .map(|a| {
-            a.as_object()
+            let asset = a
+                .as_object()
                 .filter(|a| a.get("asset_id").is_some_and(Json::is_string))
-                .cloned()
-                .ok_or_else(|| malformed("an asset without asset_id"))
+                .ok_or_else(|| malformed("an asset without asset_id"))?;
+            for key in ["opens", "users"] {
+                if asset
+                    .get(key)
+                    .is_some_and(|v| !v.is_number() && !v.is_null())
+                {
+                    return Err(malformed(&format!(
+                        "asset {} has {key} {}, not a number",
+                        asset["asset_id"], asset[key]
+                    )));
+                }
+            }
+            Ok(asset.clone())
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Loaded {
