@@ -388,3 +388,41 @@ fn a_broken_inventory_is_refused_the_same_way() {
     );
     assert_eq!(run.json()["events_orphan"], 1);
 }
+
+#[test]
+fn a_header_of_a_hundred_thousand_columns_is_read_in_linear_time() {
+    let n = 100_000;
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let mut header = String::from("asset,user,time");
+    let mut row = String::from("\nA1,ann,2026-01-01");
+    for _ in 0..n {
+        header.push_str(",dup");
+        row.push_str(",x");
+    }
+    let events = dir.file("wide.csv", header + &row + "\n");
+    let check = run(&[
+        "check",
+        "--assets",
+        &assets,
+        "--events",
+        &events,
+        "--as-of",
+        "2026-11-01",
+    ])
+    .ok();
+    // Named in part, counted in full (the whole list took a minute to lay out).
+    assert!(
+        check.stdout.contains("and 99980 more"),
+        "{}",
+        &check.stdout[..check.stdout.len().min(3000)]
+    );
+    assert!(check.stdout.len() < 20_000, "{}", check.stdout.len());
+    assert!(
+        check.stderr.contains("appears in columns 4, 5, 6"),
+        "{}",
+        check.stderr
+    );
+    assert!(check.stderr.contains("and 99990 more"), "{}", check.stderr);
+    assert!(check.stderr.len() < 5_000, "{}", check.stderr.len());
+}

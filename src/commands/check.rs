@@ -163,18 +163,20 @@ fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
             ));
         }
     }
-    let unmapped: Vec<String> = file
-        .header
-        .unmapped()
-        .into_iter()
-        .map(|c| headers[c].clone())
-        .collect();
+    let unmapped = file.header.unmapped();
     if !unmapped.is_empty() {
-        rows.push(row(
-            name,
-            "other columns",
-            Value::text(quote_list(&unmapped)),
-        ));
+        // A file may have thousands of columns: name the first few, count the rest.
+        const SHOWN: usize = 20;
+        let names: Vec<String> = unmapped
+            .iter()
+            .take(SHOWN)
+            .map(|&c| headers[c].clone())
+            .collect();
+        let mut text = quote_list(&names);
+        if unmapped.len() > SHOWN {
+            text.push_str(&format!(" and {} more", unmapped.len() - SHOWN));
+        }
+        rows.push(row(name, "other columns", Value::text(text)));
     }
 }
 

@@ -370,20 +370,23 @@ impl HeaderMap {
     /// Warnings about the header row: repeated names, fields several columns could fill.
     pub fn notes(&self, file: &str) -> Vec<String> {
         let mut notes = Vec::new();
+        // Columns by name, in one pass: a file may have a hundred thousand columns.
+        let mut columns: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
         for (i, header) in self.headers.iter().enumerate() {
-            let first = self.headers.iter().position(|h| h == header);
-            if first == Some(i) {
-                let repeats: Vec<String> = (i..self.headers.len())
-                    .filter(|&j| &self.headers[j] == header)
-                    .map(|j| (j + 1).to_string())
-                    .collect();
-                if repeats.len() > 1 {
-                    notes.push(format!(
-                        "{file}: header {header:?} appears in columns {}; the first is used",
-                        repeats.join(", ")
-                    ));
-                }
+            columns.entry(header).or_default().push(i + 1);
+        }
+        let mut repeated: Vec<&Vec<usize>> = columns.values().filter(|c| c.len() > 1).collect();
+        repeated.sort_unstable();
+        for repeats in repeated {
+            let header = &self.headers[repeats[0] - 1];
+            let mut list: Vec<String> = repeats.iter().take(10).map(usize::to_string).collect();
+            if repeats.len() > 10 {
+                list.push(format!("and {} more", repeats.len() - 10));
             }
+            notes.push(format!(
+                "{file}: header {header:?} appears in columns {}; the first is used",
+                list.join(", ")
+            ));
         }
         for m in &self.matches {
             let (Some(chosen), false) = (m.column, m.overridden) else {
