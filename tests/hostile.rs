@@ -418,6 +418,16 @@ fn a_header_of_a_hundred_thousand_columns_is_read_in_linear_time() {
         &check.stdout[..check.stdout.len().min(3000)]
     );
     assert!(check.stdout.len() < 20_000, "{}", check.stdout.len());
+    let check = run(&[
+        "summary",
+        "--assets",
+        &assets,
+        "--events",
+        &events,
+        "--as-of",
+        "2026-11-01",
+    ])
+    .ok();
     assert!(
         check.stderr.contains("appears in columns 4, 5, 6"),
         "{}",
