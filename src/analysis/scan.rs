@@ -3,17 +3,19 @@
 //! [`RowScanner`] and tallied into an [`Aggregate`].
 
 use crate::analysis::aggregate::Aggregate;
-use crate::analysis::rows::{EventColumns, RowScanner, ScanContext};
+use crate::analysis::rows::{EventColumns, RowScanner, ScanContext, Stop};
 use crate::cli::EncodingArg;
 use crate::config::ReadOptions;
 use crate::input::assets::{read_headers, FileReport};
 use crate::input::chunks::{split_at_newlines, RangeReader};
+use crate::input::date_order::ColumnOrder;
 use crate::input::fields::Fields;
 use crate::input::headers::{HeaderMap, Role};
 use crate::input::lines::{Counting, LineIndex};
 use crate::input::plain::PlainRecords;
 use crate::input::problems::Problems;
 use crate::input::source::{csv_builder, open_csv, reopen_at, InputPath, OpenedCsv};
+use crate::input_error;
 use anyhow::{Context, Result};
 use csv::ByteRecord;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -127,6 +129,8 @@ struct MappedFile {
     opened: OpenedCsv,
     header: HeaderMap,
     columns: EventColumns,
+    /// The time column's day/month order before any row is read (from the file's sample).
+    order: ColumnOrder,
 }
 
 fn scan_file(
@@ -145,11 +149,14 @@ fn scan_file(
     for note in header.notes(&name) {
         problems.note(note);
     }
+    let sample = std::mem::take(&mut opened.sample);
+    let order = ColumnOrder::from_sample(ctx.time, &sample, opened.dialect.delimiter, columns.time);
     let mut file = MappedFile {
         name,
         opened,
         header,
         columns,
+        order,
     };
     let read_before = agg.counts.read;
     let splittable = !input.is_stdin()
@@ -157,10 +164,18 @@ fn scan_file(
         && file.opened.dialect.encoding == "utf-8"
         && !opts.strict
         && parallel.threads > 1;
-    let done_in_parallel =
-        splittable && scan_in_parallel(input, &file, ctx, agg, problems, parallel)?;
-    if !done_in_parallel {
-        scan_sequentially(input, &mut file, opts, ctx, agg, problems)?;
+    let in_parallel = if splittable {
+        scan_in_parallel(input, &file, ctx, agg, problems, parallel)?
+    } else {
+        None
+    };
+    let order = match in_parallel {
+        Some(order) => order,
+        None => scan_sequentially(input, &mut file, opts, ctx, agg, problems)?,
+    };
+    let time_header = &file.header.headers[file.columns.time];
+    if let Some(note) = order.note(&file.name, time_header) {
+        problems.note(note);
     }
     agg.settle();
     let rows = agg.counts.read - read_before;
@@ -178,7 +193,8 @@ fn scan_file(
 
 /// Reads a file on one thread: quote-free records with the plain reader, and from the first
 /// record holding a quote on, the csv crate (standard input, other encodings and `--strict`
-/// runs go through the csv crate from the start).
+/// runs go through the csv crate from the start). Returns the time column's order as the
+/// rows left it.
 fn scan_sequentially(
     input: &InputPath,
     file: &mut MappedFile,
@@ -186,40 +202,53 @@ fn scan_sequentially(
     ctx: &ScanContext,
     agg: &mut Aggregate,
     problems: &mut Problems,
-) -> Result<()> {
-    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header);
+) -> Result<ColumnOrder> {
+    let order = file.order.clone();
+    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header, order);
     let cannot_read = || format!("{}: cannot read", file.name);
     let plain_first = !input.is_stdin() && file.opened.dialect.encoding == "utf-8" && !opts.strict;
     if !plain_first {
         let opened = &mut file.opened;
-        return scan_csv(
+        scan_csv(
             &mut opened.reader,
             &opened.lines,
             &mut row,
             agg,
             problems,
             0,
-        );
+        )?;
+        return Ok(row.into_order());
     }
     let start = DataStart::of(&file.opened);
     let mut reader =
         PlainRecords::new(reopen_at(input, start.byte)?, file.opened.dialect.delimiter);
     let mut found = Problems::new(false);
+    row.set_lines_before(start.lines_before);
     while let Some(fields) = reader.read().with_context(cannot_read)? {
-        if let Some(problem) = row.scan(&fields, agg) {
-            found.record(problem)?;
+        match row.scan(&fields, agg) {
+            Ok(None) => {}
+            Ok(Some(problem)) => found.record(problem)?,
+            Err(stop) => return Err(stop_error(stop, start.lines_before)),
         }
     }
     problems.merge(found.shifted(start.lines_before));
     if !reader.quote_seen() {
-        return Ok(());
+        return Ok(row.into_order());
     }
     let lines_before = start.lines_before + reader.newlines();
     let (rest, lines) = Counting::new(reader.into_rest());
     let mut rest = csv_builder(file.opened.dialect.delimiter)
         .has_headers(false)
         .from_reader(rest);
-    scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)
+    row.set_lines_before(lines_before);
+    scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)?;
+    Ok(row.into_order())
+}
+
+/// The error that ends the run when a row stops its file, `lines_before` lines down.
+fn stop_error(Stop(mut problem): Stop, lines_before: u64) -> anyhow::Error {
+    problem.line += lines_before;
+    input_error!("{problem}")
 }
 
 /// Reads the rest of a csv reader's records (read through `lines`); problems are told
@@ -238,9 +267,13 @@ fn scan_csv<R: std::io::Read>(
         .read_byte_record(&mut record)
         .with_context(|| format!("{}: cannot read", row.file()))?
     {
-        if let Some(mut problem) = row.scan(&Fields::of_record(&record, &mut bounds, lines), agg) {
-            problem.line += lines_before;
-            problems.record(problem)?;
+        match row.scan(&Fields::of_record(&record, &mut bounds, lines), agg) {
+            Ok(None) => {}
+            Ok(Some(mut problem)) => {
+                problem.line += lines_before;
+                problems.record(problem)?;
+            }
+            Err(stop) => return Err(stop_error(stop, lines_before)),
         }
     }
     Ok(())
@@ -273,10 +306,15 @@ struct RangeResult {
     agg: Aggregate,
     problems: Problems,
     newlines: u64,
+    order: ColumnOrder,
 }
 
-/// Splits a large plain file into ranges read by several threads, then merges in file order.
-/// Returns false (having changed nothing) when the file is small or holds a quote character.
+/// Splits a large plain file into ranges read by several threads, then merges in file order;
+/// returns the time column's order as the rows left it. Returns `None` (having changed
+/// nothing) when the file is small, holds a quote character, or a range met a slash date it
+/// cannot read alone: a day-first date while the sample left the order open (the ranges
+/// before it may have read ambiguous dates month-first), or a date against the order. The
+/// file is then read on one thread, which reads the dates in file order.
 fn scan_in_parallel(
     input: &InputPath,
     file: &MappedFile,
@@ -284,40 +322,43 @@ fn scan_in_parallel(
     agg: &mut Aggregate,
     problems: &mut Problems,
     parallel: Parallelism,
-) -> Result<bool> {
+) -> Result<Option<ColumnOrder>> {
     let mut handle = std::fs::File::open(&input.path)?;
     let file_len = handle.metadata()?.len();
     // One range per thread: each range keeps a whole aggregate until the merge, so more
     // ranges would cost memory, and contiguous ranges keep first spellings in file order.
     let parts = (file_len / parallel.min_chunk_bytes.max(1)).min(parallel.threads as u64) as usize;
     if parts < 2 {
-        return Ok(false);
+        return Ok(None);
     }
     let start = DataStart::of(&file.opened);
     let ranges = split_at_newlines(&mut handle, start.byte, file_len, parts)?;
-    let quote_seen = AtomicBool::new(false);
+    let reread = AtomicBool::new(false);
     let template = agg.empty_like();
     let shape = FileShape {
         name: &file.name,
         header: &file.header,
         columns: file.columns,
         delimiter: file.opened.dialect.delimiter,
+        order: &file.order,
     };
     let results = run_pool(parallel.threads, ranges.len(), |i| {
         let (start, end) = ranges[i];
-        read_range(input, &shape, ctx, &template, start, end, &quote_seen)
+        read_range(input, &shape, ctx, &template, start, end, &reread)
     });
-    if quote_seen.load(Ordering::Relaxed) {
-        return Ok(false);
+    if reread.load(Ordering::Relaxed) {
+        return Ok(None);
     }
     let mut lines_before = start.lines_before;
+    let mut order = file.order.clone();
     for result in results {
         let result = result?;
         problems.merge(result.problems.shifted(lines_before));
         agg.absorb(result.agg);
+        order.absorb(result.order, lines_before);
         lines_before += result.newlines;
     }
-    Ok(true)
+    Ok(Some(order))
 }
 
 /// What a range reader needs to know of its file.
@@ -326,6 +367,7 @@ struct FileShape<'a> {
     header: &'a HeaderMap,
     columns: EventColumns,
     delimiter: u8,
+    order: &'a ColumnOrder,
 }
 
 fn read_range(
@@ -335,7 +377,7 @@ fn read_range(
     template: &Aggregate,
     start: u64,
     end: u64,
-    quote_seen: &AtomicBool,
+    reread: &AtomicBool,
 ) -> Result<RangeResult> {
     let range = RangeReader::open(&input.path, start, end)?;
     // A range with a quote is thrown away and the file re-read on one thread, so the
@@ -343,26 +385,31 @@ fn read_range(
     let mut reader = PlainRecords::new(range, file.delimiter);
     let mut agg = template.clone();
     let mut problems = Problems::new(false);
-    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header);
+    let order = file.order.for_range();
+    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header, order);
     while let Some(fields) = reader
         .read()
         .with_context(|| format!("{}: cannot read", file.name))?
     {
-        if let Some(problem) = row.scan(&fields, &mut agg) {
-            problems.record(problem)?;
+        match row.scan(&fields, &mut agg) {
+            Ok(None) => {}
+            Ok(Some(problem)) => problems.record(problem)?,
+            // The reading on one thread tells it, with the lines before it counted.
+            Err(Stop(_)) => reread.store(true, Ordering::Relaxed),
         }
-        if quote_seen.load(Ordering::Relaxed) {
+        if reread.load(Ordering::Relaxed) {
             break;
         }
     }
     if reader.quote_seen() {
-        quote_seen.store(true, Ordering::Relaxed);
+        reread.store(true, Ordering::Relaxed);
     }
     agg.settle();
     Ok(RangeResult {
         agg,
         problems,
         newlines: reader.newlines(),
+        order: row.into_order(),
     })
 }
 

@@ -1,11 +1,13 @@
 //! Loading the asset inventory into memory (it is small next to the usage log).
 
 use crate::config::ReadOptions;
+use crate::input::date_order::{Clash, ColumnOrder};
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::lines::LineIndex;
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, record_line, Dialect};
 use crate::input::time::TimeParser;
+use crate::input_error;
 use crate::keys::SmallKey;
 use crate::model::{fold_key, trim_bytes, Asset, Inventory, RowText};
 use anyhow::{Context, Result};
@@ -86,11 +88,18 @@ pub fn load_inventory(
         has_owner: columns.owner.is_some(),
         ..Inventory::default()
     };
+    let created_order = match columns.created {
+        Some(c) => {
+            ColumnOrder::from_sample(&opts.time, &opened.sample, opened.dialect.delimiter, c)
+        }
+        None => ColumnOrder::of(&opts.time),
+    };
     let mut loader = Loader {
         file: &file,
         header: &header,
         columns: &columns,
         time: &opts.time,
+        created_order,
         problems,
         warned_encoding: false,
         lines: &opened.lines,
@@ -103,6 +112,12 @@ pub fn load_inventory(
     {
         inventory.stats.rows_read += 1;
         loader.add_row(&record, &mut inventory)?;
+    }
+    let created_note = columns
+        .created
+        .and_then(|c| loader.created_order.note(&file, &header.headers[c]));
+    if let Some(note) = created_note {
+        loader.problems.note(note);
     }
     let rows = inventory.stats.rows_read;
     if rows == 0 {
@@ -125,6 +140,8 @@ struct Loader<'a> {
     header: &'a HeaderMap,
     columns: &'a AssetColumns,
     time: &'a TimeParser,
+    /// The day/month order of the created dates' slash dates.
+    created_order: ColumnOrder,
     problems: &'a mut Problems,
     /// Text that is not UTF-8 is told once per file, not on every row.
     warned_encoding: bool,
@@ -207,9 +224,19 @@ impl Loader<'_> {
         if raw.is_empty() {
             return Ok(None);
         }
-        match self.time.parse(raw) {
-            Some(t) => Ok(Some(t)),
-            None => {
+        match self.time.read(raw, &mut self.created_order, || line) {
+            Ok(Some(t)) => Ok(Some(t)),
+            Err(Clash(message)) => Err(input_error!(
+                "{}",
+                Problem {
+                    file: self.file.to_string(),
+                    line,
+                    column: Some(self.header.headers[column].clone()),
+                    value: Some(text(raw)),
+                    message,
+                }
+            )),
+            Ok(None) => {
                 inventory.stats.values_invalid += 1;
                 let message = "cannot read the created date; kept as undated:".into();
                 self.problem(line, Some(column), Some(text(raw)), message)?;

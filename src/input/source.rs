@@ -74,6 +74,9 @@ pub struct OpenedCsv {
     pub reader: csv::Reader<Counting<Box<dyn Read + Send>>>,
     pub dialect: Dialect,
     pub lines: LineIndex,
+    /// The first whole lines of the (decoded) text, header first, up to 64 KiB: enough to
+    /// decide things about the file before its rows are read.
+    pub sample: Vec<u8>,
 }
 
 /// The physical line a record of `lines`' reader starts on, the header being line 1 (the
@@ -118,6 +121,11 @@ pub fn open_csv(
         Some(d) => (d, false),
         None => (sniff_delimiter(&sample), true),
     };
+    let whole_lines = if sample.len() + usize::from(bom) * 3 < SAMPLE_BYTES {
+        sample.clone()
+    } else {
+        sample[..memchr::memrchr(b'\n', &sample).map_or(0, |i| i + 1)].to_vec()
+    };
     let stream: Box<dyn Read + Send> = Box::new(Cursor::new(sample).chain(stream));
     let (stream, lines) = Counting::new(stream);
     let reader = csv_builder(delimiter).has_headers(true).from_reader(stream);
@@ -132,6 +140,7 @@ pub fn open_csv(
             crlf,
         },
         lines,
+        sample: whole_lines,
     })
 }
 
