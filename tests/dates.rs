@@ -320,3 +320,23 @@ fn ranges_read_in_parallel_count_like_one_thread() {
         }
     }
 }
+
+#[test]
+fn the_settings_file_can_force_the_order_and_the_command_line_wins() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let events = dir.file("events.csv", DAY_FIRST_LOG);
+    let config = dir.file("audit.toml", "date_order = \"month-first\"\n");
+    let summary = |extra: &[&str]| {
+        let mut args = vec!["--config", &config, "--format", "json", "-q"];
+        args.extend_from_slice(extra);
+        run_on("summary", &assets, &events, &args).ok().json()
+    };
+    // Month-first from the file: 15/03 is a bad row and 11/02 (2 November) is past as-of.
+    let from_file = summary(&[]);
+    assert_eq!(from_file["rows_skipped"], 1);
+    assert_eq!(from_file["events_excluded"], 1);
+    let day_first = summary(&["--day-first"]);
+    assert_eq!(day_first["rows_skipped"], 0);
+    assert_eq!(day_first["events_counted"], 7);
+}
