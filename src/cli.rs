@@ -220,9 +220,15 @@ pub struct InputArgs {
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub encoding: Option<EncodingArg>,
 
-    /// Read slashed dates day-first (15/03/2026) instead of US month-first (03/15/2026).
+    /// Read every slashed date day-first (03/04/2026 is 3 April). Without it or --month-first,
+    /// each file's time column (and the created dates) is decided by its values: a first
+    /// number above 12 means day-first, a second above 12 month-first (a note says which).
     #[arg(long)]
     pub day_first: bool,
+
+    /// Read every slashed date month-first, US style (03/04/2026 is 4 March), whatever the values say.
+    #[arg(long, conflicts_with = "day_first")]
+    pub month_first: bool,
 
     /// Read every time value with this chrono format (e.g. "%d.%m.%Y %H:%M").
     #[arg(long, value_name = "FORMAT")]

@@ -2,10 +2,11 @@
 
 use crate::analysis::scan::Parallelism;
 use crate::cli::{AuditArgs, CountArgs, EncodingArg, Format, InputArgs};
+use crate::input::date_order::DateOrder;
 use crate::input::headers::ColumnOverride;
 use crate::input::numbers::DecimalSeparator;
 use crate::input::source::{parse_delimiter, InputPath};
-use crate::input::time::{Millis, TimeParser};
+use crate::input::time::{check_date_format, Millis, TimeParser};
 use crate::input_error;
 use crate::model::{fold_key, StatusPolicy};
 use crate::presets::Preset;
@@ -28,6 +29,7 @@ pub struct ReadOptions {
     /// `--encoding`; `None` reads UTF-8, or UTF-16 when a byte-order mark says so.
     pub encoding: Option<EncodingArg>,
     pub time: TimeParser,
+    /// `--day-first`: also how `--since/--until/--as-of` read a slashed date.
     pub day_first: bool,
     /// `--decimal-comma` or `--decimal-point`; `None` lets the cost column's values decide.
     pub decimal: Option<DecimalSeparator>,
@@ -76,6 +78,17 @@ impl ReadOptions {
             .collect::<Result<Vec<_>>>()?;
         overrides.extend(preset.map(Preset::overrides).unwrap_or_default());
         let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
+        if let Some(format) = &args.date_format {
+            check_date_format(format)
+                .map_err(|why| input_error!("--date-format {format:?}: {why}"))?;
+        }
+        let order = if args.day_first {
+            Some(DateOrder::DayFirst)
+        } else if args.month_first {
+            Some(DateOrder::MonthFirst)
+        } else {
+            None
+        };
         Ok(ReadOptions {
             assets,
             events,
@@ -83,7 +96,7 @@ impl ReadOptions {
             overrides,
             delimiter,
             encoding: args.encoding,
-            time: TimeParser::new(args.day_first, args.date_format.clone()),
+            time: TimeParser::forced(order, args.date_format.clone()),
             day_first: args.day_first,
             decimal: match (args.decimal_comma, args.decimal_point) {
                 (true, _) => Some(DecimalSeparator::Comma),

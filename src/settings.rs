@@ -16,6 +16,8 @@ pub const DEFAULT_FILE: &str = "collateral-audit.toml";
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub preset: Option<String>,
+    /// `--day-first` / `--month-first` for every run: the exports' slash dates have one order.
+    pub date_order: Option<DateOrderSetting>,
     /// Same keys and values as `--col`: `"events.user" = "Rep Email"`.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
@@ -23,6 +25,13 @@ pub struct Settings {
     pub filters: Filters,
     #[serde(default)]
     pub gates: Gates,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateOrderSetting {
+    DayFirst,
+    MonthFirst,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,6 +139,10 @@ impl Settings {
     fn fill_audit(&self, audit: &mut AuditArgs, path: &str, text: &str) -> Result<()> {
         let input = &mut audit.input;
         fill(&mut input.preset, self.preset.clone());
+        if !input.day_first && !input.month_first {
+            input.day_first = self.date_order == Some(DateOrderSetting::DayFirst);
+            input.month_first = self.date_order == Some(DateOrderSetting::MonthFirst);
+        }
         // Command-line mappings come first: the first mapping of a field wins.
         for (key, header) in &self.columns {
             ColumnOverride::parse(&format!("{key}={header}")).map_err(|e| {
@@ -211,6 +224,7 @@ mod tests {
     use super::*;
 
     const EXAMPLE: &str = r#"preset = "showpad"
+date_order = "day-first"
 [columns]
 "events.user" = "Rep Email"
 [filters]
@@ -229,6 +243,7 @@ orphans_above = 100
     fn the_documented_example_parses() {
         let s = Settings::parse("c.toml", EXAMPLE).unwrap();
         assert_eq!(s.preset.as_deref(), Some("showpad"));
+        assert_eq!(s.date_order, Some(DateOrderSetting::DayFirst));
         assert_eq!(s.columns["events.user"], "Rep Email");
         assert_eq!(s.filters.teams, Some(vec!["Sales".to_string()]));
         assert_eq!(s.filters.exclude_owners, Some(true));
@@ -253,6 +268,16 @@ orphans_above = 100
         let err = Settings::parse("c.toml", text).unwrap_err().to_string();
         assert!(
             err.starts_with("c.toml, line 3: gates.never_opened_above: invalid type"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_date_order_names_the_line() {
+        let text = "preset = \"showpad\"\ndate_order = \"year-first\"\n";
+        let err = Settings::parse("c.toml", text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("c.toml, line 2: date_order: unknown variant `year-first`"),
             "{err}"
         );
     }

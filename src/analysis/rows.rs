@@ -4,6 +4,7 @@
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::values::ValueCache;
 use crate::config::{EventFilter, Window};
+use crate::input::date_order::{Clash, ColumnOrder};
 use crate::input::fields::Fields;
 use crate::input::headers::{Field, HeaderMap};
 use crate::input::problems::{Problem, NOT_UTF8};
@@ -121,6 +122,11 @@ fn aggregate_id(
     )
 }
 
+/// A row that stops the reading of its file: a slash date against the order already used
+/// (see [`ColumnOrder`]). Its line is counted like a problem's, from the reader's first byte.
+#[derive(Debug)]
+pub struct Stop(pub Problem);
+
 /// Classifies and tallies rows of one file, reusing its buffers from row to row.
 pub struct RowScanner<'a> {
     ctx: &'a ScanContext<'a>,
@@ -138,6 +144,11 @@ pub struct RowScanner<'a> {
     /// The shape of the file's first readable time value, and whether a different one was told.
     first_time_shape: Option<TimeShape>,
     warned_mixed_times: bool,
+    /// The day/month order of the time column's slash dates.
+    order: ColumnOrder,
+    /// Lines before the reader's first byte, so that the values the order remembers carry
+    /// their line in the file (problems are moved down by the caller instead).
+    lines_before: u64,
 }
 
 impl<'a> RowScanner<'a> {
@@ -146,6 +157,7 @@ impl<'a> RowScanner<'a> {
         columns: EventColumns,
         file: &'a str,
         header: &'a HeaderMap,
+        order: ColumnOrder,
     ) -> Self {
         RowScanner {
             ctx,
@@ -160,7 +172,19 @@ impl<'a> RowScanner<'a> {
             warned_encoding: false,
             first_time_shape: None,
             warned_mixed_times: false,
+            order,
+            lines_before: 0,
         }
+    }
+
+    /// The rows read next start `lines` lines into the file.
+    pub fn set_lines_before(&mut self, lines: u64) {
+        self.lines_before = lines;
+    }
+
+    /// The time column's order as the rows read so far left it.
+    pub fn into_order(self) -> ColumnOrder {
+        self.order
     }
 
     /// The name of the file whose rows this scanner judges.
@@ -169,14 +193,20 @@ impl<'a> RowScanner<'a> {
     }
 
     /// Tallies one row; a bad row is counted as skipped and returned as a problem, and so is
-    /// the first row of the file with text that is not UTF-8 (counted all the same).
+    /// the first row of the file with text that is not UTF-8 (counted all the same). A row
+    /// whose date goes against the order already used stops the file.
     #[inline]
-    pub fn scan(&mut self, record: &Fields, agg: &mut Aggregate) -> Option<Problem> {
-        let problem = self.tally(record, agg);
+    pub fn scan(&mut self, record: &Fields, agg: &mut Aggregate) -> Result<Option<Problem>, Stop> {
+        let problem = self.tally(record, agg)?;
         if problem.is_none() && !self.warned_encoding && !record.is_ascii() {
-            return self.invalid_utf8(record);
+            return Ok(self.invalid_utf8(record));
         }
-        problem
+        Ok(problem)
+    }
+
+    #[cold]
+    fn stop(&self, record: &Fields, Clash(message): Clash) -> Stop {
+        Stop(self.problem(record, Some(self.columns.time), message))
     }
 
     #[cold]
@@ -205,7 +235,7 @@ impl<'a> RowScanner<'a> {
     }
 
     #[inline]
-    fn tally(&mut self, record: &Fields, agg: &mut Aggregate) -> Option<Problem> {
+    fn tally(&mut self, record: &Fields, agg: &mut Aggregate) -> Result<Option<Problem>, Stop> {
         agg.counts.read += 1;
         if agg.counts.read % progress::ROW_BATCH == 0 {
             progress::add_rows(progress::ROW_BATCH);
@@ -218,12 +248,12 @@ impl<'a> RowScanner<'a> {
                 cols.width,
                 record.len()
             );
-            return Some(self.problem(record, None, message));
+            return Ok(Some(self.problem(record, None, message)));
         }
         if record.spans_lines() {
             if let Some(problem) = self.line_break_in_key(record) {
                 agg.counts.skipped += 1;
-                return Some(problem);
+                return Ok(Some(problem));
             }
         }
         let from_json;
@@ -237,26 +267,34 @@ impl<'a> RowScanner<'a> {
                 None => {
                     agg.counts.skipped += 1;
                     let message = format!("no \"{key}\" text in this JSON cell; row skipped");
-                    return Some(self.problem(record, Some(cols.asset), message));
+                    return Ok(Some(self.problem(record, Some(cols.asset), message)));
                 }
             },
         };
         if asset_raw.is_empty() {
             agg.counts.skipped += 1;
-            return Some(self.problem(
+            return Ok(Some(self.problem(
                 record,
                 Some(cols.asset),
                 "empty asset id; row skipped".into(),
-            ));
+            )));
         }
-        let Some(t) = self.ctx.time.parse(&record[cols.time]) else {
+        let lines_before = self.lines_before;
+        let read = self.ctx.time.read(&record[cols.time], &mut self.order, || {
+            lines_before + record.line()
+        });
+        let t = match read {
+            Ok(t) => t,
+            Err(clash) => return Err(self.stop(record, clash)),
+        };
+        let Some(t) = t else {
             agg.counts.skipped += 1;
             let message = if trim_bytes(&record[cols.time]).is_empty() {
                 "empty time; row skipped"
             } else {
                 "cannot read the time; row skipped"
             };
-            return Some(self.problem(record, Some(cols.time), message.into()));
+            return Ok(Some(self.problem(record, Some(cols.time), message.into())));
         };
         agg.saw_time(t);
         let mixed = if self.warned_mixed_times {
@@ -267,11 +305,11 @@ impl<'a> RowScanner<'a> {
         let asset = self.ctx.inventory.lookup(asset_raw);
         if !self.admits(record, t, asset) {
             agg.exclude(asset);
-            return mixed;
+            return Ok(mixed);
         }
         let Some(asset) = asset else {
             agg.orphan(asset_raw);
-            return mixed;
+            return Ok(mixed);
         };
         let user = aggregate_id(&mut self.users, self.user, cols.user, record, |key, raw| {
             agg.user_id(key, raw)
@@ -280,7 +318,7 @@ impl<'a> RowScanner<'a> {
             agg.teams.intern(key, raw)
         });
         agg.count(asset, t, user, team);
-        mixed
+        Ok(mixed)
     }
 
     /// The window and every filter but the inventory; fills the folded keys as it goes.

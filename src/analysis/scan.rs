@@ -3,11 +3,12 @@
 //! [`RowScanner`] and tallied into an [`Aggregate`].
 
 use crate::analysis::aggregate::Aggregate;
-use crate::analysis::rows::{EventColumns, RowScanner, ScanContext};
+use crate::analysis::rows::{EventColumns, RowScanner, ScanContext, Stop};
 use crate::cli::EncodingArg;
 use crate::config::ReadOptions;
 use crate::input::assets::{read_headers, FileReport};
 use crate::input::chunks::{split_at_newlines, RangeReader};
+use crate::input::date_order::ColumnOrder;
 use crate::input::fields::Fields;
 use crate::input::headers::{HeaderMap, Role};
 use crate::input::lines::{Counting, LineIndex};
@@ -17,6 +18,7 @@ use crate::input::quotes::RecordTooLong;
 use crate::input::source::{
     csv_builder, open_csv, read_failure, read_record, reopen_at, InputPath, OpenedCsv,
 };
+use crate::input_error;
 use anyhow::Result;
 use csv::ByteRecord;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -130,6 +132,8 @@ struct MappedFile {
     opened: OpenedCsv,
     header: HeaderMap,
     columns: EventColumns,
+    /// The time column's day/month order before any row is read (from the file's sample).
+    order: ColumnOrder,
 }
 
 fn scan_file(
@@ -148,11 +152,14 @@ fn scan_file(
     for note in opened.notes.drain(..).chain(header.notes(&name)) {
         problems.note(note);
     }
+    let sample = std::mem::take(&mut opened.sample);
+    let order = ColumnOrder::from_sample(ctx.time, &sample, opened.dialect.delimiter, columns.time);
     let mut file = MappedFile {
         name,
         opened,
         header,
         columns,
+        order,
     };
     let read_before = agg.counts.read;
     let splittable = !input.is_stream()
@@ -160,10 +167,18 @@ fn scan_file(
         && file.opened.dialect.encoding == "utf-8"
         && !opts.strict
         && parallel.threads > 1;
-    let done_in_parallel = splittable
-        && scan_in_parallel(input, &file, ctx, agg, problems, parallel, opts.max_record)?;
-    if !done_in_parallel {
-        scan_sequentially(input, &mut file, opts, ctx, agg, problems)?;
+    let in_parallel = if splittable {
+        scan_in_parallel(input, &file, ctx, agg, problems, parallel, opts.max_record)?
+    } else {
+        None
+    };
+    let order = match in_parallel {
+        Some(order) => order,
+        None => scan_sequentially(input, &mut file, opts, ctx, agg, problems)?,
+    };
+    let time_header = &file.header.headers[file.columns.time];
+    if let Some(note) = order.note(&file.name, time_header) {
+        problems.note(note);
     }
     agg.settle();
     let rows = agg.counts.read - read_before;
@@ -182,7 +197,8 @@ fn scan_file(
 
 /// Reads a file on one thread: quote-free records with the plain reader, and from the first
 /// record holding a quote on, the csv crate (standard input, other encodings and `--strict`
-/// runs go through the csv crate from the start).
+/// runs go through the csv crate from the start). Returns the time column's order as the
+/// rows left it.
 fn scan_sequentially(
     input: &InputPath,
     file: &mut MappedFile,
@@ -190,41 +206,54 @@ fn scan_sequentially(
     ctx: &ScanContext,
     agg: &mut Aggregate,
     problems: &mut Problems,
-) -> Result<()> {
-    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header);
+) -> Result<ColumnOrder> {
+    let order = file.order.clone();
+    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header, order);
     let plain_first = !input.is_stream() && file.opened.dialect.encoding == "utf-8" && !opts.strict;
     if !plain_first {
         let opened = &mut file.opened;
-        return scan_csv(
+        scan_csv(
             &mut opened.reader,
             &opened.lines,
             &mut row,
             agg,
             problems,
             0,
-        );
+        )?;
+        return Ok(row.into_order());
     }
     let start = DataStart::of(&file.opened);
     let delimiter = file.opened.dialect.delimiter;
     let mut reader =
         PlainRecords::new(reopen_at(input, start.byte)?, delimiter).with_limit(opts.max_record);
     let mut found = Problems::new(false);
+    row.set_lines_before(start.lines_before);
     while let Some(fields) = reader
         .read()
         .map_err(|e| read_failure(&file.name, start.lines_before, e))?
     {
-        if let Some(problem) = row.scan(&fields, agg) {
-            found.record(problem)?;
+        match row.scan(&fields, agg) {
+            Ok(None) => {}
+            Ok(Some(problem)) => found.record(problem)?,
+            Err(stop) => return Err(stop_error(stop, start.lines_before)),
         }
     }
     problems.merge(found.shifted(start.lines_before));
     if !reader.quote_seen() {
-        return Ok(());
+        return Ok(row.into_order());
     }
     let lines_before = start.lines_before + reader.newlines();
     let (rest, lines) = Counting::watching(reader.into_rest(), delimiter, opts.max_record);
     let mut rest = csv_builder(delimiter).has_headers(false).from_reader(rest);
-    scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)
+    row.set_lines_before(lines_before);
+    scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)?;
+    Ok(row.into_order())
+}
+
+/// The error that ends the run when a row stops its file, `lines_before` lines down.
+fn stop_error(Stop(mut problem): Stop, lines_before: u64) -> anyhow::Error {
+    problem.shift(lines_before);
+    input_error!("{problem}")
 }
 
 /// Reads the rest of a csv reader's records (read through `lines`); problems are told
@@ -241,9 +270,13 @@ fn scan_csv<R: std::io::Read>(
     let mut bounds = Vec::new();
     let file = row.file().to_string();
     while read_record(reader, lines, &mut record, &file, lines_before)? {
-        if let Some(mut problem) = row.scan(&Fields::of_record(&record, &mut bounds, lines), agg) {
-            problem.shift(lines_before);
-            problems.record(problem)?;
+        match row.scan(&Fields::of_record(&record, &mut bounds, lines), agg) {
+            Ok(None) => {}
+            Ok(Some(mut problem)) => {
+                problem.shift(lines_before);
+                problems.record(problem)?;
+            }
+            Err(stop) => return Err(stop_error(stop, lines_before)),
         }
     }
     Ok(())
@@ -277,10 +310,15 @@ struct RangeResult {
     agg: Aggregate,
     problems: Problems,
     newlines: u64,
+    order: ColumnOrder,
 }
 
-/// Splits a large plain file into ranges read by several threads, then merges in file order.
-/// Returns false (having changed nothing) when the file is small or holds a quote character.
+/// Splits a large plain file into ranges read by several threads, then merges in file order;
+/// returns the time column's order as the rows left it. Returns `None` (having changed
+/// nothing) when the file is small, holds a quote character, or a range met a slash date it
+/// cannot read alone: a day-first date while the sample left the order open (the ranges
+/// before it may have read ambiguous dates month-first), or a date against the order. The
+/// file is then read on one thread, which reads the dates in file order.
 fn scan_in_parallel(
     input: &InputPath,
     file: &MappedFile,
@@ -289,18 +327,18 @@ fn scan_in_parallel(
     problems: &mut Problems,
     parallel: Parallelism,
     max_record: u64,
-) -> Result<bool> {
+) -> Result<Option<ColumnOrder>> {
     let mut handle = std::fs::File::open(&input.path)?;
     let file_len = handle.metadata()?.len();
     // One range per thread: each range keeps a whole aggregate until the merge, so more
     // ranges would cost memory, and contiguous ranges keep first spellings in file order.
     let parts = (file_len / parallel.min_chunk_bytes.max(1)).min(parallel.threads as u64) as usize;
     if parts < 2 {
-        return Ok(false);
+        return Ok(None);
     }
     let start = DataStart::of(&file.opened);
     let ranges = split_at_newlines(&mut handle, start.byte, file_len, parts)?;
-    let quote_seen = AtomicBool::new(false);
+    let reread = AtomicBool::new(false);
     let template = agg.empty_like();
     let shape = FileShape {
         name: &file.name,
@@ -308,22 +346,25 @@ fn scan_in_parallel(
         columns: file.columns,
         delimiter: file.opened.dialect.delimiter,
         max_record,
+        order: &file.order,
     };
     let results = run_pool(parallel.threads, ranges.len(), |i| {
         let (start, end) = ranges[i];
-        read_range(input, &shape, ctx, &template, start, end, &quote_seen)
+        read_range(input, &shape, ctx, &template, start, end, &reread)
     });
-    if quote_seen.load(Ordering::Relaxed) {
-        return Ok(false);
+    if reread.load(Ordering::Relaxed) {
+        return Ok(None);
     }
     let mut lines_before = start.lines_before;
+    let mut order = file.order.clone();
     for result in results {
         let result = result?;
         problems.merge(result.problems.shifted(lines_before));
         agg.absorb(result.agg);
+        order.absorb(result.order, lines_before);
         lines_before += result.newlines;
     }
-    Ok(true)
+    Ok(Some(order))
 }
 
 /// What a range reader needs to know of its file.
@@ -333,6 +374,7 @@ struct FileShape<'a> {
     columns: EventColumns,
     delimiter: u8,
     max_record: u64,
+    order: &'a ColumnOrder,
 }
 
 fn read_range(
@@ -342,7 +384,7 @@ fn read_range(
     template: &Aggregate,
     start: u64,
     end: u64,
-    quote_seen: &AtomicBool,
+    reread: &AtomicBool,
 ) -> Result<RangeResult> {
     let range = RangeReader::open(&input.path, start, end)?;
     // A range with a quote is thrown away and the file re-read on one thread, so the
@@ -350,33 +392,38 @@ fn read_range(
     let mut reader = PlainRecords::new(range, file.delimiter).with_limit(file.max_record);
     let mut agg = template.clone();
     let mut problems = Problems::new(false);
-    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header);
+    let order = file.order.for_range();
+    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header, order);
     loop {
         let fields = match reader.read() {
             Ok(Some(fields)) => fields,
             Ok(None) => break,
             // Told at its line by the reading on one thread this falls back to.
             Err(e) if RecordTooLong::find(&e).is_some() => {
-                quote_seen.store(true, Ordering::Relaxed);
+                reread.store(true, Ordering::Relaxed);
                 break;
             }
             Err(e) => return Err(read_failure(file.name, 0, e)),
         };
-        if let Some(problem) = row.scan(&fields, &mut agg) {
-            problems.record(problem)?;
+        match row.scan(&fields, &mut agg) {
+            Ok(None) => {}
+            Ok(Some(problem)) => problems.record(problem)?,
+            // The reading on one thread tells it, with the lines before it counted.
+            Err(Stop(_)) => reread.store(true, Ordering::Relaxed),
         }
-        if quote_seen.load(Ordering::Relaxed) {
+        if reread.load(Ordering::Relaxed) {
             break;
         }
     }
     if reader.quote_seen() {
-        quote_seen.store(true, Ordering::Relaxed);
+        reread.store(true, Ordering::Relaxed);
     }
     agg.settle();
     Ok(RangeResult {
         agg,
         problems,
         newlines: reader.newlines(),
+        order: row.into_order(),
     })
 }
 

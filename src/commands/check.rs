@@ -108,6 +108,10 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
             Value::text(top_orphans(audit)),
         ));
     }
+    for note in audit.problems.notes() {
+        let (file, text) = note_file(audit, note);
+        rows.push(row(file, "note", Value::text(text)));
+    }
     for problem in audit.problems.kept() {
         rows.push(row(
             &problem.file,
@@ -178,6 +182,18 @@ fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
         }
         rows.push(row(name, "other columns", Value::text(text)));
     }
+}
+
+/// The input a note is about (notes start with the file's name) and the rest of it.
+fn note_file<'a>(audit: &'a Audit, note: &'a str) -> (&'a str, &'a str) {
+    audit
+        .files
+        .iter()
+        .find_map(|f| {
+            let rest = note.strip_prefix(f.path.as_str())?.strip_prefix(": ")?;
+            Some((f.path.as_str(), rest))
+        })
+        .unwrap_or(("(inputs)", note))
 }
 
 fn top_orphans(audit: &Audit) -> String {

@@ -1,6 +1,7 @@
 //! Loading the asset inventory into memory (it is small next to the usage log).
 
 use crate::config::ReadOptions;
+use crate::input::date_order::{Clash, ColumnOrder};
 use crate::input::decimal::CostReading;
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::numbers::{parse_cost, DecimalSeparator};
@@ -114,6 +115,12 @@ pub fn load_inventory(
         }
         None => None,
     };
+    let created_order = match columns.created {
+        Some(c) => {
+            ColumnOrder::from_sample(&opts.time, &opened.sample, opened.dialect.delimiter, c)
+        }
+        None => ColumnOrder::of(&opts.time),
+    };
     let mut loader = Loader {
         file: &file,
         header: &header,
@@ -122,12 +129,19 @@ pub fn load_inventory(
         decimal: costs
             .as_ref()
             .map_or(DecimalSeparator::Point, |c| c.decimal),
+        created_order,
         problems,
         warned_encoding: false,
         last_line: None,
     };
     for (line, record) in &records {
         loader.add_row(record, *line, &mut inventory)?;
+    }
+    let created_note = columns
+        .created
+        .and_then(|c| loader.created_order.note(&file, &header.headers[c]));
+    if let Some(note) = created_note {
+        loader.problems.note(note);
     }
     let rows = inventory.stats.rows_read;
     if rows == 0 {
@@ -153,6 +167,8 @@ struct Loader<'a> {
     time: &'a TimeParser,
     /// The cost column's decimal separator, decided before any row is kept.
     decimal: DecimalSeparator,
+    /// The day/month order of the created dates' slash dates.
+    created_order: ColumnOrder,
     problems: &'a mut Problems,
     /// Text that is not UTF-8 is told once per file, not on every row.
     warned_encoding: bool,
@@ -237,9 +253,20 @@ impl Loader<'_> {
         if raw.is_empty() {
             return Ok(None);
         }
-        match self.time.parse(raw) {
-            Some(t) => Ok(Some(t)),
-            None => {
+        match self.time.read(raw, &mut self.created_order, || line) {
+            Ok(Some(t)) => Ok(Some(t)),
+            Err(Clash(message)) => Err(input_error!(
+                "{}",
+                Problem {
+                    file: self.file.to_string(),
+                    line,
+                    last_line: None,
+                    column: Some(self.header.headers[column].clone()),
+                    value: Some(text(raw)),
+                    message,
+                }
+            )),
+            Ok(None) => {
                 inventory.stats.values_invalid += 1;
                 let message = "cannot read the created date; kept as undated:".into();
                 self.problem(line, Some(column), Some(text(raw)), message)?;

@@ -104,6 +104,9 @@ pub struct OpenedCsv {
     pub lines: LineIndex,
     /// What is worth telling about how the file was read (an encoding detected, a `sep=` line).
     pub notes: Vec<String>,
+    /// The first whole lines of the (decoded) text, header first, up to 64 KiB: enough to
+    /// decide things about the file before its rows are read.
+    pub sample: Vec<u8>,
 }
 
 impl OpenedCsv {
@@ -204,6 +207,11 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
         (None, None) => (sniff_delimiter(&sample), true),
     };
     let prefix = u64::from(bom) * 3 + excel_sep.map_or(0, |(_, len)| len as u64);
+    let whole_lines = if sample.len() as u64 + prefix < SAMPLE_BYTES as u64 {
+        sample.clone()
+    } else {
+        sample[..memchr::memrchr(b'\n', &sample).map_or(0, |i| i + 1)].to_vec()
+    };
     let stream: Box<dyn Read + Send> = Box::new(Cursor::new(sample).chain(stream));
     let (stream, lines) = Counting::watching(stream, delimiter, opts.max_record);
     if excel_sep.is_some() {
@@ -223,6 +231,7 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
         },
         lines,
         notes,
+        sample: whole_lines,
     })
 }
 

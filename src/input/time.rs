@@ -6,6 +6,7 @@
 //! Impossible values (February 30, 24:00, second 60, years outside 1–9999) are rejected,
 //! never rolled over into a neighbouring day.
 
+use crate::input::date_order::{Clash, ColumnOrder, DateOrder, SlashDate};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike};
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
@@ -25,49 +26,141 @@ const FALLBACK_DATE_TIMES: &[&str] = &[
 ];
 const FALLBACK_DATES: &[&str] = &["%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y"];
 
-/// Parses time values the same way for a whole run: `day_first` reads `03/04/2026` as
-/// 3 April, and a `format` (chrono syntax) replaces every built-in rule.
+/// Parses time values the same way for a whole run: a forced `order` reads every slash date
+/// that way (`03/04/2026` is 3 April day-first), and a `format` (chrono syntax) replaces
+/// every built-in rule. Without a forced order, each column keeps its own [`ColumnOrder`].
 #[derive(Debug, Clone, Default)]
 pub struct TimeParser {
-    day_first: bool,
+    order: Option<DateOrder>,
     format: Option<String>,
 }
 
-impl TimeParser {
-    pub fn new(day_first: bool, format: Option<String>) -> Self {
-        TimeParser { day_first, format }
-    }
+/// Where a value goes first, by its look.
+enum Branch {
+    Digits,
+    Compact,
+    YearFirst,
+    Slash,
+    Other,
+}
 
-    pub fn parse(&self, raw: &[u8]) -> Option<Millis> {
-        let value = raw.trim_ascii();
-        if value.is_empty() {
-            return None;
-        }
-        if let Some(format) = &self.format {
-            return parse_with_format(std::str::from_utf8(value).ok()?, format);
-        }
-        if let Some(millis) = parse_rfc3339_utc_seconds(value) {
-            return Some(millis);
-        }
-        let fast = if value.iter().all(u8::is_ascii_digit) {
-            parse_all_digits(value)
+impl Branch {
+    #[inline(always)]
+    fn of(value: &[u8]) -> Branch {
+        if value.iter().all(u8::is_ascii_digit) {
+            Branch::Digits
         } else if value.len() > 14
             && value[14] == b'.'
             && value[..14].iter().all(u8::is_ascii_digit)
         {
-            parse_compact(value)
+            Branch::Compact
         } else if value.len() >= 8 && value[..4].iter().all(u8::is_ascii_digit) {
-            parse_year_first(value)
+            Branch::YearFirst
         } else if value[0].is_ascii_digit() {
-            parse_month_first(value, self.day_first)
+            Branch::Slash
         } else {
-            None
-        };
-        fast.or_else(|| parse_fallback(std::str::from_utf8(value).ok()?))
+            Branch::Other
+        }
+    }
+}
+
+impl TimeParser {
+    /// `day_first` forces day-first; otherwise nothing is forced (month-first by default).
+    pub fn new(day_first: bool, format: Option<String>) -> Self {
+        TimeParser::forced(day_first.then_some(DateOrder::DayFirst), format)
+    }
+
+    pub fn forced(order: Option<DateOrder>, format: Option<String>) -> Self {
+        TimeParser { order, format }
+    }
+
+    /// The order `--day-first` or `--month-first` imposes, if any.
+    pub fn forced_order(&self) -> Option<DateOrder> {
+        self.order
+    }
+
+    pub fn has_format(&self) -> bool {
+        self.format.is_some()
+    }
+
+    /// Reads one value on its own: slash dates in the forced order, else month-first.
+    pub fn parse(&self, raw: &[u8]) -> Option<Millis> {
+        let mut column = ColumnOrder::forced(self.order.unwrap_or(DateOrder::MonthFirst));
+        self.read(raw, &mut column, || 0).ok().flatten()
     }
 
     pub fn parse_str(&self, raw: &str) -> Option<Millis> {
         self.parse(raw.as_bytes())
+    }
+
+    /// Reads one value of a column whose slash dates follow `column` (see [`ColumnOrder`]);
+    /// `line` tells where the value is, asked only when the value decides something.
+    #[inline]
+    pub fn read(
+        &self,
+        raw: &[u8],
+        column: &mut ColumnOrder,
+        line: impl FnOnce() -> u64,
+    ) -> Result<Option<Millis>, Clash> {
+        let value = raw.trim_ascii();
+        if value.is_empty() {
+            return Ok(None);
+        }
+        if let Some(format) = &self.format {
+            let text = std::str::from_utf8(value).ok();
+            return Ok(text.and_then(|text| parse_with_format(text, format)));
+        }
+        if let Some(millis) = parse_rfc3339_utc_seconds(value) {
+            return Ok(Some(millis));
+        }
+        let fast = match Branch::of(value) {
+            Branch::Digits => parse_all_digits(value),
+            Branch::Compact => parse_compact(value),
+            Branch::YearFirst => parse_year_first(value),
+            Branch::Slash => match parse_slashed(value) {
+                Some(date) => column.read(&date, value, line)?,
+                None => None,
+            },
+            Branch::Other => None,
+        };
+        Ok(fast.or_else(|| parse_fallback(std::str::from_utf8(value).ok()?)))
+    }
+
+    /// The value as a slash date not yet ordered, when that is how [`TimeParser::read`]
+    /// would read it.
+    pub fn slash_date(&self, raw: &[u8]) -> Option<SlashDate> {
+        let value = raw.trim_ascii();
+        if self.format.is_some() || value.is_empty() {
+            return None;
+        }
+        match Branch::of(value) {
+            Branch::Slash => parse_slashed(value),
+            _ => None,
+        }
+    }
+}
+
+/// Refuses a `--date-format` that cannot read a date: an unknown specifier (`%Q`), or a
+/// format that does not give back a known date it wrote (`%H:%M` has no date).
+pub fn check_date_format(format: &str) -> Result<(), &'static str> {
+    use chrono::format::{Item, StrftimeItems};
+    use std::fmt::Write;
+    let items: Vec<Item> = StrftimeItems::new(format).collect();
+    if items.iter().any(|item| matches!(item, Item::Error)) {
+        return Err("not a chrono format (an unknown or unfinished % specifier)");
+    }
+    let known = DateTime::from_timestamp_millis(1_773_583_509_000).expect("in range");
+    let mut written = String::new();
+    if write!(written, "{}", known.format_with_items(items.iter())).is_err() {
+        return Err("chrono cannot write a date with it");
+    }
+    match parse_with_format(&written, format) {
+        Some(back)
+            if back.div_euclid(MS_PER_DAY) == known.timestamp_millis().div_euclid(MS_PER_DAY) =>
+        {
+            Ok(())
+        }
+        _ => Err("it cannot read a date (a day, a month and a year) back from what it writes"),
     }
 }
 
@@ -290,9 +383,11 @@ fn parse_year_first(value: &[u8]) -> Option<Millis> {
     in_range(date + clock - offset)
 }
 
-/// `M/D/YYYY` (or `D/M/YYYY` with `day_first`; `.` and `-` separators too), then optionally
-/// ` H:MM[:SS[.fff]]` with an optional `AM`/`PM`, and an optional offset.
-fn parse_month_first(value: &[u8], day_first: bool) -> Option<Millis> {
+/// `N/N/YYYY` (`.` and `-` separators too), then optionally ` H:MM[:SS[.fff]]` with an
+/// optional `AM`/`PM`, and an optional offset: which number is the month is left to the
+/// column's [`ColumnOrder`].
+#[inline]
+fn parse_slashed(value: &[u8]) -> Option<SlashDate> {
     let mut cursor = Cursor::new(value);
     let first = cursor.number(1, 2)?;
     let separator = cursor.peek().filter(|b| matches!(b, b'/' | b'.' | b'-'))?;
@@ -302,21 +397,21 @@ fn parse_month_first(value: &[u8], day_first: bool) -> Option<Millis> {
         return None;
     }
     let year = cursor.number(4, 4)?;
-    let (month, day) = if day_first {
-        (second, first)
+    let clock = if cursor.at_end() {
+        0
     } else {
-        (first, second)
+        if cursor.eat_spaces() == 0 && !cursor.eat(b'T') {
+            return None;
+        }
+        let clock = clock_time(&mut cursor)?;
+        clock - utc_offset(&mut cursor)?
     };
-    let date = date_millis(year, month as u32, day as u32)?;
-    if cursor.at_end() {
-        return Some(date);
-    }
-    if cursor.eat_spaces() == 0 && !cursor.eat(b'T') {
-        return None;
-    }
-    let clock = clock_time(&mut cursor)?;
-    let offset = utc_offset(&mut cursor)?;
-    in_range(date + clock - offset)
+    Some(SlashDate {
+        first: first as u32,
+        second: second as u32,
+        year,
+        clock,
+    })
 }
 
 /// `H:MM[:SS[.fff]]` with an optional 12-hour `AM`/`PM` suffix, as milliseconds into the day.
@@ -422,7 +517,7 @@ fn parse_with_format(value: &str, format: &str) -> Option<Millis> {
 }
 
 /// The first instant of year 1 to the last of year 9999: what every formatter can write.
-fn in_range(millis: Millis) -> Option<Millis> {
+pub(crate) fn in_range(millis: Millis) -> Option<Millis> {
     let first = days_from_civil(1, 1, 1) * MS_PER_DAY;
     let end = days_from_civil(10_000, 1, 1) * MS_PER_DAY;
     (first..end).contains(&millis).then_some(millis)
@@ -669,6 +764,22 @@ mod tests {
             zoned.parse_str("2026-03-15 14:05 +0200"),
             Some(at(2026, 3, 15, 12, 5, 0))
         );
+    }
+
+    #[test]
+    fn date_formats_that_cannot_read_a_date_are_refused() {
+        for good in [
+            "%d.%m.%Y %H:%M",
+            "%Y%j",
+            "%Y-%m-%d %H:%M %z",
+            "%d/%m/%Y",
+            "%s",
+        ] {
+            assert_eq!(check_date_format(good), Ok(()), "{good}");
+        }
+        for bad in ["%Q", "%d.%m.%Y %", "%H:%M", "%Y", "no specifier"] {
+            assert!(check_date_format(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
