@@ -2,6 +2,7 @@
 //! the same judgement whichever reader read the row and whichever thread holds it.
 
 use crate::analysis::aggregate::Aggregate;
+use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
 use crate::analysis::values::ValueCache;
 use crate::config::{EventFilter, Window};
 use crate::input::fields::Fields;
@@ -9,7 +10,7 @@ use crate::input::headers::{Field, HeaderMap};
 use crate::input::problems::{Problem, NOT_UTF8};
 use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
-use crate::model::{fold_key_into, trim_bytes, Inventory};
+use crate::model::{trim_bytes, Inventory};
 use crate::progress;
 use anyhow::Result;
 
@@ -23,6 +24,9 @@ pub struct ScanContext<'a> {
     pub needs_team: bool,
     /// The asset id sits inside a JSON object in the asset column, under this key (a preset's).
     pub asset_json_key: Option<&'static str>,
+    /// `check` lists every file's types and teams over all its readable rows, not only
+    /// those in the window.
+    pub list_values: bool,
 }
 
 /// Where the logical fields sit in one event file.
@@ -129,10 +133,11 @@ pub struct RowScanner<'a> {
     header: &'a HeaderMap,
     users: ValueCache,
     teams: ValueCache,
+    /// Event types, looked up only when a type filter or `check` needs them.
+    kinds: Option<ValueCache>,
     /// The current row's entries in `users` and `teams`, set by `admits`.
     user: Option<usize>,
     team: Option<usize>,
-    kind_key: Vec<u8>,
     /// Text that is not UTF-8 is told once per file (or part of a file), not on every row.
     warned_encoding: bool,
     /// The shape of the file's first readable time value, and whether a different one was told.
@@ -154,9 +159,9 @@ impl<'a> RowScanner<'a> {
             header,
             users: ValueCache::default(),
             teams: ValueCache::default(),
+            kinds: (!ctx.filter.types.is_empty() || ctx.list_values).then(ValueCache::default),
             user: None,
             team: None,
-            kind_key: Vec::new(),
             warned_encoding: false,
             first_time_shape: None,
             warned_mixed_times: false,
@@ -166,6 +171,16 @@ impl<'a> RowScanner<'a> {
     /// The name of the file whose rows this scanner judges.
     pub fn file(&self) -> &str {
         self.file
+    }
+
+    /// Hands the values this scanner counted to the aggregate's open file tally.
+    pub fn finish(&self, agg: &mut Aggregate) {
+        let file = &mut agg.file;
+        if let Some(kinds) = &self.kinds {
+            file.types.add_cache(kinds);
+        }
+        file.teams.add_cache(&self.teams);
+        file.users.add_cache(&self.users);
     }
 
     /// Tallies one row; a bad row is counted as skipped and returned as a problem, and so is
@@ -253,14 +268,17 @@ impl<'a> RowScanner<'a> {
             return Some(self.problem(record, Some(cols.time), message.into()));
         };
         agg.saw_time(t);
+        if agg.file.time_sample.is_none() || t < SMALL_EPOCH_MS {
+            self.note_time(&record[cols.time], t, agg);
+        }
         let mixed = if self.warned_mixed_times {
             None
         } else {
             self.check_time_shape(record)
         };
         let asset = self.ctx.inventory.lookup(asset_raw);
-        if !self.admits(record, t, asset) {
-            agg.exclude(asset);
+        if let Err(step) = self.admits(record, t, asset) {
+            agg.exclude(asset, step);
             return mixed;
         }
         let Some(asset) = asset else {
@@ -277,51 +295,69 @@ impl<'a> RowScanner<'a> {
         mixed
     }
 
-    /// The window and every filter but the inventory; fills the folded keys as it goes.
+    /// The first time value of the file, kept as a sample, and a small whole number read as
+    /// epoch seconds (a relative day or a counter), counted.
+    #[cold]
+    fn note_time(&self, raw: &[u8], t: i64, agg: &mut Aggregate) {
+        let value = raw.trim_ascii();
+        if agg.file.time_sample.is_none() {
+            agg.file.time_sample = Some((String::from_utf8_lossy(value).into_owned(), t));
+        }
+        if t < SMALL_EPOCH_MS && !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
+            agg.file.small_integer_times += 1;
+        }
+    }
+
+    /// The window and every filter but the inventory, or the step that leaves the row out.
+    ///
+    /// The type, team and user of a row in the window are all looked up (and so counted)
+    /// before any of them is judged, so the values a warning lists do not depend on the
+    /// other filters; for `check` every readable row is looked up.
     #[inline]
-    fn admits(&mut self, record: &Fields, t: i64, asset: Option<u32>) -> bool {
+    fn admits(&mut self, record: &Fields, t: i64, asset: Option<u32>) -> Result<(), Exclusion> {
         let ctx = self.ctx;
         let filter = ctx.filter;
-        if !ctx.window.contains(t) {
-            return false;
+        let in_window = ctx.window.contains(t);
+        if !in_window && !ctx.list_values {
+            return Err(Exclusion::Window);
         }
-        if let Some(c) = self.columns.kind {
-            if !filter.types.is_empty() {
-                fold_key_into(&record[c], &mut self.kind_key);
-                if !filter.admits_type(&self.kind_key) {
-                    return false;
-                }
+        let kind = match (self.columns.kind, &mut self.kinds) {
+            (Some(c), Some(kinds)) => {
+                let entry = kinds.entry(&record[c], |key| filter.admits_type(key));
+                Some(kinds.get(entry).admitted)
             }
-        }
-        self.team = match self.columns.team {
-            Some(c) => {
-                let entry = self.teams.entry(&record[c], |key| filter.admits_team(key));
-                if !self.teams.get(entry).admitted {
-                    return false;
-                }
-                Some(entry)
-            }
-            None => None,
+            _ => None,
         };
-        self.user = match self.columns.user {
-            Some(c) => {
-                let entry = self.users.entry(&record[c], |key| filter.admits_user(key));
-                let known = self.users.get(entry);
-                if !known.admitted {
-                    return false;
-                }
-                if filter.exclude_owners && !known.folded.as_bytes().is_empty() {
-                    if let Some(a) = asset {
-                        if ctx.inventory.assets[a as usize].owner_key == known.folded.as_bytes() {
-                            return false;
-                        }
+        let columns = self.columns;
+        self.team = columns
+            .team
+            .map(|c| self.teams.entry(&record[c], |key| filter.admits_team(key)));
+        self.user = columns
+            .user
+            .map(|c| self.users.entry(&record[c], |key| filter.admits_user(key)));
+        if !in_window {
+            return Err(Exclusion::Window);
+        }
+        if kind == Some(false) {
+            return Err(Exclusion::Type);
+        }
+        if self.team.is_some_and(|e| !self.teams.get(e).admitted) {
+            return Err(Exclusion::Team);
+        }
+        if let Some(entry) = self.user {
+            let known = self.users.get(entry);
+            if !known.admitted {
+                return Err(Exclusion::User);
+            }
+            if filter.exclude_owners && !known.folded.as_bytes().is_empty() {
+                if let Some(a) = asset {
+                    if ctx.inventory.assets[a as usize].owner_key == known.folded.as_bytes() {
+                        return Err(Exclusion::User);
                     }
                 }
-                Some(entry)
             }
-            None => None,
-        };
-        true
+        }
+        Ok(())
     }
 
     #[cold]

@@ -152,6 +152,7 @@ fn scan_file(
         columns,
     };
     let read_before = agg.counts.read;
+    let skipped_before = agg.counts.skipped;
     let splittable = !input.is_stdin()
         && !file.opened.dialect.gzip
         && file.opened.dialect.encoding == "utf-8"
@@ -164,6 +165,7 @@ fn scan_file(
     }
     agg.settle();
     let rows = agg.counts.read - read_before;
+    agg.finish_file(&file.name, rows, agg.counts.skipped - skipped_before);
     if rows == 0 {
         problems.note(format!("{}: no data rows after the header", file.name));
     }
@@ -192,14 +194,16 @@ fn scan_sequentially(
     let plain_first = !input.is_stdin() && file.opened.dialect.encoding == "utf-8" && !opts.strict;
     if !plain_first {
         let opened = &mut file.opened;
-        return scan_csv(
+        scan_csv(
             &mut opened.reader,
             &opened.lines,
             &mut row,
             agg,
             problems,
             0,
-        );
+        )?;
+        row.finish(agg);
+        return Ok(());
     }
     let start = DataStart::of(&file.opened);
     let mut reader =
@@ -211,15 +215,16 @@ fn scan_sequentially(
         }
     }
     problems.merge(found.shifted(start.lines_before));
-    if !reader.quote_seen() {
-        return Ok(());
+    if reader.quote_seen() {
+        let lines_before = start.lines_before + reader.newlines();
+        let (rest, lines) = Counting::new(reader.into_rest());
+        let mut rest = csv_builder(file.opened.dialect.delimiter)
+            .has_headers(false)
+            .from_reader(rest);
+        scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)?;
     }
-    let lines_before = start.lines_before + reader.newlines();
-    let (rest, lines) = Counting::new(reader.into_rest());
-    let mut rest = csv_builder(file.opened.dialect.delimiter)
-        .has_headers(false)
-        .from_reader(rest);
-    scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)
+    row.finish(agg);
+    Ok(())
 }
 
 /// Reads the rest of a csv reader's records (read through `lines`); problems are told
@@ -358,6 +363,7 @@ fn read_range(
     if reader.quote_seen() {
         quote_seen.store(true, Ordering::Relaxed);
     }
+    row.finish(&mut agg);
     agg.settle();
     Ok(RangeResult {
         agg,
