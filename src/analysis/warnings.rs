@@ -144,12 +144,14 @@ impl Findings<'_> {
         }
     }
 
-    /// `--as-of` the day after the last event (and `--since` its first day when one was given).
+    /// A window ending the day after the last event (from its first day when `--since` was
+    /// given); `--until` and `--as-of` both, as either may have been given.
     fn options_for_events(&self, first: Millis, last: Millis) -> String {
         let after_last = format_date(last.div_euclid(MS_PER_DAY) * MS_PER_DAY + MS_PER_DAY);
+        let end = format!("--until {after_last} --as-of {after_last}");
         match self.config.window.since {
-            Some(_) => format!("--since {} --as-of {after_last}", format_date(first)),
-            None => format!("--as-of {after_last}"),
+            Some(_) => format!("--since {} {end}", format_date(first)),
+            None => end,
         }
     }
 
