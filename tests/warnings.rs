@@ -350,4 +350,20 @@ fn check_fails_on_a_file_without_one_usable_row() {
     assert!(error.ends_with("events1.csv: no data rows after the header"), "{error}");
 
     run_on("check", &[EVENTS], &["--format", "json"]).ok();
+
+    let dir = Scratch::new();
+    let events = dir.file("events.csv", EVENTS);
+    for (inventory, why) in [
+        ("id,title\n", "assets.csv: no data rows after the header"),
+        (
+            "id,title\n,Deck\n",
+            "assets.csv: no usable asset row: all 1 data rows were skipped (see the problems listed)",
+        ),
+    ] {
+        let assets = dir.file("assets.csv", inventory);
+        let args = ["check", "--assets", &assets, "--events", &events, "--format", "json"];
+        let failed = common::run(&args).expect_code(2);
+        let error = failed.json()["error"].as_str().unwrap().to_string();
+        assert!(error.ends_with(why), "{error}");
+    }
 }

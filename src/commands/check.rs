@@ -58,11 +58,15 @@ fn row(file: &str, check: &str, value: Value) -> Vec<Value> {
 /// Why a file gives nothing to audit: an inventory or events file without one usable row.
 fn unusable_file(audit: &Audit) -> Option<String> {
     if audit.inventory.assets.is_empty() {
-        let stats = &audit.inventory.stats;
-        return Some(format!(
-            "{}: no usable asset row ({} data rows, {} skipped)",
-            audit.files[0].path, stats.rows_read, stats.rows_skipped
-        ));
+        let (path, stats) = (&audit.files[0].path, &audit.inventory.stats);
+        return Some(if stats.rows_read == 0 {
+            format!("{path}: no data rows after the header")
+        } else {
+            format!(
+                "{path}: no usable asset row: all {} data rows were skipped (see the problems listed)",
+                stats.rows_read
+            )
+        });
     }
     let file = audit.usage.files.iter().find(|f| f.readable() == 0)?;
     Some(if file.rows == 0 {
