@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use serde_json::Value as Json;
 
-const ASSETS: &str = "id,title,created\nA1,Deck,2025-01-01\nA2,Video,2025-01-01\nA3,Sheet,2025-01-01\n";
+const ASSETS: &str =
+    "id,title,created\nA1,Deck,2025-01-01\nA2,Video,2025-01-01\nA3,Sheet,2025-01-01\n";
 
 /// view ×5, download ×3; Sales ×5, SDR ×3; ann ×3, cy ×3, bob ×2; 2026-10-01 to 2026-10-08.
 const EVENTS: &str = "asset,user,team,type,time
@@ -137,6 +138,13 @@ fn a_team_no_event_has_is_named_with_the_teams_seen() {
         "--team \"marketing\" matches no event in the window; the teams seen there: Sales (5), SDR (3)"
     );
     assert_eq!(doc["events_counted"], 3);
+    // A filter sees the rows that passed the ones before it: of the downloads, Sales ×2, SDR ×1.
+    let extra = ["--types", "download", "--team", "Marketing"];
+    let doc = summary(EVENTS, &extra).ok().json();
+    assert_eq!(
+        message(&doc, "filter_matched_nothing"),
+        "--team \"marketing\" matches no event in the window that passed --types; the teams seen there: Sales (2), SDR (1)"
+    );
 }
 
 #[test]
@@ -212,7 +220,10 @@ fn a_log_that_ends_long_before_as_of_is_stale() {
         assert!(said.contains(part), "{part:?} in {said}");
     }
     let later = ["--as-of", "2027-06-01", "--stale-after", "236"];
-    assert_eq!(codes(&summary(EVENTS, &later).ok().json()), Vec::<String>::new());
+    assert_eq!(
+        codes(&summary(EVENTS, &later).ok().json()),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -228,9 +239,11 @@ fn a_relative_day_column_read_as_epoch_seconds_is_implausible() {
         said.ends_with("; 1 more rows of the file could not be read at all"),
         "{said}"
     );
-    assert!(run
-        .stderr
-        .contains("warning: times_implausible: "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: times_implausible: "),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -246,7 +259,9 @@ fn times_before_1990_or_past_a_year_after_as_of_are_implausible_per_file() {
     assert!(said[1].1.contains("events2.csv: every readable time in column \"time\" is more than a year after as-of 2026-11-01T00:00:00Z (e.g. \"2099-01-01\" read as 2099-01-01T00:00:00Z; 2 times, 2028-01-02T00:00:00Z to 2099-01-01T00:00:00Z)"), "{}", said[1].1);
     // One plausible time is enough.
     let near = "asset,time\nA1,2099-01-01\nA2,2026-10-01\n";
-    let doc = run_on("summary", &[near], &["--format", "json"]).ok().json();
+    let doc = run_on("summary", &[near], &["--format", "json"])
+        .ok()
+        .json();
     assert_eq!(codes(&doc), Vec::<String>::new());
 }
 
@@ -282,18 +297,28 @@ fn the_same_warnings_on_any_number_of_threads() {
             1 => ("x9", "SDR", "view"),
             _ => ("x8", "Sales", "download"),
         };
-        events.push_str(&format!("{asset},u{},{team},{kind},{}\n", i % 7, i % 30 + 1000));
+        events.push_str(&format!(
+            "{asset},u{},{team},{kind},{}\n",
+            i % 7,
+            i % 30 + 1000
+        ));
     }
     let second = "asset,user,team,type,time\nx9,u1,SDR,view,1500\n";
     let base = ["--format", "json", "--types", "view,download,webinar"];
     let dir = Scratch::new();
     let run_with = |extra: &[&str]| {
         let args = [&base[..], extra].concat();
-        run_in(&dir, "summary", &[&events, second], &args).ok().json()
+        run_in(&dir, "summary", &[&events, second], &args)
+            .ok()
+            .json()
     };
     let one = run_with(&["--threads", "1"]);
     let two = run_with(&["--threads", "2", "--chunk-bytes", "64"]);
-    assert_eq!(warnings(&one), warnings(&two), "a file split across threads");
+    assert_eq!(
+        warnings(&one),
+        warnings(&two),
+        "a file split across threads"
+    );
     let both = run_with(&["--threads", "2"]);
     assert_eq!(warnings(&one), warnings(&both), "files read side by side");
     assert_eq!(
@@ -314,7 +339,14 @@ fn check_lists_each_files_types_and_teams_over_all_its_rows_and_the_warnings() {
     let run = run_on(
         "check",
         &[EVENTS],
-        &["--format", "csv", "--since", "2026-10-04", "--types", "webinar"],
+        &[
+            "--format",
+            "csv",
+            "--since",
+            "2026-10-04",
+            "--types",
+            "webinar",
+        ],
     )
     .ok();
     let rows = run.csv_rows();
@@ -341,13 +373,21 @@ fn check_fails_on_a_file_without_one_usable_row() {
     let doc = run.json();
     assert_eq!(doc["usable"], false);
     let error = doc["error"].as_str().unwrap();
-    assert!(error.ends_with("events2.csv: no usable row: all 3 data rows were skipped (see the problems listed)"), "{error}");
+    assert!(
+        error.ends_with(
+            "events2.csv: no usable row: all 3 data rows were skipped (see the problems listed)"
+        ),
+        "{error}"
+    );
     assert!(run.stderr.contains("no usable row"), "{}", run.stderr);
 
     let empty = "asset,time\n";
     let run = run_on("check", &[empty], &["--format", "json"]).expect_code(2);
     let error = run.json()["error"].as_str().unwrap().to_string();
-    assert!(error.ends_with("events1.csv: no data rows after the header"), "{error}");
+    assert!(
+        error.ends_with("events1.csv: no data rows after the header"),
+        "{error}"
+    );
 
     run_on("check", &[EVENTS], &["--format", "json"]).ok();
 

@@ -62,7 +62,8 @@ impl ValueCounts {
         match self.by_key.get_mut(key) {
             Some((_, n)) => *n += count,
             None => {
-                self.by_key.insert(key.into(), (spelling.to_string(), count));
+                self.by_key
+                    .insert(key.into(), (spelling.to_string(), count));
             }
         }
     }
@@ -195,8 +196,14 @@ mod tests {
         later.add_cache(&second);
         counts.merge(&later);
         let same = |s: &str| s.to_string();
-        assert_eq!(counts.describe(10, same), "View (3), download (3), share (1)");
-        assert_eq!(counts.describe(2, same), "View (3), download (3), … and 1 more");
+        assert_eq!(
+            counts.describe(10, same),
+            "View (3), download (3), share (1)"
+        );
+        assert_eq!(
+            counts.describe(2, same),
+            "View (3), download (3), … and 1 more"
+        );
         assert_eq!(counts.count_of(b"view"), 3);
     }
 }

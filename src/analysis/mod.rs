@@ -58,11 +58,7 @@ impl Audit {
         Audit::run_with(config, None, true)
     }
 
-    fn run_with(
-        config: &Config,
-        trend: Option<&TrendRequest>,
-        list_values: bool,
-    ) -> Result<Audit> {
+    fn run_with(config: &Config, trend: Option<&TrendRequest>, list_values: bool) -> Result<Audit> {
         let mut problems = Problems::new(config.read.strict);
         let (inventory, assets_report) = load_inventory(&config.read, &mut problems)?;
         let mut files = vec![assets_report];

@@ -310,54 +310,55 @@ impl<'a> RowScanner<'a> {
 
     /// The window and every filter but the inventory, or the step that leaves the row out.
     ///
-    /// The type, team and user of a row in the window are all looked up (and so counted)
-    /// before any of them is judged, so the values a warning lists do not depend on the
-    /// other filters; for `check` every readable row is looked up.
+    /// A row's type, team and user are looked up (and so counted) only when the row reaches
+    /// that filter, in this order, so no row costs a lookup it did not cost before: the
+    /// values a warning lists are those of the rows the filter saw. For `check`, every
+    /// readable row's values are looked up and counted, whatever the verdict.
     #[inline]
     fn admits(&mut self, record: &Fields, t: i64, asset: Option<u32>) -> Result<(), Exclusion> {
         let ctx = self.ctx;
         let filter = ctx.filter;
-        let in_window = ctx.window.contains(t);
-        if !in_window && !ctx.list_values {
-            return Err(Exclusion::Window);
+        let every = ctx.list_values;
+        let mut verdict = Ok(());
+        if !judge(
+            &mut verdict,
+            ctx.window.contains(t),
+            Exclusion::Window,
+            every,
+        ) {
+            return verdict;
         }
-        let kind = match (self.columns.kind, &mut self.kinds) {
-            (Some(c), Some(kinds)) => {
-                let entry = kinds.entry(&record[c], |key| filter.admits_type(key));
-                Some(kinds.get(entry).admitted)
+        if let (Some(c), Some(kinds)) = (self.columns.kind, &mut self.kinds) {
+            let entry = kinds.entry(&record[c], |key| filter.admits_type(key));
+            if !judge(
+                &mut verdict,
+                kinds.get(entry).admitted,
+                Exclusion::Type,
+                every,
+            ) {
+                return verdict;
             }
-            _ => None,
-        };
-        let columns = self.columns;
-        self.team = columns
-            .team
-            .map(|c| self.teams.entry(&record[c], |key| filter.admits_team(key)));
-        self.user = columns
-            .user
-            .map(|c| self.users.entry(&record[c], |key| filter.admits_user(key)));
-        if !in_window {
-            return Err(Exclusion::Window);
         }
-        if kind == Some(false) {
-            return Err(Exclusion::Type);
+        if let Some(c) = self.columns.team {
+            let entry = self.teams.entry(&record[c], |key| filter.admits_team(key));
+            self.team = Some(entry);
+            let admitted = self.teams.get(entry).admitted;
+            if !judge(&mut verdict, admitted, Exclusion::Team, every) {
+                return verdict;
+            }
         }
-        if self.team.is_some_and(|e| !self.teams.get(e).admitted) {
-            return Err(Exclusion::Team);
-        }
-        if let Some(entry) = self.user {
+        if let Some(c) = self.columns.user {
+            let entry = self.users.entry(&record[c], |key| filter.admits_user(key));
+            self.user = Some(entry);
             let known = self.users.get(entry);
-            if !known.admitted {
-                return Err(Exclusion::User);
-            }
-            if filter.exclude_owners && !known.folded.as_bytes().is_empty() {
-                if let Some(a) = asset {
-                    if ctx.inventory.assets[a as usize].owner_key == known.folded.as_bytes() {
-                        return Err(Exclusion::User);
-                    }
-                }
-            }
+            let own = filter.exclude_owners
+                && !known.folded.as_bytes().is_empty()
+                && asset.is_some_and(|a| {
+                    ctx.inventory.assets[a as usize].owner_key == known.folded.as_bytes()
+                });
+            judge(&mut verdict, known.admitted && !own, Exclusion::User, every);
         }
-        Ok(())
+        verdict
     }
 
     #[cold]
@@ -370,4 +371,14 @@ impl<'a> RowScanner<'a> {
             message,
         }
     }
+}
+
+/// Records the first step a row fails; true while the row should still be looked at (it
+/// passes so far, or `every` value is wanted).
+#[inline]
+fn judge(verdict: &mut Result<(), Exclusion>, passes: bool, step: Exclusion, every: bool) -> bool {
+    if !passes && verdict.is_ok() {
+        *verdict = Err(step);
+    }
+    verdict.is_ok() || every
 }

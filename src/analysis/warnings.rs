@@ -183,15 +183,26 @@ impl Findings<'_> {
             all
         };
         let filter = &self.config.filter;
-        let scope = if self.all_rows {
-            "no event"
-        } else {
-            "no event in the window"
+        // A filter sees the rows in the window that passed the filters before it.
+        let scope = |earlier: &[(&str, bool)]| {
+            let passed: Vec<&str> = earlier.iter().filter(|e| e.1).map(|e| e.0).collect();
+            if self.all_rows {
+                "no event".to_string()
+            } else if passed.is_empty() {
+                "no event in the window".to_string()
+            } else {
+                format!(
+                    "no event in the window that passed {}",
+                    passed.join(" and ")
+                )
+            }
         };
+        let (types_on, teams_on) = (!filter.types.is_empty(), !filter.teams.is_empty());
         let same = |s: &str| s.to_string();
         let user = |s: &str| self.config.show_user(s);
         let mut found = Vec::new();
         let mut check = |option: &str,
+                         scope: String,
                          plural: &str,
                          wanted: &[Vec<u8>],
                          seen: &ValueCounts,
@@ -219,6 +230,7 @@ impl Findings<'_> {
         };
         check(
             "--types",
+            scope(&[]),
             "types",
             &filter.types,
             &merged(|f| &f.types),
@@ -227,6 +239,7 @@ impl Findings<'_> {
         );
         check(
             "--team",
+            scope(&[("--types", types_on)]),
             "teams",
             &filter.teams,
             &merged(|f| &f.teams),
@@ -235,6 +248,7 @@ impl Findings<'_> {
         );
         check(
             "--exclude-user",
+            scope(&[("--types", types_on), ("--team", teams_on)]),
             "users",
             &filter.exclude_users,
             &merged(|f| &f.users),

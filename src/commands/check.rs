@@ -23,7 +23,11 @@ pub fn run(args: &AuditArgs, now: Millis, out: &mut dyn Write) -> Result<u8> {
     let (rows, usable, error) = match Audit::run_listing(&config) {
         Ok(audit) => match unusable_file(&audit) {
             None => (audit_rows(&audit), true, None),
-            Some(why) => (audit_rows(&audit), false, Some(crate::input_error!("{why}"))),
+            Some(why) => (
+                audit_rows(&audit),
+                false,
+                Some(crate::input_error!("{why}")),
+            ),
         },
         Err(err) => (Vec::new(), false, Some(err)),
     };
