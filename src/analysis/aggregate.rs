@@ -1,5 +1,6 @@
 //! The per-asset, per-user and per-file tallies that one pass over the events builds.
 
+use crate::analysis::file_tally::{Exclusion, Exclusions, FileTally};
 use crate::analysis::periods::TrendTally;
 use crate::input::time::Millis;
 use crate::keys::{PairSet, SmallKey};
@@ -127,6 +128,12 @@ pub struct Aggregate {
     pub orphan_ids: FxHashMap<Box<[u8]>, u64>,
     /// Earliest and latest readable event time, counted or not.
     pub time_range: Option<(Millis, Millis)>,
+    /// Excluded events by the step that removed them.
+    pub excluded_by: Exclusions,
+    /// The events file being read.
+    pub file: FileTally,
+    /// The events files read, in order.
+    pub files: Vec<FileTally>,
     /// Per-period tallies, kept only when a trend was asked for.
     pub trend: Option<TrendTally>,
 }
@@ -155,7 +162,10 @@ impl Aggregate {
 
     /// True before any row was read into it (a merge into it is then a move).
     pub fn is_untouched(&self) -> bool {
-        self.counts.read == 0 && self.users.is_empty() && self.teams.is_empty()
+        self.counts.read == 0
+            && self.users.is_empty()
+            && self.teams.is_empty()
+            && self.files.is_empty()
     }
 
     /// Records a counted event.
@@ -201,8 +211,9 @@ impl Aggregate {
     }
 
     #[inline]
-    pub fn exclude(&mut self, asset: Option<u32>) {
+    pub fn exclude(&mut self, asset: Option<u32>, step: Exclusion) {
         self.counts.excluded += 1;
+        self.excluded_by.add(step);
         if let Some(asset) = asset {
             self.assets[asset as usize].excluded += 1;
         }
@@ -224,6 +235,16 @@ impl Aggregate {
             None => (t, t),
             Some((lo, hi)) => (lo.min(t), hi.max(t)),
         });
+        self.file.saw_time(t);
+    }
+
+    /// Closes the tally of the file just read: `rows` data rows, `skipped` of them bad.
+    pub fn finish_file(&mut self, path: &str, rows: u64, skipped: u64) {
+        let mut file = std::mem::take(&mut self.file);
+        file.path = path.to_string();
+        file.rows = rows;
+        file.skipped = skipped;
+        self.files.push(file);
     }
 
     /// Takes in the aggregate of the next part of the input: a move while this one is empty.
@@ -270,9 +291,13 @@ impl Aggregate {
             }
         }
         if let Some((lo, hi)) = other.time_range {
-            self.saw_time(lo);
-            self.saw_time(hi);
+            let (mine_lo, mine_hi) = self.time_range.unwrap_or((lo, hi));
+            self.time_range = Some((mine_lo.min(lo), mine_hi.max(hi)));
         }
+        self.excluded_by.merge(&other.excluded_by);
+        // The other's open file is the next part of ours (or empty when it was finished).
+        self.file.merge(&other.file);
+        self.files.extend(other.files);
         if let (Some(mine), Some(theirs)) = (&mut self.trend, other.trend) {
             mine.merge(theirs, &user_map, &team_map);
         }

@@ -1,11 +1,13 @@
 //! The analysis layer: one pass over the events, then statuses and figures every report reads.
 
 pub mod aggregate;
+pub mod file_tally;
 pub mod periods;
 pub mod rows;
 pub mod scan;
 pub mod summary;
 pub mod values;
+pub mod warnings;
 
 use crate::config::Config;
 use crate::input::assets::{load_inventory, FileReport};
@@ -19,6 +21,7 @@ use anyhow::Result;
 use periods::{Period, TrendSplit, TrendTally};
 use rows::ScanContext;
 use scan::scan_events;
+use warnings::{Findings, Warning};
 
 /// The joined, tallied and classified inputs: what every report is built from.
 pub struct Audit {
@@ -31,6 +34,8 @@ pub struct Audit {
     pub roster: Option<Roster>,
     /// Names of the groups of a trend split by an asset column.
     pub trend_groups: Vec<String>,
+    /// What looks like a mistake behind the figures.
+    pub warnings: Vec<Warning>,
 }
 
 /// A trend to tally during the pass.
@@ -44,6 +49,16 @@ pub struct TrendRequest {
 impl Audit {
     /// Reads the inputs named in `config` and runs the pass, tallying `trend` if asked.
     pub fn run(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
+        Audit::run_with(config, trend, false)
+    }
+
+    /// The pass for `check`: every readable row's type and team are tallied, in the window
+    /// or not.
+    pub fn run_listing(config: &Config) -> Result<Audit> {
+        Audit::run_with(config, None, true)
+    }
+
+    fn run_with(config: &Config, trend: Option<&TrendRequest>, list_values: bool) -> Result<Audit> {
         crate::input::identity::refuse_same_data(&config.read.events)?;
         let mut problems = Problems::new(config.read.strict);
         let (inventory, assets_report) = load_inventory(&config.read, &mut problems)?;
@@ -84,6 +99,7 @@ impl Audit {
             time: &config.read.time,
             needs_team: matches!(trend.and_then(|t| t.by.as_deref()), Some("team")),
             asset_json_key: config.read.asset_json_key,
+            list_values,
         };
         files.extend(scan_events(
             &config.read,
@@ -98,6 +114,14 @@ impl Audit {
             .zip(&usage.assets)
             .map(|(asset, used)| config.policy.classify(asset.created, used.last))
             .collect();
+        let warnings = Findings {
+            config,
+            inventory: &inventory,
+            usage: &usage,
+            files: &files,
+            all_rows: list_values,
+        }
+        .warnings();
         Ok(Audit {
             inventory,
             usage,
@@ -106,6 +130,7 @@ impl Audit {
             problems,
             roster,
             trend_groups,
+            warnings,
         })
     }
 

@@ -2,6 +2,7 @@
 //! the same judgement whichever reader read the row and whichever thread holds it.
 
 use crate::analysis::aggregate::Aggregate;
+use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
 use crate::analysis::values::ValueCache;
 use crate::config::{EventFilter, Window};
 use crate::input::date_order::{Clash, ColumnOrder};
@@ -10,7 +11,7 @@ use crate::input::headers::{Field, HeaderMap};
 use crate::input::problems::{Problem, NOT_UTF8};
 use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
-use crate::model::{fold_key_into, trim_bytes, Inventory};
+use crate::model::{trim_bytes, Inventory};
 use crate::progress;
 use anyhow::Result;
 
@@ -24,6 +25,9 @@ pub struct ScanContext<'a> {
     pub needs_team: bool,
     /// The asset id sits inside a JSON object in the asset column, under this key (a preset's).
     pub asset_json_key: Option<&'static str>,
+    /// `check` lists every file's types and teams over all its readable rows, not only
+    /// those in the window.
+    pub list_values: bool,
 }
 
 /// Where the logical fields sit in one event file.
@@ -135,10 +139,11 @@ pub struct RowScanner<'a> {
     header: &'a HeaderMap,
     users: ValueCache,
     teams: ValueCache,
+    /// Event types, looked up only when a type filter or `check` needs them.
+    kinds: Option<ValueCache>,
     /// The current row's entries in `users` and `teams`, set by `admits`.
     user: Option<usize>,
     team: Option<usize>,
-    kind_key: Vec<u8>,
     /// Text that is not UTF-8 is told once per file (or part of a file), not on every row.
     warned_encoding: bool,
     /// The shape of the file's first readable time value, and whether a different one was told.
@@ -166,9 +171,9 @@ impl<'a> RowScanner<'a> {
             header,
             users: ValueCache::default(),
             teams: ValueCache::default(),
+            kinds: (!ctx.filter.types.is_empty() || ctx.list_values).then(ValueCache::default),
             user: None,
             team: None,
-            kind_key: Vec::new(),
             warned_encoding: false,
             first_time_shape: None,
             warned_mixed_times: false,
@@ -190,6 +195,16 @@ impl<'a> RowScanner<'a> {
     /// The name of the file whose rows this scanner judges.
     pub fn file(&self) -> &str {
         self.file
+    }
+
+    /// Hands the values this scanner counted to the aggregate's open file tally.
+    pub fn finish(&self, agg: &mut Aggregate) {
+        let file = &mut agg.file;
+        if let Some(kinds) = &self.kinds {
+            file.types.add_cache(kinds);
+        }
+        file.teams.add_cache(&self.teams);
+        file.users.add_cache(&self.users);
     }
 
     /// Tallies one row; a bad row is counted as skipped and returned as a problem, and so is
@@ -297,14 +312,17 @@ impl<'a> RowScanner<'a> {
             return Ok(Some(self.problem(record, Some(cols.time), message.into())));
         };
         agg.saw_time(t);
+        if agg.file.time_sample.is_none() || t < SMALL_EPOCH_MS {
+            self.note_time(&record[cols.time], t, agg);
+        }
         let mixed = if self.warned_mixed_times {
             None
         } else {
             self.check_time_shape(record)
         };
         let asset = self.ctx.inventory.lookup(asset_raw);
-        if !self.admits(record, t, asset) {
-            agg.exclude(asset);
+        if let Err(step) = self.admits(record, t, asset) {
+            agg.exclude(asset, step);
             return Ok(mixed);
         }
         let Some(asset) = asset else {
@@ -321,51 +339,70 @@ impl<'a> RowScanner<'a> {
         Ok(mixed)
     }
 
-    /// The window and every filter but the inventory; fills the folded keys as it goes.
+    /// The first time value of the file, kept as a sample, and a small whole number read as
+    /// epoch seconds (a relative day or a counter), counted.
+    #[cold]
+    fn note_time(&self, raw: &[u8], t: i64, agg: &mut Aggregate) {
+        let value = raw.trim_ascii();
+        if agg.file.time_sample.is_none() {
+            agg.file.time_sample = Some((String::from_utf8_lossy(value).into_owned(), t));
+        }
+        if t < SMALL_EPOCH_MS && !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
+            agg.file.small_integer_times += 1;
+        }
+    }
+
+    /// The window and every filter but the inventory, or the step that leaves the row out.
+    ///
+    /// A row's type, team and user are looked up (and so counted) only when the row reaches
+    /// that filter, in this order, so no row costs a lookup it did not cost before: the
+    /// values a warning lists are those of the rows the filter saw. For `check`, every
+    /// readable row's values are looked up and counted, whatever the verdict.
     #[inline]
-    fn admits(&mut self, record: &Fields, t: i64, asset: Option<u32>) -> bool {
+    fn admits(&mut self, record: &Fields, t: i64, asset: Option<u32>) -> Result<(), Exclusion> {
         let ctx = self.ctx;
         let filter = ctx.filter;
-        if !ctx.window.contains(t) {
-            return false;
+        let every = ctx.list_values;
+        let mut verdict = Ok(());
+        if !judge(
+            &mut verdict,
+            ctx.window.contains(t),
+            Exclusion::Window,
+            every,
+        ) {
+            return verdict;
         }
-        if let Some(c) = self.columns.kind {
-            if !filter.types.is_empty() {
-                fold_key_into(&record[c], &mut self.kind_key);
-                if !filter.admits_type(&self.kind_key) {
-                    return false;
-                }
+        if let (Some(c), Some(kinds)) = (self.columns.kind, &mut self.kinds) {
+            let entry = kinds.entry(&record[c], |key| filter.admits_type(key));
+            if !judge(
+                &mut verdict,
+                kinds.get(entry).admitted,
+                Exclusion::Type,
+                every,
+            ) {
+                return verdict;
             }
         }
-        self.team = match self.columns.team {
-            Some(c) => {
-                let entry = self.teams.entry(&record[c], |key| filter.admits_team(key));
-                if !self.teams.get(entry).admitted {
-                    return false;
-                }
-                Some(entry)
+        if let Some(c) = self.columns.team {
+            let entry = self.teams.entry(&record[c], |key| filter.admits_team(key));
+            self.team = Some(entry);
+            let admitted = self.teams.get(entry).admitted;
+            if !judge(&mut verdict, admitted, Exclusion::Team, every) {
+                return verdict;
             }
-            None => None,
-        };
-        self.user = match self.columns.user {
-            Some(c) => {
-                let entry = self.users.entry(&record[c], |key| filter.admits_user(key));
-                let known = self.users.get(entry);
-                if !known.admitted {
-                    return false;
-                }
-                if filter.exclude_owners && !known.folded.as_bytes().is_empty() {
-                    if let Some(a) = asset {
-                        if ctx.inventory.assets[a as usize].owner_key == known.folded.as_bytes() {
-                            return false;
-                        }
-                    }
-                }
-                Some(entry)
-            }
-            None => None,
-        };
-        true
+        }
+        if let Some(c) = self.columns.user {
+            let entry = self.users.entry(&record[c], |key| filter.admits_user(key));
+            self.user = Some(entry);
+            let known = self.users.get(entry);
+            let own = filter.exclude_owners
+                && !known.folded.as_bytes().is_empty()
+                && asset.is_some_and(|a| {
+                    ctx.inventory.assets[a as usize].owner_key == known.folded.as_bytes()
+                });
+            judge(&mut verdict, known.admitted && !own, Exclusion::User, every);
+        }
+        verdict
     }
 
     /// A line break inside an id, user, team, type or time (within the value, not at its
@@ -400,4 +437,14 @@ impl<'a> RowScanner<'a> {
             message,
         }
     }
+}
+
+/// Records the first step a row fails; true while the row should still be looked at (it
+/// passes so far, or `every` value is wanted).
+#[inline]
+fn judge(verdict: &mut Result<(), Exclusion>, passes: bool, step: Exclusion, every: bool) -> bool {
+    if !passes && verdict.is_ok() {
+        *verdict = Err(step);
+    }
+    verdict.is_ok() || every
 }

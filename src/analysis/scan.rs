@@ -162,6 +162,7 @@ fn scan_file(
         order,
     };
     let read_before = agg.counts.read;
+    let skipped_before = agg.counts.skipped;
     let splittable = !input.is_stream()
         && !file.opened.dialect.gzip
         && file.opened.dialect.encoding == "utf-8"
@@ -182,6 +183,7 @@ fn scan_file(
     }
     agg.settle();
     let rows = agg.counts.read - read_before;
+    agg.finish_file(&file.name, rows, agg.counts.skipped - skipped_before);
     if rows == 0 {
         problems.note(format!("{}: no data rows after the header", file.name));
     }
@@ -220,6 +222,7 @@ fn scan_sequentially(
             problems,
             0,
         )?;
+        row.finish(agg);
         return Ok(row.into_order());
     }
     let start = DataStart::of(&file.opened);
@@ -240,6 +243,7 @@ fn scan_sequentially(
     }
     problems.merge(found.shifted(start.lines_before));
     if !reader.quote_seen() {
+        row.finish(agg);
         return Ok(row.into_order());
     }
     let lines_before = start.lines_before + reader.newlines();
@@ -247,6 +251,7 @@ fn scan_sequentially(
     let mut rest = csv_builder(delimiter).has_headers(false).from_reader(rest);
     row.set_lines_before(lines_before);
     scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)?;
+    row.finish(agg);
     Ok(row.into_order())
 }
 
@@ -418,6 +423,7 @@ fn read_range(
     if reader.quote_seen() {
         reread.store(true, Ordering::Relaxed);
     }
+    row.finish(&mut agg);
     agg.settle();
     Ok(RangeResult {
         agg,

@@ -15,6 +15,10 @@ pub struct Known {
     pub admitted: bool,
     /// Its id in the aggregate, given at its first counted event.
     pub id: Option<u32>,
+    /// The value as first met, trimmed, for `check` and the warnings to show.
+    pub spelling: Box<str>,
+    /// How many times it was looked up: one per row that reached the lookup.
+    pub count: u64,
 }
 
 #[derive(Debug, Default)]
@@ -25,13 +29,16 @@ pub struct ValueCache {
 }
 
 impl ValueCache {
-    /// The entry for `raw`, judging a new value with `admit` (given its folded form).
+    /// The entry for `raw`, judging a new value with `admit` (given its folded form), and
+    /// counting one more row with it.
     #[inline]
     pub fn entry(&mut self, raw: &[u8], admit: impl FnOnce(&[u8]) -> bool) -> usize {
-        match self.index.get(raw) {
+        let entry = match self.index.get(raw) {
             Some(&i) => i as usize,
             None => self.learn(raw, admit),
-        }
+        };
+        self.known[entry].count += 1;
+        entry
     }
 
     #[cold]
@@ -42,6 +49,8 @@ impl ValueCache {
             folded: SmallKey::new(&self.scratch),
             admitted: admit(&self.scratch),
             id: None,
+            spelling: String::from_utf8_lossy(raw.trim_ascii()).into(),
+            count: 0,
         });
         self.index.insert(SmallKey::new(raw), entry as u32);
         entry
@@ -55,6 +64,11 @@ impl ValueCache {
     #[inline]
     pub fn get_mut(&mut self, entry: usize) -> &mut Known {
         &mut self.known[entry]
+    }
+
+    /// Every distinct raw value met, in the order first met.
+    pub fn known(&self) -> &[Known] {
+        &self.known
     }
 }
 
@@ -77,5 +91,7 @@ mod tests {
         assert_eq!(cache.get(dan).folded.as_bytes(), b"dan@corp.com");
         assert!(cache.get(dan).admitted);
         assert!(!cache.get(admin).admitted);
+        assert_eq!((cache.get(dan).count, cache.get(admin).count), (2, 1));
+        assert_eq!(&*cache.get(dan).spelling, "Dan@Corp.com");
     }
 }

@@ -1,23 +1,34 @@
 //! `check`: how the inputs were read: mapping, dialect, rows, dates and problems, without auditing.
 
+use crate::analysis::file_tally::FileTally;
 use crate::analysis::Audit;
 use crate::cli::AuditArgs;
 use crate::config::Config;
 use crate::error::{EXIT_OK, EXIT_USAGE};
 use crate::input::assets::FileReport;
-use crate::input::headers::quote_list;
+use crate::input::headers::{quote_list, Field, Role};
 use crate::input::time::{format_instant, Millis};
 use crate::report::{render, RenderStyle, Report, Value};
 use anyhow::Result;
 use std::io::Write;
 
 const COLUMNS: [&str; 3] = ["file", "check", "value"];
+/// How many of a file's types and teams are listed, most frequent first.
+const VALUES_LISTED: usize = 10;
 
-/// Writes the check report; exit 0 when the inputs are usable, 2 when not.
+/// Writes the check report; exit 0 when the inputs are usable, 2 when not (an error, or a
+/// file without one usable row).
 pub fn run(args: &AuditArgs, now: Millis, out: &mut dyn Write) -> Result<u8> {
     let config = Config::from_args(args, now)?;
-    let (rows, usable, error) = match Audit::run(&config, None) {
-        Ok(audit) => (audit_rows(&audit), true, None),
+    let (rows, usable, error) = match Audit::run_listing(&config) {
+        Ok(audit) => match unusable_file(&audit) {
+            None => (audit_rows(&audit), true, None),
+            Some(why) => (
+                audit_rows(&audit),
+                false,
+                Some(crate::input_error!("{why}")),
+            ),
+        },
         Err(err) => (Vec::new(), false, Some(err)),
     };
     let mut report = Report::rows(Vec::new(), &COLUMNS, rows);
@@ -48,10 +59,40 @@ fn row(file: &str, check: &str, value: Value) -> Vec<Value> {
     vec![Value::text(file), Value::text(check), value]
 }
 
+/// Why a file gives nothing to audit: an inventory or events file without one usable row.
+fn unusable_file(audit: &Audit) -> Option<String> {
+    if audit.inventory.assets.is_empty() {
+        let (path, stats) = (&audit.files[0].path, &audit.inventory.stats);
+        return Some(if stats.rows_read == 0 {
+            format!("{path}: no data rows after the header")
+        } else {
+            format!(
+                "{path}: no usable asset row: all {} data rows were skipped (see the problems listed)",
+                stats.rows_read
+            )
+        });
+    }
+    let file = audit.usage.files.iter().find(|f| f.readable() == 0)?;
+    Some(if file.rows == 0 {
+        format!("{}: no data rows after the header", file.path)
+    } else {
+        format!(
+            "{}: no usable row: all {} data rows were skipped (see the problems listed)",
+            file.path, file.rows
+        )
+    })
+}
+
 fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
     let mut rows = Vec::new();
+    let mut tallies = audit.usage.files.iter();
     for file in &audit.files {
         file_rows(file, &mut rows);
+        if file.role == Role::Events {
+            if let Some(tally) = tallies.next() {
+                value_rows(file, tally, &mut rows);
+            }
+        }
     }
     let stats = &audit.inventory.stats;
     let counts = &audit.usage.counts;
@@ -119,7 +160,33 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
             Value::text(problem.to_string()),
         ));
     }
+    for warning in &audit.warnings {
+        rows.push(row(
+            warning.file.as_deref().unwrap_or("(events)"),
+            "warning",
+            Value::text(format!("{}: {}", warning.code, warning.message)),
+        ));
+    }
     rows
+}
+
+/// An events file's usable rows, time range, and its most frequent types and teams.
+fn value_rows(file: &FileReport, tally: &FileTally, rows: &mut Vec<Vec<Value>>) {
+    let name = file.path.as_str();
+    rows.push(row(name, "usable rows", Value::count(tally.readable())));
+    if let Some((first, last)) = tally.times {
+        let range = format!("{} to {}", format_instant(first), format_instant(last));
+        rows.push(row(name, "time range", Value::text(range)));
+    }
+    let same = |s: &str| s.to_string();
+    if file.header.column(Field::EventType).is_some() {
+        let types = tally.types.describe(VALUES_LISTED, same);
+        rows.push(row(name, "types", Value::text(types)));
+    }
+    if file.header.column(Field::Team).is_some() {
+        let teams = tally.teams.describe(VALUES_LISTED, same);
+        rows.push(row(name, "teams", Value::text(teams)));
+    }
 }
 
 fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {

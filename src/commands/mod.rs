@@ -138,6 +138,9 @@ pub fn prepare_with(config: &Config, trend: Option<&TrendRequest>) -> Result<Aud
     let audit = audit?;
     if !config.read.quiet {
         audit.problems.print_warnings();
+        for warning in &audit.warnings {
+            eprintln!("warning: {}: {}", warning.code, warning.message);
+        }
     }
     Ok(audit)
 }

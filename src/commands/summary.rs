@@ -83,6 +83,7 @@ pub fn report(config: &Config, audit: &Audit, group_by: Option<&str>) -> Result<
         fields.extend(inventory_fields(audit));
         let mut report = Report::record(parameters(config), fields);
         report.headline = headline(&whole);
+        report.warnings = Some(warning_pairs(audit));
         return Ok(report);
     };
     let column = resolve_asset_column(audit, "--group-by", column_name)?;
@@ -111,7 +112,17 @@ pub fn report(config: &Config, audit: &Audit, group_by: Option<&str>) -> Result<
         .map(|(k, v)| (format!("total_{k}"), v))
         .collect();
     report.headline = headline(&whole);
+    report.warnings = Some(warning_pairs(audit));
     Ok(report)
+}
+
+/// The audit's warnings as (code, message), for the `warnings` JSON key.
+pub fn warning_pairs(audit: &Audit) -> Vec<(String, String)> {
+    audit
+        .warnings
+        .iter()
+        .map(|w| (w.code.to_string(), w.message.clone()))
+        .collect()
 }
 
 /// The sentence a person reads first.

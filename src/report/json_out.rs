@@ -32,9 +32,23 @@ pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
         };
         doc.insert(key.clone(), value);
     }
+    if let Some(warnings) = &report.warnings {
+        doc.insert("warnings".into(), warnings_array(warnings));
+    }
     serde_json::to_writer_pretty(&mut *out, &Json::Object(doc))?;
     out.write_all(b"\n")?;
     Ok(())
+}
+
+/// `[{"code": ..., "message": ...}]`
+pub fn warnings_array(warnings: &[(String, String)]) -> Json {
+    let objects = warnings.iter().map(|(code, message)| {
+        let mut object = Map::new();
+        object.insert("code".into(), Json::from(code.as_str()));
+        object.insert("message".into(), Json::from(message.as_str()));
+        Json::Object(object)
+    });
+    Json::Array(objects.collect())
 }
 
 fn insert_all(doc: &mut Map<String, Json>, fields: &[(String, Value)]) {

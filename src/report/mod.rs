@@ -141,6 +141,9 @@ pub struct Report {
     pub sections: Vec<(String, Body)>,
     /// Lines for people, shown above the table in table and markdown formats only.
     pub headline: Vec<String>,
+    /// (code, message) of each warning, as the JSON key `warnings` when set (people read
+    /// them on stderr, so other formats leave them out).
+    pub warnings: Option<Vec<(String, String)>>,
 }
 
 impl Report {
@@ -154,6 +157,7 @@ impl Report {
             extra: Vec::new(),
             sections: Vec::new(),
             headline: Vec::new(),
+            warnings: None,
         }
     }
 
@@ -164,6 +168,7 @@ impl Report {
             extra: Vec::new(),
             sections: Vec::new(),
             headline: Vec::new(),
+            warnings: None,
         }
     }
 }

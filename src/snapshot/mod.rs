@@ -11,7 +11,7 @@ use crate::cli::AuditArgs;
 use crate::commands::{assets, parameters, summary};
 use crate::config::Config;
 use crate::input_error;
-use crate::report::json_out::to_json;
+use crate::report::json_out::{to_json, warnings_array};
 use crate::report::{Body, Value};
 use anyhow::{Context, Result};
 use serde_json::{Map, Value as Json};
@@ -71,6 +71,10 @@ fn head(
     if let Body::Record(fields) = &summary_report.body {
         doc.insert("summary".into(), Json::Object(object(fields)));
     }
+    doc.insert(
+        "warnings".into(),
+        warnings_array(&summary::warning_pairs(audit)),
+    );
     match sort_keys(Json::Object(doc)) {
         Json::Object(sorted) => Ok(sorted),
         _ => unreachable!("an object stays an object"),
