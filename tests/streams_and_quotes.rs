@@ -335,3 +335,29 @@ fn the_same_data_given_twice_is_refused_naming_both() {
     .json();
     assert_eq!(s["events_counted"], 4);
 }
+
+#[test]
+fn zeros_after_the_last_gzip_member_are_passed_over_with_a_note() {
+    let dir = Scratch::new();
+    let assets = dir.file("a.csv", ASSETS);
+    let mut bytes = gzip(b"asset_id,user,timestamp\nA1,u,2026-06-01\n");
+    bytes.extend(gzip(b"A2,v,2026-06-02\n"));
+    bytes.extend(vec![0u8; 4096]);
+    let events = dir.file("padded.csv.gz", &bytes);
+    let run = audit("summary", &assets, &events, &["--format", "json"]).ok();
+    assert_eq!(run.json()["events_counted"], 2);
+    assert!(
+        run.stderr
+            .contains("padded.csv.gz: zeros after the end of the gzip data were passed over"),
+        "{}",
+        run.stderr
+    );
+    bytes.extend(b"junk");
+    let events = dir.file("junk.csv.gz", &bytes);
+    let run = audit("summary", &assets, &events, &[]).expect_code(2);
+    assert!(
+        run.stderr.contains("junk.csv.gz: cannot read"),
+        "{}",
+        run.stderr
+    );
+}

@@ -187,6 +187,9 @@ fn scan_file(
     if rows == 0 {
         problems.note(format!("{}: no data rows after the header", file.name));
     }
+    if let Some(note) = input.padding_note() {
+        problems.note(note);
+    }
     Ok(FileReport {
         path: file.name,
         role: Role::Events,

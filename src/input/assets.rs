@@ -143,6 +143,9 @@ pub fn load_inventory(
     if let Some(note) = created_note {
         loader.problems.note(note);
     }
+    if let Some(note) = input.padding_note() {
+        loader.problems.note(note);
+    }
     let rows = inventory.stats.rows_read;
     if rows == 0 {
         loader.problems.note(format!(

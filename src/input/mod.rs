@@ -5,6 +5,7 @@ pub mod chunks;
 pub mod date_order;
 pub mod decimal;
 pub mod fields;
+pub mod gzip;
 pub mod headers;
 pub mod identity;
 pub mod lines;

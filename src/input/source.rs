@@ -4,15 +4,16 @@
 
 use crate::cli::EncodingArg;
 use crate::config::ReadOptions;
+use crate::input::gzip::ungzip;
 use crate::input::lines::{Counting, LineIndex};
 use crate::input::quotes::RecordTooLong;
 use crate::input_error;
 use anyhow::{Context, Result};
 use encoding_rs_io::DecodeReaderBytesBuilder;
-use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, Cursor, Read};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
 /// How much of a file is looked at to sniff its dialect.
@@ -32,6 +33,8 @@ pub struct InputPath {
     /// The SHA-256 of a stream's bytes, taken as they are read when asked for (see
     /// [`InputPath::digest`]).
     digest: Arc<OnceLock<String>>,
+    /// Set when the input is gzip with zeros after its last member (passed over).
+    gzip_padding: Arc<AtomicBool>,
 }
 
 impl InputPath {
@@ -42,6 +45,7 @@ impl InputPath {
             path: path.to_string(),
             stream,
             digest: Arc::default(),
+            gzip_padding: Arc::default(),
         }
     }
 
@@ -59,6 +63,22 @@ impl InputPath {
     /// `ReadOptions::digest_streams` set.
     pub fn digest(&self) -> Option<&str> {
         self.digest.get().map(String::as_str)
+    }
+
+    /// True once reading met zeros after the last gzip member (`gzip -d` passes them over
+    /// too; tape archives and preallocated files end so).
+    pub fn had_gzip_padding(&self) -> bool {
+        self.gzip_padding.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The note for an input read to its end: zeros after its gzip data, if there were.
+    pub fn padding_note(&self) -> Option<String> {
+        self.had_gzip_padding().then(|| {
+            format!(
+                "{}: zeros after the end of the gzip data were passed over, as gzip -d does",
+                self.display()
+            )
+        })
     }
 
     /// The name used in messages.
@@ -182,7 +202,7 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
     let name = input.display();
     let raw = open_raw(input, opts.digest_streams)?;
     let cannot_read = || format!("{name}: cannot read");
-    let (stream, gzip) = ungzip(raw).with_context(cannot_read)?;
+    let (stream, gzip) = ungzip(raw, Arc::clone(&input.gzip_padding)).with_context(cannot_read)?;
     let (mut stream, encoding, mut notes) = decode(stream, encoding, name)?;
     let mut sample = read_sample(&mut stream).with_context(cannot_read)?;
     refuse_non_text(name, &sample)?;
@@ -264,8 +284,8 @@ pub fn csv_builder(delimiter: u8) -> csv::ReaderBuilder {
 /// already opened with [`open_csv`] (not for standard input, which cannot be read twice).
 pub fn reopen_at(input: &InputPath, skip: u64) -> Result<Box<dyn Read + Send>> {
     let name = input.display();
-    let (mut stream, _) =
-        ungzip(open_raw(input, false)?).with_context(|| format!("{name}: cannot read"))?;
+    let (mut stream, _) = ungzip(open_raw(input, false)?, Arc::clone(&input.gzip_padding))
+        .with_context(|| format!("{name}: cannot read"))?;
     io::copy(&mut (&mut stream).take(skip), &mut io::sink())
         .with_context(|| format!("{name}: cannot read"))?;
     Ok(stream)
@@ -548,20 +568,6 @@ fn io_reason(err: &io::Error) -> String {
         io::ErrorKind::NotFound => "no such file".to_string(),
         io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => err.to_string(),
-    }
-}
-
-/// Wraps the stream in a gzip decoder when it starts with gzip's magic number.
-fn ungzip(mut raw: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send>, bool)> {
-    let mut magic = [0u8; 2];
-    let got = read_up_to(&mut raw, &mut magic)?;
-    let head = Cursor::new(magic[..got].to_vec());
-    let stream: Box<dyn Read + Send> = Box::new(head.chain(raw));
-    if got == 2 && magic == [0x1f, 0x8b] {
-        let decoder = MultiGzDecoder::new(io::BufReader::with_capacity(READ_BUFFER, stream));
-        Ok((Box::new(decoder), true))
-    } else {
-        Ok((stream, false))
     }
 }
 
