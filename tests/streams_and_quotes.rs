@@ -361,3 +361,25 @@ fn zeros_after_the_last_gzip_member_are_passed_over_with_a_note() {
         run.stderr
     );
 }
+
+#[test]
+fn pseudonymized_users_stay_hidden_in_problem_messages_and_check() {
+    let dir = Scratch::new();
+    let assets = dir.file("a.csv", ASSETS);
+    // A user value with a line break, and one that is not UTF-8 in a UTF-8 file.
+    let events = dir.file(
+        "e.csv",
+        b"asset_id,user,timestamp\nA1,\"secret.rep@corp.com\nx\",2026-06-01\nA2,j\xc3\xbcrgen,2026-06-02\nA2,hidden.r\xe9p@corp.com,2026-06-03\n".to_vec(),
+    );
+    let key = ["--pseudonymize-users", "--pseudonym-key", "k"];
+    for command in ["summary", "check", "users"] {
+        let run = audit(command, &assets, &events, &key);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(!all.contains("secret.rep"), "{command}: {all}");
+        assert!(!all.contains("hidden.r"), "{command}: {all}");
+        assert!(
+            all.contains("column \"user\", value \"user-"),
+            "{command}: {all}"
+        );
+    }
+}

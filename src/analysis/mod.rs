@@ -100,6 +100,7 @@ impl Audit {
             needs_team: matches!(trend.and_then(|t| t.by.as_deref()), Some("team")),
             asset_json_key: config.read.asset_json_key,
             list_values,
+            pseudonyms: config.pseudonyms.as_ref(),
         };
         files.extend(scan_events(
             &config.read,

@@ -13,6 +13,7 @@ use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
 use crate::model::{trim_bytes, Inventory};
 use crate::progress;
+use crate::pseudonym::show_user;
 use anyhow::Result;
 
 /// What the pass needs to decide whether a row counts.
@@ -28,6 +29,8 @@ pub struct ScanContext<'a> {
     /// `check` lists every file's types and teams over all its readable rows, not only
     /// those in the window.
     pub list_values: bool,
+    /// `--pseudonymize-users`: user values in problem messages are shown as pseudonyms too.
+    pub pseudonyms: Option<&'a crate::pseudonym::Pseudonymizer>,
 }
 
 /// Where the logical fields sit in one event file.
@@ -433,7 +436,13 @@ impl<'a> RowScanner<'a> {
             line: record.line(),
             last_line: record.last_line(),
             column: column.map(|c| self.header.headers[c].clone()),
-            value: column.map(|c| String::from_utf8_lossy(&record[c]).into_owned()),
+            value: column.map(|c| {
+                let value = String::from_utf8_lossy(&record[c]);
+                match self.ctx.pseudonyms {
+                    Some(p) if Some(c) == self.columns.user => show_user(Some(p), &value),
+                    _ => value.into_owned(),
+                }
+            }),
             message,
         }
     }
