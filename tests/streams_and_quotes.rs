@@ -369,7 +369,7 @@ fn pseudonymized_users_stay_hidden_in_problem_messages_and_check() {
     // A user value with a line break, and one that is not UTF-8 in a UTF-8 file.
     let events = dir.file(
         "e.csv",
-        b"asset_id,user,timestamp\nA1,\"secret.rep@corp.com\nx\",2026-06-01\nA2,j\xc3\xbcrgen,2026-06-02\nA2,hidden.r\xe9p@corp.com,2026-06-03\n".to_vec(),
+        b"asset_id,user,timestamp\nA1,\"secret.rep@corp.com\nx\",2026-06-01\nA2,j\xc3\xbcrgen,2026-06-02\nA2,hidden.r\xe9p@corp.com,2026-06-03\n",
     );
     let key = ["--pseudonymize-users", "--pseudonym-key", "k"];
     for command in ["summary", "check", "users"] {
