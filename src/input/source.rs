@@ -316,10 +316,10 @@ fn decode(
         None if head.starts_with(b"\xFE\xFF") => Some(encoding_rs::UTF_16BE),
         None if head.starts_with(b"\xEF\xBB\xBF") => None,
         None => {
-            let (sample, replay) =
-                peek_detect(stream).with_context(|| format!("{name}: cannot read"))?;
-            stream = replay;
+            let sample =
+                peek_detect(&mut *stream).with_context(|| format!("{name}: cannot read"))?;
             let detected = detect_encoding(&sample);
+            stream = Box::new(Cursor::new(sample).chain(stream));
             if let Some(encoding) = detected {
                 notes.push(format!(
                     "{name}: not UTF-8 text; read as {} (detected from its bytes; --encoding to choose another)",
@@ -349,9 +349,9 @@ fn label(encoding: &'static encoding_rs::Encoding) -> &'static str {
     }
 }
 
-/// The first bytes of a stream, enough to tell its encoding: its first 64 KiB, and up to a
-/// megabyte while they are all ASCII (a Latin-1 export may hold its first accent late).
-fn peek_detect(mut stream: Box<dyn Read + Send>) -> io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
+/// Reads the first bytes of a stream, enough to tell its encoding: its first 64 KiB, and up to
+/// a megabyte while they are all ASCII (a Latin-1 export may hold its first accent late).
+fn peek_detect(stream: &mut dyn Read) -> io::Result<Vec<u8>> {
     let mut sample = Vec::new();
     while sample.len() < DETECT_BYTES {
         let want = if sample.is_empty() {
@@ -361,14 +361,13 @@ fn peek_detect(mut stream: Box<dyn Read + Send>) -> io::Result<(Vec<u8>, Box<dyn
         };
         let start = sample.len();
         sample.resize(start + want.min(DETECT_BYTES - start), 0);
-        let got = read_up_to(&mut stream, &mut sample[start..])?;
+        let got = read_up_to(stream, &mut sample[start..])?;
         sample.truncate(start + got);
         if got == 0 || !sample.is_ascii() {
             break;
         }
     }
-    let replay = Cursor::new(sample.clone());
-    Ok((sample, Box::new(replay.chain(stream))))
+    Ok(sample)
 }
 
 /// The encoding of a sample without a byte-order mark, when it is not UTF-8: UTF-16 when every
