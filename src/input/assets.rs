@@ -91,30 +91,6 @@ pub fn load_inventory(
         has_owner: columns.owner.is_some(),
         ..Inventory::default()
     };
-    // The cost column's values decide its decimal separator, so every row is read before any
-    // is kept (the inventory is small); each row's line is told while the reader is at it.
-    let mut records = Vec::new();
-    let mut record = ByteRecord::new();
-    while read_record(&mut opened.reader, &opened.lines, &mut record, &file, 0)? {
-        inventory.stats.rows_read += 1;
-        let line = record_line(&record, &opened.lines);
-        records.push((line, std::mem::take(&mut record)));
-    }
-    let costs = match columns.cost {
-        Some(column) => {
-            let values = records
-                .iter()
-                .filter(|(_, r)| r.len() == header.headers.len())
-                .filter_map(|(line, r)| Some((std::str::from_utf8(&r[column]).ok()?, *line)));
-            let reading = CostReading::decide(opts.decimal, values)
-                .map_err(|undecided| input_error!("{}", undecided.message(&file)))?;
-            if let Some(note) = reading.note(&file) {
-                problems.note(note);
-            }
-            Some(reading)
-        }
-        None => None,
-    };
     let created_order = match columns.created {
         Some(c) => {
             ColumnOrder::from_sample(&opts.time, &opened.sample, opened.dialect.delimiter, c)
@@ -126,29 +102,50 @@ pub fn load_inventory(
         header: &header,
         columns: &columns,
         time: &opts.time,
-        decimal: costs
-            .as_ref()
-            .map_or(DecimalSeparator::Point, |c| c.decimal),
         created_order,
-        problems,
+        found: Vec::new(),
+        costs: Vec::new(),
         warned_encoding: false,
         last_line: None,
     };
-    for (line, record) in &records {
-        loader.add_row(record, *line, &mut inventory)?;
+    let mut record = ByteRecord::new();
+    while read_record(&mut opened.reader, &opened.lines, &mut record, &file, 0)? {
+        inventory.stats.rows_read += 1;
+        let line = record_line(&record, &opened.lines);
+        loader.add_row(&record, line, &mut inventory)?;
+    }
+    // The cost column's values decide its decimal separator, so costs are read once every
+    // row is: their raw text is kept until then (not the rows, which would double the
+    // inventory's memory), and the problems found are told in line order afterwards.
+    let costs = match columns.cost {
+        Some(column) => {
+            let values = loader.costs.iter().map(|c| (c.raw.as_str(), c.line));
+            let reading = CostReading::decide(opts.decimal, values)
+                .map_err(|undecided| input_error!("{}", undecided.message(&file)))?;
+            if let Some(note) = reading.note(&file) {
+                problems.note(note);
+            }
+            loader.read_costs(reading.decimal, column, &mut inventory);
+            Some(reading)
+        }
+        None => None,
+    };
+    loader.found.sort_by_key(|p| p.line);
+    for problem in loader.found.drain(..) {
+        problems.record(problem)?;
     }
     let created_note = columns
         .created
         .and_then(|c| loader.created_order.note(&file, &header.headers[c]));
     if let Some(note) = created_note {
-        loader.problems.note(note);
+        problems.note(note);
     }
     if let Some(note) = input.padding_note() {
-        loader.problems.note(note);
+        problems.note(note);
     }
     let rows = inventory.stats.rows_read;
     if rows == 0 {
-        loader.problems.note(format!(
+        problems.note(format!(
             "{file}: no data rows after the header: the library is empty"
         ));
     }
@@ -163,16 +160,25 @@ pub fn load_inventory(
     Ok((inventory, report))
 }
 
+/// A kept asset's cost as written, and where.
+struct RawCost {
+    position: u32,
+    line: u64,
+    last_line: Option<u64>,
+    raw: String,
+}
+
 struct Loader<'a> {
     file: &'a str,
     header: &'a HeaderMap,
     columns: &'a AssetColumns,
     time: &'a TimeParser,
-    /// The cost column's decimal separator, decided before any row is kept.
-    decimal: DecimalSeparator,
     /// The day/month order of the created dates' slash dates.
     created_order: ColumnOrder,
-    problems: &'a mut Problems,
+    /// Problems found, told once the costs are read too (in line order).
+    found: Vec<Problem>,
+    /// The kept assets' costs as written, read once the separator is decided.
+    costs: Vec<RawCost>,
     /// Text that is not UTF-8 is told once per file, not on every row.
     warned_encoding: bool,
     /// The line the row being loaded ends on, when it runs over several.
@@ -213,7 +219,20 @@ impl Loader<'_> {
             self.warn_invalid_utf8(record, line)?;
         }
         let created = self.created(record, line, inventory)?;
-        let cost = self.cost(record, line, inventory)?;
+        let position =
+            u32::try_from(inventory.assets.len()).context("more than 4 billion assets")?;
+        if let Some(column) = self.columns.cost {
+            let raw = text(trim_bytes(&record[column]));
+            if !raw.is_empty() {
+                let last_line = self.last_line;
+                self.costs.push(RawCost {
+                    position,
+                    line,
+                    last_line,
+                    raw,
+                });
+            }
+        }
         let field = |column: Option<usize>| {
             column
                 .map(|c| text(trim_bytes(&record[c])))
@@ -226,7 +245,7 @@ impl Loader<'_> {
             owner_key: fold_key(&owner),
             owner,
             created,
-            cost,
+            cost: None,
             fields: RowText::new(
                 record
                     .iter()
@@ -234,8 +253,6 @@ impl Loader<'_> {
             ),
             id,
         };
-        let position =
-            u32::try_from(inventory.assets.len()).context("more than 4 billion assets")?;
         inventory
             .index
             .insert(SmallKey::new(asset.id.as_bytes()), position);
@@ -278,23 +295,17 @@ impl Loader<'_> {
         }
     }
 
-    fn cost(
-        &mut self,
-        record: &ByteRecord,
-        line: u64,
-        inventory: &mut Inventory,
-    ) -> Result<Option<f64>> {
-        let Some(column) = self.columns.cost else {
-            return Ok(None);
-        };
-        let raw = text(trim_bytes(&record[column]));
-        match parse_cost(&raw, self.decimal) {
-            Ok(cost) => Ok(cost),
-            Err(why) => {
-                inventory.stats.values_invalid += 1;
-                let message = format!("cannot read the cost ({why}); kept empty");
-                self.problem(line, Some(column), Some(raw), message)?;
-                Ok(None)
+    /// Reads the kept costs with the decided separator into the assets.
+    fn read_costs(&mut self, decimal: DecimalSeparator, column: usize, inventory: &mut Inventory) {
+        for cost in std::mem::take(&mut self.costs) {
+            match parse_cost(&cost.raw, decimal) {
+                Ok(value) => inventory.assets[cost.position as usize].cost = value,
+                Err(why) => {
+                    inventory.stats.values_invalid += 1;
+                    let message = format!("cannot read the cost ({why}); kept empty");
+                    self.last_line = cost.last_line;
+                    let _ = self.problem(cost.line, Some(column), Some(cost.raw), message);
+                }
             }
         }
     }
@@ -316,14 +327,15 @@ impl Loader<'_> {
         value: Option<String>,
         message: String,
     ) -> Result<()> {
-        self.problems.record(Problem {
+        self.found.push(Problem {
             file: self.file.to_string(),
             line,
             last_line: self.last_line,
             column: column.map(|c| self.header.headers[c].clone()),
             value,
             message,
-        })
+        });
+        Ok(())
     }
 }
 
