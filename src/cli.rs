@@ -73,119 +73,174 @@ pub enum ColorArg {
 pub enum Command {
     /// The headline: how much of the library was never opened, what it cost.
     #[command(after_long_help = EXAMPLES_SUMMARY)]
-    Summary {
-        #[command(flatten)]
-        audit: AuditArgs,
-        #[command(flatten)]
-        gates: GateArgs,
-        /// Give the figures per value of this asset column (type, owner, or any inventory header).
-        #[arg(long, value_name = "COLUMN")]
-        group_by: Option<String>,
-    },
+    Summary(SummaryArgs),
     /// The assets never opened in the window, oldest first.
     #[command(after_long_help = EXAMPLES_UNUSED)]
-    Unused {
-        #[command(flatten)]
-        audit: AuditArgs,
-    },
+    Unused(UnusedArgs),
     /// Every inventory asset with its status and usage, most opened first.
     #[command(after_long_help = EXAMPLES_ASSETS)]
-    Assets {
-        #[command(flatten)]
-        audit: AuditArgs,
-        /// Keep only assets in these statuses: unpublished, new, never, stale, active.
-        #[arg(long, value_delimiter = ',', value_name = "STATUS,...")]
-        status: Vec<StatusArg>,
-    },
+    Assets(AssetsArgs),
     /// Adoption over time: events, users and share of the library used per period.
     #[command(after_long_help = EXAMPLES_TRENDS)]
-    Trends {
-        #[command(flatten)]
-        audit: AuditArgs,
-        /// Period length.
-        #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
-        period: PeriodArg,
-        /// Split every period by an asset column (type, owner...) or by `team`.
-        #[arg(long, value_name = "COLUMN")]
-        by: Option<String>,
-    },
+    Trends(TrendsArgs),
     /// Time to first use: assets grouped by the period they were created in.
     #[command(after_long_help = EXAMPLES_COHORTS)]
-    Cohorts {
-        #[command(flatten)]
-        audit: AuditArgs,
-        /// Cohort period length.
-        #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
-        period: PeriodArg,
-        /// Horizons in days for the opened_within_<N>d_pct columns.
-        #[arg(long, value_delimiter = ',', value_name = "DAYS,...", default_values_t = [7, 30, 90])]
-        within: Vec<u32>,
-    },
+    Cohorts(CohortsArgs),
     /// Rep coverage: one row per user with counted events (and every roster rep).
     #[command(after_long_help = EXAMPLES_USERS)]
-    Users {
-        #[command(flatten)]
-        audit: AuditArgs,
-    },
+    Users(UsersArgs),
     /// Everything needed to compare months later, as one deterministic JSON document.
     #[command(after_long_help = EXAMPLES_SNAPSHOT)]
-    Snapshot {
-        #[command(flatten)]
-        audit: AuditArgs,
-        #[command(flatten)]
-        gates: GateArgs,
-        /// Write the snapshot to this file instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<String>,
-    },
+    Snapshot(SnapshotArgs),
     /// What changed between two snapshots: figures side by side, assets that moved.
     #[command(after_long_help = EXAMPLES_DIFF)]
-    Diff {
-        /// The earlier snapshot.
-        #[arg(value_name = "OLD.json")]
-        old: String,
-        /// The later snapshot.
-        #[arg(value_name = "NEW.json")]
-        new: String,
-        #[command(flatten)]
-        gates: GateArgs,
-        /// Fail (exit 1) when never_opened_pct rose by more than this many points.
-        #[arg(long, value_name = "POINTS")]
-        fail_if_never_opened_rises_by: Option<f64>,
-        /// In CSV, write the changed assets instead of the figures.
-        #[arg(long)]
-        changes: bool,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// In CSV, leave text that a spreadsheet would run as a formula as it is.
-        #[arg(long)]
-        raw_csv: bool,
-    },
+    Diff(DiffArgs),
     /// One self-contained HTML page for people: headline, trend chart, never-opened by type and
     /// owner, the never-opened and stale lists, rep coverage. No network, no script.
     #[command(after_long_help = EXAMPLES_REPORT)]
-    Report {
-        #[command(flatten)]
-        audit: AuditArgs,
-        /// Write the page to this file instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<String>,
-    },
+    Report(ReportArgs),
     /// Print a shell completion script: collateral-audit completions bash > /etc/bash_completion.d/collateral-audit
-    Completions {
-        /// The shell to complete in.
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
+    Completions(CompletionsArgs),
     /// Print the man page (roff): collateral-audit man > collateral-audit.1
     Man,
     /// Validate the inputs without auditing: column mapping, dialect, rows, dates, problems.
     #[command(after_long_help = EXAMPLES_CHECK)]
-    Check {
-        #[command(flatten)]
-        audit: AuditArgs,
-    },
+    Check(CheckArgs),
+}
+
+/// How a table-shaped report is written: only commands that render tables take these.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// In CSV, leave text that a spreadsheet would run as a formula as it is (no `'` prefix).
+    #[arg(long)]
+    pub raw_csv: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub gates: GateArgs,
+    /// Give the figures per value of this asset column (type, owner, or any inventory header).
+    #[arg(long, value_name = "COLUMN")]
+    pub group_by: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UnusedArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AssetsArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Keep only assets in these statuses: unpublished, new, never, stale, active.
+    #[arg(long, value_delimiter = ',', value_name = "STATUS,...")]
+    pub status: Vec<StatusArg>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TrendsArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Period length.
+    #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
+    pub period: PeriodArg,
+    /// Split every period by an asset column (type, owner...) or by `team`.
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CohortsArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Cohort period length.
+    #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
+    pub period: PeriodArg,
+    /// Horizons in days for the opened_within_<N>d_pct columns.
+    #[arg(long, value_delimiter = ',', value_name = "DAYS,...", default_values_t = [7, 30, 90])]
+    pub within: Vec<u32>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct UsersArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub gates: GateArgs,
+    /// Write the snapshot to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// The earlier snapshot.
+    #[arg(value_name = "OLD.json")]
+    pub old: String,
+    /// The later snapshot.
+    #[arg(value_name = "NEW.json")]
+    pub new: String,
+    #[command(flatten)]
+    pub gates: GateArgs,
+    /// Fail (exit 1) when never_opened_pct rose by more than this many points.
+    #[arg(long, value_name = "POINTS")]
+    pub fail_if_never_opened_rises_by: Option<f64>,
+    /// In CSV, write the changed assets instead of the figures.
+    #[arg(long)]
+    pub changes: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    /// Write the page to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Where the data comes from and how to read it.
@@ -312,14 +367,6 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub count: CountArgs,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-
-    /// In CSV, leave text that a spreadsheet would run as a formula as it is (no `'` prefix).
-    #[arg(long)]
-    pub raw_csv: bool,
-
     /// Show every user as a stable keyed hash (`user-3f9a0c41b2d7`) instead of their name.
     #[arg(long)]
     pub pseudonymize_users: bool,
@@ -346,8 +393,9 @@ pub struct GateArgs {
     pub fail_if_orphans_above: Option<u64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Format {
+    #[default]
     Table,
     Csv,
     Json,

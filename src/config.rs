@@ -1,7 +1,7 @@
 //! Validated settings built once from the command line: the window, filters, thresholds, readers.
 
 use crate::analysis::scan::Parallelism;
-use crate::cli::{AuditArgs, CountArgs, EncodingArg, Format, InputArgs};
+use crate::cli::{AuditArgs, CountArgs, EncodingArg, Format, InputArgs, OutputArgs};
 use crate::input::date_order::DateOrder;
 use crate::input::headers::ColumnOverride;
 use crate::input::numbers::DecimalSeparator;
@@ -300,7 +300,9 @@ impl Config {
         show_user(self.pseudonyms.as_ref(), user)
     }
 
-    pub fn from_args(args: &AuditArgs, now: Millis) -> Result<Config> {
+    /// The settings of an audit command; `output` is how it writes tables (a command that
+    /// writes no table passes the default).
+    pub fn from_args(args: &AuditArgs, output: &OutputArgs, now: Millis) -> Result<Config> {
         let read = ReadOptions::from_args(&args.input)?;
         let window = Window::from_args(&args.count, read.day_first, now)?;
         let policy = StatusPolicy {
@@ -320,8 +322,8 @@ impl Config {
                     .transpose()?,
             ),
             policy,
-            format: args.format,
-            raw_csv: args.raw_csv,
+            format: output.format,
+            raw_csv: output.raw_csv,
             pseudonyms: Pseudonymizer::from_options(
                 args.pseudonymize_users,
                 args.pseudonym_key.as_deref(),

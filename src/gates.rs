@@ -1,6 +1,6 @@
 //! CI gates: thresholds on the figures that turn a finished report into exit code 1.
 
-use crate::analysis::summary::round2;
+use crate::analysis::summary::{round2, Summary};
 use crate::report::format_number;
 
 /// The thresholds asked for; each is off when `None`.
@@ -21,6 +21,17 @@ pub struct GateFigures {
     pub events_orphan: u64,
     /// The old snapshot's never_opened_pct, for `diff`.
     pub previous_never_opened_pct: Option<f64>,
+}
+
+impl GateFigures {
+    /// The figures of a finished audit (no earlier snapshot).
+    pub fn of(summary: &Summary) -> GateFigures {
+        GateFigures {
+            never_opened_pct: summary.never_opened_pct,
+            events_orphan: summary.events_orphan,
+            previous_never_opened_pct: None,
+        }
+    }
 }
 
 /// A breached gate, as told on stderr.

@@ -19,5 +19,6 @@ pub mod presets;
 pub mod progress;
 pub mod pseudonym;
 pub mod report;
+pub mod results;
 pub mod settings;
 pub mod snapshot;

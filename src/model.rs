@@ -118,7 +118,8 @@ impl Inventory {
 }
 
 /// Where an asset stands at as-of. Every asset has exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Created at or after as-of.
     Unpublished,

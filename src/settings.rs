@@ -1,7 +1,10 @@
 //! The settings file (`collateral-audit.toml` or `--config FILE`): column mappings, a preset,
 //! default filters and gates. It only fills in what the command line left unset.
 
-use crate::cli::{AuditArgs, Cli, Command, GateArgs};
+use crate::cli::{
+    AssetsArgs, AuditArgs, CheckArgs, Cli, CohortsArgs, Command, DiffArgs, GateArgs, ReportArgs,
+    SnapshotArgs, SummaryArgs, TrendsArgs, UnusedArgs, UsersArgs,
+};
 use crate::input::headers::ColumnOverride;
 use crate::input_error;
 use crate::presets::Preset;
@@ -67,33 +70,34 @@ pub fn apply(cli: &mut Cli) -> Result<()> {
     };
     let settings = Settings::parse(&path, &text)?;
     match &mut cli.command {
-        Command::Summary { audit, gates, .. } | Command::Snapshot { audit, gates, .. } => {
+        Command::Summary(SummaryArgs { audit, gates, .. })
+        | Command::Snapshot(SnapshotArgs { audit, gates, .. }) => {
             settings.fill_audit(audit, &path, &text)?;
             settings.fill_gates(gates);
             note_implicit(explicit, audit.input.quiet, &path);
         }
-        Command::Unused { audit }
-        | Command::Assets { audit, .. }
-        | Command::Trends { audit, .. }
-        | Command::Cohorts { audit, .. }
-        | Command::Users { audit }
-        | Command::Report { audit, .. }
-        | Command::Check { audit } => {
+        Command::Unused(UnusedArgs { audit, .. })
+        | Command::Assets(AssetsArgs { audit, .. })
+        | Command::Trends(TrendsArgs { audit, .. })
+        | Command::Cohorts(CohortsArgs { audit, .. })
+        | Command::Users(UsersArgs { audit, .. })
+        | Command::Report(ReportArgs { audit, .. })
+        | Command::Check(CheckArgs { audit, .. }) => {
             settings.fill_audit(audit, &path, &text)?;
             note_implicit(explicit, audit.input.quiet, &path);
         }
-        Command::Diff {
+        Command::Diff(DiffArgs {
             gates,
             fail_if_never_opened_rises_by,
             ..
-        } => {
+        }) => {
             settings.fill_gates(gates);
             fill(
                 fail_if_never_opened_rises_by,
                 settings.gates.never_opened_rises_by,
             );
         }
-        Command::Completions { .. } | Command::Man => {}
+        Command::Completions(_) | Command::Man => {}
     }
     Ok(())
 }

@@ -4,7 +4,8 @@ use crate::input::time::{civil_from_days, days_from_civil, Millis, MS_PER_DAY};
 use rustc_hash::FxHashMap;
 
 /// The length of a trend or cohort period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Period {
     Day,
     /// ISO weeks, starting Monday.

@@ -4,7 +4,7 @@ use crate::analysis::Audit;
 use crate::model::Status;
 
 /// The headline figures. Field names are the JSON keys and CSV columns.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Summary {
     pub assets_total: u64,
     pub assets_unpublished: u64,

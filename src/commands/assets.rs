@@ -1,11 +1,14 @@
 //! `assets`: every inventory asset with its status and usage, most opened first.
 
 use crate::analysis::Audit;
-use crate::cli::StatusArg;
-use crate::commands::{days_between, parameters};
+use crate::cli::{AssetsArgs, StatusArg};
+use crate::commands::{emit, parameters, Ctx};
 use crate::config::Config;
 use crate::model::Status;
+use crate::report::fields::cells;
 use crate::report::{Report, Value};
+use crate::results::assets::{asset_rows, AssetOrder};
+use anyhow::Result;
 
 pub const COLUMNS: [&str; 11] = [
     "asset_id",
@@ -35,40 +38,19 @@ fn wanted(filter: &[StatusArg], status: Status) -> bool {
         })
 }
 
+pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<u8> {
+    let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
+    emit(&config, &report(&config, &audit, &args.status), ctx.out)
+}
+
 pub fn report(config: &Config, audit: &Audit, filter: &[StatusArg]) -> Report {
-    let assets = &audit.inventory.assets;
-    let usage = &audit.usage.assets;
-    let users = audit.users_per_asset();
-    let mut chosen: Vec<usize> = (0..assets.len())
-        .filter(|&i| wanted(filter, audit.statuses[i]))
-        .collect();
-    chosen.sort_by(|&a, &b| {
-        usage[b]
-            .opens
-            .cmp(&usage[a].opens)
-            .then_with(|| assets[a].id.cmp(&assets[b].id))
-    });
-    let as_of = config.window.as_of;
-    let rows = chosen
-        .into_iter()
-        .map(|i| {
-            let (asset, used) = (&assets[i], &usage[i]);
-            vec![
-                Value::text(&asset.id),
-                Value::text(&asset.title),
-                Value::text(&asset.kind),
-                Value::text(&asset.owner),
-                Value::opt_date(asset.created),
-                Value::text(audit.statuses[i].as_str()),
-                Value::count(used.opens),
-                Value::count(users[i]),
-                Value::opt_instant(used.first),
-                Value::opt_instant(used.last),
-                used.last
-                    .map_or(Value::Null, |l| Value::Int(days_between(l, as_of))),
-            ]
-        })
-        .collect();
+    let rows = asset_rows(
+        audit,
+        config.window.as_of,
+        |status| wanted(filter, status),
+        AssetOrder::MostOpened,
+    );
+    let rows = rows.iter().map(|row| cells(row, &COLUMNS)).collect();
     let mut params = parameters(config);
     let statuses: Vec<String> = Status::ALL
         .iter()

@@ -2,15 +2,15 @@
 
 use crate::analysis::file_tally::FileTally;
 use crate::analysis::Audit;
-use crate::cli::AuditArgs;
+use crate::cli::CheckArgs;
+use crate::commands::Ctx;
 use crate::config::Config;
 use crate::error::{EXIT_OK, EXIT_USAGE};
 use crate::input::assets::FileReport;
 use crate::input::headers::{quote_list, Field, Role};
-use crate::input::time::{format_instant, Millis};
+use crate::input::time::format_instant;
 use crate::report::{render, RenderStyle, Report, Value};
 use anyhow::Result;
-use std::io::Write;
 
 const COLUMNS: [&str; 3] = ["file", "check", "value"];
 /// How many of a file's types and teams are listed, most frequent first.
@@ -18,8 +18,9 @@ const VALUES_LISTED: usize = 10;
 
 /// Writes the check report; exit 0 when the inputs are usable, 2 when not (an error, or a
 /// file without one usable row).
-pub fn run(args: &AuditArgs, now: Millis, out: &mut dyn Write) -> Result<u8> {
-    let config = Config::from_args(args, now)?;
+pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<u8> {
+    let out = &mut *ctx.out;
+    let config = Config::from_args(&args.audit, &args.output, ctx.now)?;
     let (rows, usable, error) = match Audit::run_listing(&config) {
         Ok(audit) => match unusable_file(&audit) {
             None => (audit_rows(&audit), true, None),

@@ -3,15 +3,24 @@
 use crate::analysis::periods::Period;
 use crate::analysis::summary::{percent, round2};
 use crate::analysis::Audit;
-use crate::commands::parameters;
+use crate::cli::CohortsArgs;
+use crate::commands::trends::period_of;
+use crate::commands::{emit, parameters, Ctx};
 use crate::config::Config;
 use crate::input::time::{Millis, MS_PER_DAY};
 use crate::model::Status;
 use crate::report::{Report, Value};
+use anyhow::Result;
 use std::collections::BTreeMap;
 
 /// What one cohort's assets did: (created, first counted event) per asset.
 type Cohort = Vec<(Millis, Option<Millis>)>;
+
+pub fn run(args: &CohortsArgs, ctx: &mut Ctx) -> Result<u8> {
+    let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
+    let report = report(&config, &audit, period_of(args.period), &args.within);
+    emit(&config, &report, ctx.out)
+}
 
 pub fn report(config: &Config, audit: &Audit, period: Period, within: &[u32]) -> Report {
     let mut cohorts: BTreeMap<i64, Cohort> = BTreeMap::new();

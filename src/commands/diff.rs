@@ -1,13 +1,14 @@
 //! `diff`: two snapshots compared; the figures with deltas, and the assets that changed.
 
+use crate::cli::DiffArgs;
 use crate::cli::Format;
-use crate::gates::{report_breaches, GateFigures, Gates};
+use crate::commands::{gates_of, Ctx};
+use crate::gates::{report_breaches, GateFigures};
 use crate::report::{render, Body, RenderStyle, Report, Value};
 use crate::snapshot::diff::{Change, Diff, FigureDelta};
 use crate::snapshot::{load, Loaded};
 use anyhow::Result;
 use serde_json::Value as Json;
-use std::io::Write;
 
 pub const FIGURE_COLUMNS: [&str; 4] = ["figure", "old", "new", "delta"];
 pub const CHANGE_COLUMNS: [&str; 9] = [
@@ -22,26 +23,19 @@ pub const CHANGE_COLUMNS: [&str; 9] = [
     "new_opens",
 ];
 
-pub struct DiffRequest<'a> {
-    pub old: &'a str,
-    pub new: &'a str,
-    pub gates: Gates,
-    pub changes_in_csv: bool,
-    pub format: Format,
-    pub raw_csv: bool,
-}
-
-pub fn run(request: &DiffRequest, out: &mut dyn Write) -> Result<u8> {
-    let (old, new) = (load(request.old)?, load(request.new)?);
+pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<u8> {
+    let gates = gates_of(&args.gates, args.fail_if_never_opened_rises_by)?;
+    let format = args.output.format;
+    let (old, new) = (load(&args.old)?, load(&args.new)?);
     let diff = Diff::between(&old, &new);
     let mut report = report(&old, &new, &diff);
-    if request.format == Format::Csv && request.changes_in_csv {
+    if format == Format::Csv && args.changes {
         let (_, changes) = report.sections.remove(0);
         report.body = changes;
     }
-    let style = RenderStyle::for_stdout(request.raw_csv);
-    render(&report, request.format, style, out)?;
-    Ok(report_breaches(&request.gates.check(&gate_figures(&diff))))
+    let style = RenderStyle::for_stdout(args.output.raw_csv);
+    render(&report, format, style, ctx.out)?;
+    Ok(report_breaches(&gates.check(&gate_figures(&diff))))
 }
 
 fn report(old: &Loaded, new: &Loaded, diff: &Diff) -> Report {

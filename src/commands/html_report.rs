@@ -3,13 +3,23 @@
 //! Everything here is gathered from the other reports' builders over one pass; the page itself
 //! is drawn by [`crate::report::html`].
 
+use crate::analysis::periods::{Period, TrendTally};
 use crate::analysis::summary::Summary;
 use crate::analysis::Audit;
+use crate::analysis::TrendRequest;
 use crate::cli::StatusArg;
-use crate::commands::{assets, summary, trends, unused, users};
+use crate::cli::{OutputArgs, ReportArgs};
+use crate::commands::{assets, parameters, summary, unused, users};
+use crate::commands::{audit_with_trend, write_to, Ctx};
 use crate::config::Config;
+use crate::report::fields::cells;
 use crate::report::html::{Bar, Page, Section, TrendPoint};
 use crate::report::{Body, Report, Value};
+use crate::results::assets::{unused_rows, UnusedOrder};
+use crate::results::coverage::Coverage;
+use crate::results::summary::Figures;
+use crate::results::trends::{trend, Trend};
+use crate::results::users::user_rows;
 use anyhow::Result;
 
 /// Lists longer than this are cut on the page (the CSV reports have them whole).
@@ -17,11 +27,27 @@ const LIST_ROWS: usize = 200;
 /// Owners shown in the by-owner chart, most judged assets first.
 const OWNER_BARS: usize = 15;
 
-pub fn page(config: &Config, audit: &Audit) -> Result<Page> {
+pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<u8> {
+    let config = Config::from_args(&args.audit, &OutputArgs::default(), ctx.now)?;
+    if let Some(path) = &args.out {
+        crate::output::refuse_input(path, &config.read.inputs())?;
+    }
+    // The page's adoption chart is by month.
+    let request = TrendRequest {
+        period: Period::Month,
+        by: None,
+    };
+    let (audit, tally) = audit_with_trend(&config, &request)?;
+    let page = crate::report::html::render(&page(&config, &audit, &tally)?);
+    write_to(args.out.as_deref(), &config, page.as_bytes(), ctx.out)?;
+    Ok(crate::error::EXIT_OK)
+}
+
+pub fn page(config: &Config, audit: &Audit, tally: &TrendTally) -> Result<Page> {
     let summary_report = summary::report(config, audit, None)?;
-    let whole = Summary::whole(audit);
+    let figures = Figures::of(audit);
     let mut sections = vec![
-        Section::Trend(trend_points(config, audit)),
+        Section::Trend(trend_points(&trend(config.window, audit, tally))),
         Section::Bars {
             title: "Never-opened share by type".into(),
             bars: never_by(audit, "type", usize::MAX),
@@ -42,7 +68,7 @@ pub fn page(config: &Config, audit: &Audit) -> Result<Page> {
             table: cut(assets::report(config, audit, &[StatusArg::Stale])),
         },
     ];
-    if let Some(coverage) = users::coverage(audit) {
+    if let Some(coverage) = Coverage::of(audit) {
         sections.push(Section::Coverage {
             fields: users::coverage_fields(Some(coverage)),
             silent: cut(silent_reps(config, audit)),
@@ -51,63 +77,41 @@ pub fn page(config: &Config, audit: &Audit) -> Result<Page> {
     Ok(Page {
         headline: summary_report.headline.clone(),
         params: summary_report.params.clone(),
-        figures: key_figures(&whole, &summary_report),
+        figures: key_figures(&figures),
         sections,
     })
 }
 
-/// The figures shown as cards at the top.
-fn key_figures(whole: &Summary, report: &Report) -> Vec<(String, Value)> {
-    let Body::Record(fields) = &report.body else {
-        return Vec::new();
-    };
-    let wanted = [
-        "never_opened_pct",
-        "assets_never_opened",
-        "assets_judged",
-        "cost_never_opened",
-        "assets_stale",
-        "events_counted",
-        "users_active",
-        "coverage_pct",
+/// The figures shown as cards at the top (those without a value left out).
+fn key_figures(figures: &Figures) -> Vec<(String, Value)> {
+    let s = &figures.summary;
+    let cards = [
+        ("never_opened_pct", Value::Num(s.never_opened_pct)),
+        ("assets_never_opened", Value::count(s.assets_never_opened)),
+        ("assets_judged", Value::count(s.assets_judged)),
+        ("cost_never_opened", Value::opt_num(s.cost_never_opened)),
+        ("assets_stale", Value::count(s.assets_stale)),
+        ("events_counted", Value::count(s.events_counted)),
+        ("users_active", Value::count(s.users_active)),
+        ("coverage_pct", Value::opt_num(figures.coverage_pct)),
     ];
-    let mut figures: Vec<(String, Value)> = wanted
-        .iter()
-        .filter_map(|key| fields.iter().find(|(k, _)| k == key).cloned())
+    cards
+        .into_iter()
         .filter(|(_, v)| *v != Value::Null)
-        .collect();
-    if whole.cost_total.is_none() {
-        figures.retain(|(k, _)| k != "cost_never_opened");
-    }
-    figures
-}
-
-fn trend_points(config: &Config, audit: &Audit) -> Vec<TrendPoint> {
-    let report = trends::report(config, audit, None);
-    let Body::Rows { columns, rows } = &report.body else {
-        return Vec::new();
-    };
-    let column = |name: &str| columns.iter().position(|c| c == name);
-    let (Some(period), Some(adoption), Some(events)) =
-        (column("period"), column("adoption_pct"), column("events"))
-    else {
-        return Vec::new();
-    };
-    rows.iter()
-        .map(|row| TrendPoint {
-            label: row[period].plain(),
-            adoption_pct: number(&row[adoption]),
-            events: number(&row[events]),
-        })
+        .map(|(k, v)| (k.to_string(), v))
         .collect()
 }
 
-fn number(value: &Value) -> f64 {
-    match value {
-        Value::Int(n) => *n as f64,
-        Value::Num(x) => *x,
-        _ => 0.0,
-    }
+fn trend_points(trend: &Trend) -> Vec<TrendPoint> {
+    trend
+        .rows
+        .iter()
+        .map(|row| TrendPoint {
+            label: row.period.clone(),
+            adoption_pct: row.adoption_pct,
+            events: row.events as f64,
+        })
+        .collect()
 }
 
 /// Never-opened share per value of an asset field, largest groups first.
@@ -155,29 +159,26 @@ fn never_title(audit: &Audit) -> String {
     }
 }
 
-/// The `unused` list, reordered by cost (largest first) when the inventory has costs.
+/// The never-opened list, largest cost first when the inventory has costs.
 fn never_opened(config: &Config, audit: &Audit) -> Report {
-    let mut report = unused::report(config, audit);
-    if audit.inventory.has_cost {
-        if let Body::Rows { rows, .. } = &mut report.body {
-            let cost = unused::COLUMNS
-                .iter()
-                .position(|c| *c == "cost")
-                .unwrap_or(0);
-            rows.sort_by(|a, b| number(&b[cost]).total_cmp(&number(&a[cost])));
-        }
-    }
-    report
+    let order = if audit.inventory.has_cost {
+        UnusedOrder::Costliest
+    } else {
+        UnusedOrder::Oldest
+    };
+    let rows = unused_rows(audit, config.window.as_of, order);
+    let rows = rows.iter().map(|r| cells(r, &unused::COLUMNS)).collect();
+    Report::rows(parameters(config), &unused::COLUMNS, rows)
 }
 
 /// Roster reps with no counted event.
 fn silent_reps(config: &Config, audit: &Audit) -> Report {
-    let mut report = users::report(config, audit);
-    if let Body::Rows { columns, rows } = &mut report.body {
-        let events = columns.iter().position(|c| c == "events").unwrap_or(0);
-        rows.retain(|row| row[events] == Value::Int(0));
-    }
-    report
+    let rows = user_rows(config, audit)
+        .iter()
+        .filter(|r| r.events == 0)
+        .map(|r| cells(r, &users::COLUMNS))
+        .collect();
+    Report::rows(parameters(config), &users::COLUMNS, rows)
 }
 
 /// At most [`LIST_ROWS`] rows, and how many were left out.

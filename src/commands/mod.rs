@@ -11,10 +11,11 @@ pub mod trends;
 pub mod unused;
 pub mod users;
 
+use crate::analysis::periods::TrendTally;
 use crate::analysis::{Audit, TrendRequest};
-use crate::cli::{AuditArgs, Cli, Command, GateArgs};
+use crate::cli::{Cli, Command, GateArgs, OutputArgs};
 use crate::config::Config;
-use crate::gates::{report_breaches, Gates};
+use crate::gates::Gates;
 use crate::input::time::Millis;
 use crate::progress::Ticker;
 use crate::report::{render, RenderStyle, Report, Value};
@@ -22,111 +23,62 @@ use anyhow::Result;
 use clap::CommandFactory;
 use std::io::{IsTerminal, Write};
 
+/// What every command runs with: the current time and where its output goes.
+pub struct Ctx<'a> {
+    pub now: Millis,
+    pub out: &'a mut dyn Write,
+}
+
 /// Runs the parsed command line, writing the report to `out`; returns the exit code.
 pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
     crate::report::choose_color(cli.color);
+    let ctx = &mut Ctx { now, out };
     match &cli.command {
-        Command::Report { audit, out: path } => {
-            let request = TrendRequest {
-                period: crate::analysis::periods::Period::Month,
-                by: None,
-            };
-            let config = Config::from_args(audit, now)?;
-            if let Some(path) = path {
-                crate::output::refuse_input(path, &config.read.inputs())?;
-            }
-            let audit_data = prepare_with(&config, Some(&request))?;
-            let page = crate::report::html::render(&html_report::page(&config, &audit_data)?);
-            write_to(path.as_deref(), &config, page.as_bytes(), out)?;
-            Ok(crate::error::EXIT_OK)
-        }
-        Command::Completions { shell } => {
-            let mut command = Cli::command();
-            clap_complete::generate(*shell, &mut command, "collateral-audit", out);
-            Ok(crate::error::EXIT_OK)
-        }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(out)?;
-            Ok(crate::error::EXIT_OK)
-        }
-        Command::Summary {
-            audit,
-            gates,
-            group_by,
-        } => {
-            let gates = gates_of(gates, None)?;
-            let (config, audit_data) = prepare(audit, now, None)?;
-            let report = summary::report(&config, &audit_data, group_by.as_deref())?;
-            emit(&config, &report, out)?;
-            let breaches = gates.check(&snapshot::gate_figures(&audit_data));
-            Ok(report_breaches(&breaches))
-        }
-        Command::Snapshot {
-            audit,
-            gates,
-            out: path,
-        } => snapshot::run(audit, gates_of(gates, None)?, path.as_deref(), now, out),
-        Command::Diff {
-            old,
-            new,
-            gates,
-            fail_if_never_opened_rises_by,
-            changes,
-            format,
-            raw_csv,
-        } => {
-            let request = diff::DiffRequest {
-                old,
-                new,
-                gates: gates_of(gates, *fail_if_never_opened_rises_by)?,
-                changes_in_csv: *changes,
-                format: *format,
-                raw_csv: *raw_csv,
-            };
-            diff::run(&request, out)
-        }
-        Command::Unused { audit } => {
-            let (config, audit_data) = prepare(audit, now, None)?;
-            emit(&config, &unused::report(&config, &audit_data), out)
-        }
-        Command::Assets { audit, status } => {
-            let (config, audit_data) = prepare(audit, now, None)?;
-            emit(&config, &assets::report(&config, &audit_data, status), out)
-        }
-        Command::Trends { audit, period, by } => {
-            let request = TrendRequest {
-                period: trends::period_of(*period),
-                by: by.clone(),
-            };
-            let (config, audit_data) = prepare(audit, now, Some(&request))?;
-            emit(
-                &config,
-                &trends::report(&config, &audit_data, by.as_deref()),
-                out,
-            )
-        }
-        Command::Cohorts {
-            audit,
-            period,
-            within,
-        } => {
-            let (config, audit_data) = prepare(audit, now, None)?;
-            let report = cohorts::report(&config, &audit_data, trends::period_of(*period), within);
-            emit(&config, &report, out)
-        }
-        Command::Users { audit } => {
-            let (config, audit_data) = prepare(audit, now, None)?;
-            emit(&config, &users::report(&config, &audit_data), out)
-        }
-        Command::Check { audit } => check::run(audit, now, out),
+        Command::Summary(args) => summary::run(args, ctx),
+        Command::Unused(args) => unused::run(args, ctx),
+        Command::Assets(args) => assets::run(args, ctx),
+        Command::Trends(args) => trends::run(args, ctx),
+        Command::Cohorts(args) => cohorts::run(args, ctx),
+        Command::Users(args) => users::run(args, ctx),
+        Command::Snapshot(args) => snapshot::run(args, ctx),
+        Command::Diff(args) => diff::run(args, ctx),
+        Command::Report(args) => html_report::run(args, ctx),
+        Command::Check(args) => check::run(args, ctx),
+        Command::Completions(args) => completions(args.shell, ctx),
+        Command::Man => man(ctx),
     }
 }
 
-/// Validates the options and runs the pass, then shows the first problems on stderr.
-fn prepare(args: &AuditArgs, now: Millis, trend: Option<&TrendRequest>) -> Result<(Config, Audit)> {
-    let config = Config::from_args(args, now)?;
-    let audit = prepare_with(&config, trend)?;
+fn completions(shell: clap_complete::Shell, ctx: &mut Ctx) -> Result<u8> {
+    let mut command = Cli::command();
+    clap_complete::generate(shell, &mut command, "collateral-audit", ctx.out);
+    Ok(crate::error::EXIT_OK)
+}
+
+fn man(ctx: &mut Ctx) -> Result<u8> {
+    clap_mangen::Man::new(Cli::command()).render(ctx.out)?;
+    Ok(crate::error::EXIT_OK)
+}
+
+/// The settings and the finished pass of a command that asks for no trend.
+pub fn audit(
+    args: &crate::cli::AuditArgs,
+    output: &OutputArgs,
+    ctx: &Ctx,
+) -> Result<(Config, Audit)> {
+    let config = Config::from_args(args, output, ctx.now)?;
+    let audit = prepare_with(&config, None)?;
     Ok((config, audit))
+}
+
+/// The pass for a report that needs a trend: it asks for `request` and gets its tally.
+pub fn audit_with_trend(config: &Config, request: &TrendRequest) -> Result<(Audit, TrendTally)> {
+    let mut audit = prepare_with(config, Some(request))?;
+    let tally =
+        audit.usage.trend.take().ok_or_else(|| {
+            anyhow::anyhow!("the pass tallied no trend although one was asked for")
+        })?;
+    Ok((audit, tally))
 }
 
 /// Runs the pass with a progress bar on a terminal, then shows the first problems on stderr.
@@ -162,7 +114,7 @@ pub fn write_to(
 }
 
 /// The gates asked for, checked before any work: a percentage from 0 to 100, points 0 or more.
-fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Result<Gates> {
+pub fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Result<Gates> {
     let in_range = |option: &str, value: Option<f64>, max: f64| match value {
         Some(v) if !(0.0..=max).contains(&v) => Err(crate::input_error!(
             "{option} {v}: expected a number from 0 to {max}"
@@ -184,7 +136,8 @@ fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Result<Gates
     })
 }
 
-fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<u8> {
+/// Writes a table-shaped report in the format asked for.
+pub fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<u8> {
     let style = RenderStyle::for_stdout(config.raw_csv);
     render(report, config.format, style, out)?;
     Ok(crate::error::EXIT_OK)
@@ -203,40 +156,7 @@ fn input_bytes(config: &Config) -> u64 {
 
 /// The parameters every report carries in JSON: the window and whatever changed what counts.
 pub fn parameters(config: &Config) -> Vec<(String, Value)> {
-    let list = |values: &[Vec<u8>]| {
-        Value::List(
-            values
-                .iter()
-                .map(|v| String::from_utf8_lossy(v).into_owned())
-                .collect(),
-        )
-    };
-    let users = |values: &[Vec<u8>]| {
-        Value::List(
-            values
-                .iter()
-                .map(|v| config.show_user(&String::from_utf8_lossy(v)))
-                .collect(),
-        )
-    };
-    let f = &config.filter;
-    vec![
-        ("as_of".into(), Value::Instant(config.window.as_of)),
-        ("since".into(), Value::opt_instant(config.window.since)),
-        ("until".into(), Value::Instant(config.window.until)),
-        ("types".into(), list(&f.types)),
-        ("teams".into(), list(&f.teams)),
-        ("exclude_owners".into(), Value::Bool(f.exclude_owners)),
-        ("exclude_users".into(), users(&f.exclude_users)),
-        (
-            "min_age_days".into(),
-            Value::Int(config.policy.min_age_days),
-        ),
-        (
-            "stale_after_days".into(),
-            Value::Int(config.policy.stale_after_days),
-        ),
-    ]
+    crate::report::fields::fields(&crate::results::params::Parameters::of(config))
 }
 
 /// Whole days from `from` to `to`, rounded down.

@@ -1,24 +1,17 @@
 //! `snapshot`: the audit as one deterministic JSON document, to a file or standard output.
 
 use crate::analysis::summary::Summary;
-use crate::analysis::Audit;
-use crate::cli::AuditArgs;
-use crate::commands::prepare_with;
+use crate::cli::{OutputArgs, SnapshotArgs};
+use crate::commands::{gates_of, prepare_with, Ctx};
 use crate::config::Config;
-use crate::gates::{report_breaches, GateFigures, Gates};
-use crate::input::time::Millis;
+use crate::gates::{report_breaches, GateFigures};
 use crate::snapshot::{file_digest, write};
 use anyhow::Result;
-use std::io::Write;
 
-pub fn run(
-    args: &AuditArgs,
-    gates: Gates,
-    out_path: Option<&str>,
-    now: Millis,
-    out: &mut dyn Write,
-) -> Result<u8> {
-    let mut config = Config::from_args(args, now)?;
+pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<u8> {
+    let gates = gates_of(&args.gates, None)?;
+    let out_path = args.out.as_deref();
+    let mut config = Config::from_args(&args.audit, &OutputArgs::default(), ctx.now)?;
     config.read.digest_streams = true;
     if let Some(path) = out_path {
         crate::output::refuse_input(path, &config.read.inputs())?;
@@ -42,11 +35,12 @@ pub fn run(
     }
     match out_path {
         Some(path) => crate::output::write_file(path, &config.read.inputs(), |file| {
-            write(args, &config, &audit, &digests, file)
+            write(&args.audit, &config, &audit, &digests, file)
         })?,
-        None => write(args, &config, &audit, &digests, out)?,
+        None => write(&args.audit, &config, &audit, &digests, ctx.out)?,
     }
-    Ok(report_breaches(&gates.check(&gate_figures(&audit))))
+    let figures = GateFigures::of(&Summary::whole(&audit));
+    Ok(report_breaches(&gates.check(&figures)))
 }
 
 /// The input files in the order the audit reports them: assets, roster, events.
@@ -61,13 +55,4 @@ fn digests(config: &Config) -> Result<Vec<Option<String>>> {
             false => file_digest(&input.path),
         })
         .collect()
-}
-
-pub fn gate_figures(audit: &Audit) -> GateFigures {
-    let whole = Summary::whole(audit);
-    GateFigures {
-        never_opened_pct: whole.never_opened_pct,
-        events_orphan: whole.events_orphan,
-        previous_never_opened_pct: None,
-    }
 }

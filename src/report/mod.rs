@@ -1,6 +1,7 @@
 //! The report layer: reports are plain data ([`Report`]), rendered by one module per format.
 
 mod csv_out;
+pub mod fields;
 pub mod html;
 pub mod json_out;
 mod markdown;

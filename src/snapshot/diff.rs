@@ -2,7 +2,7 @@
 
 use super::Loaded;
 use crate::analysis::summary::round2;
-use crate::commands::summary::summary_keys;
+use crate::results::summary::Figures;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 
@@ -92,7 +92,7 @@ impl Diff {
 /// Every figure of either summary, in the order the summary report lists them (then any
 /// unknown to this version, alphabetically).
 fn figures(old: &Map<String, Json>, new: &Map<String, Json>) -> Vec<FigureDelta> {
-    let order = summary_keys();
+    let order = Figures::keys();
     let rank = |name: &String| order.iter().position(|k| k == name).unwrap_or(order.len());
     let mut names: Vec<&String> = new.keys().chain(old.keys()).collect();
     names.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));

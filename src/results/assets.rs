@@ -1,0 +1,146 @@
+//! One row per inventory asset: its status and usage.
+
+use crate::analysis::Audit;
+use crate::input::time::{Millis, MS_PER_DAY};
+use crate::model::Status;
+use serde::Serialize;
+
+/// An asset with its status and counted usage at as-of.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssetRow {
+    pub asset_id: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub owner: String,
+    #[serde(serialize_with = "super::time_format::opt_date")]
+    pub created: Option<Millis>,
+    pub status: Status,
+    pub opens: u64,
+    pub users: u64,
+    #[serde(serialize_with = "super::time_format::opt_instant")]
+    pub first_open: Option<Millis>,
+    #[serde(serialize_with = "super::time_format::opt_instant")]
+    pub last_open: Option<Millis>,
+    /// Whole days from the last open to as-of.
+    pub days_since_last_open: Option<i64>,
+    /// `None` without a cost column or a readable cost.
+    pub cost: Option<f64>,
+}
+
+/// How asset rows are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetOrder {
+    /// Most opened first, then by id: the `assets` report.
+    MostOpened,
+    /// By id: the snapshot, which `diff` merges by id.
+    Id,
+}
+
+/// The rows of the assets whose status `keep` accepts, in `order`.
+pub fn asset_rows(
+    audit: &Audit,
+    as_of: Millis,
+    keep: impl Fn(Status) -> bool,
+    order: AssetOrder,
+) -> Vec<AssetRow> {
+    let assets = &audit.inventory.assets;
+    let usage = &audit.usage.assets;
+    let mut chosen: Vec<usize> = (0..assets.len())
+        .filter(|&i| keep(audit.statuses[i]))
+        .collect();
+    match order {
+        AssetOrder::MostOpened => chosen.sort_by(|&a, &b| {
+            usage[b]
+                .opens
+                .cmp(&usage[a].opens)
+                .then_with(|| assets[a].id.cmp(&assets[b].id))
+        }),
+        AssetOrder::Id => chosen.sort_by(|&a, &b| assets[a].id.cmp(&assets[b].id)),
+    }
+    let users = audit.users_per_asset();
+    chosen
+        .into_iter()
+        .map(|i| {
+            let (asset, used) = (&assets[i], &usage[i]);
+            AssetRow {
+                asset_id: asset.id.clone(),
+                title: asset.title.clone(),
+                kind: asset.kind.clone(),
+                owner: asset.owner.clone(),
+                created: asset.created,
+                status: audit.statuses[i],
+                opens: used.opens,
+                users: users[i],
+                first_open: used.first,
+                last_open: used.last,
+                days_since_last_open: used.last.map(|l| (as_of - l).div_euclid(MS_PER_DAY)),
+                cost: asset.cost,
+            }
+        })
+        .collect()
+}
+
+/// A never-opened asset, for the `unused` list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnusedRow {
+    pub asset_id: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub owner: String,
+    #[serde(serialize_with = "super::time_format::opt_date")]
+    pub created: Option<Millis>,
+    /// Whole days from created to as-of.
+    pub age_days: Option<i64>,
+    pub cost: Option<f64>,
+}
+
+/// How the never-opened list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnusedOrder {
+    /// Oldest first, undated last, ties by id: the `unused` report.
+    Oldest,
+    /// Largest cost first, then as `Oldest`: where the money sits.
+    Costliest,
+}
+
+/// The never-opened assets in `order`.
+pub fn unused_rows(audit: &Audit, as_of: Millis, order: UnusedOrder) -> Vec<UnusedRow> {
+    let assets = &audit.inventory.assets;
+    let mut never: Vec<usize> = (0..assets.len())
+        .filter(|&i| audit.statuses[i] == Status::Never)
+        .collect();
+    let oldest = |a: usize, b: usize| {
+        let key = |i: usize| {
+            (
+                assets[i].created.is_none(),
+                assets[i].created,
+                &assets[i].id,
+            )
+        };
+        key(a).cmp(&key(b))
+    };
+    match order {
+        UnusedOrder::Oldest => never.sort_by(|&a, &b| oldest(a, b)),
+        UnusedOrder::Costliest => never.sort_by(|&a, &b| {
+            let cost = |i: usize| assets[i].cost.unwrap_or(0.0);
+            cost(b).total_cmp(&cost(a)).then_with(|| oldest(a, b))
+        }),
+    }
+    never
+        .into_iter()
+        .map(|i| {
+            let asset = &assets[i];
+            UnusedRow {
+                asset_id: asset.id.clone(),
+                title: asset.title.clone(),
+                kind: asset.kind.clone(),
+                owner: asset.owner.clone(),
+                created: asset.created,
+                age_days: asset.created.map(|c| (as_of - c).div_euclid(MS_PER_DAY)),
+                cost: asset.cost,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,46 @@
+//! Typed results: what each report says, computed once from an [`Audit`](crate::analysis::Audit)
+//! as plain structs deriving `Serialize`. Every renderer (table, CSV, JSON, Markdown, the HTML
+//! page, the snapshot) reads these; none reads a rendered cell back.
+//!
+//! Field names are the JSON keys and CSV columns; times are milliseconds since the epoch,
+//! serialised as the reports write them (dates `YYYY-MM-DD`, instants RFC 3339 in UTC).
+
+pub mod assets;
+pub mod coverage;
+pub mod params;
+pub mod summary;
+pub mod trends;
+pub mod users;
+
+/// `serialize_with` helpers for times: each writes the time as the reports do, inside a
+/// newtype named [`DATE`] or [`INSTANT`] (transparent to JSON; the report cells read the
+/// name to keep the cell a date or an instant).
+pub mod time_format {
+    use crate::input::time::{format_date, format_instant, Millis};
+    use serde::Serializer;
+
+    pub const DATE: &str = "collateral_audit::Date";
+    pub const INSTANT: &str = "collateral_audit::Instant";
+
+    pub fn date<S: Serializer>(t: &Millis, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_newtype_struct(DATE, &format_date(*t))
+    }
+
+    pub fn opt_date<S: Serializer>(t: &Option<Millis>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => date(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn instant<S: Serializer>(t: &Millis, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_newtype_struct(INSTANT, &format_instant(*t))
+    }
+
+    pub fn opt_instant<S: Serializer>(t: &Option<Millis>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => instant(t, s),
+            None => s.serialize_none(),
+        }
+    }
+}
