@@ -281,6 +281,36 @@ impl EventFilter {
     }
 }
 
+/// How the inputs were asked to be read, as typed: what a snapshot records so that two
+/// snapshots made differently can be told apart.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ReadingAsked {
+    pub columns: Vec<String>,
+    pub preset: Option<String>,
+    pub delimiter: Option<String>,
+    pub day_first: bool,
+    pub date_format: Option<String>,
+    /// `comma` or `point` when forced.
+    pub decimal: Option<&'static str>,
+}
+
+impl ReadingAsked {
+    fn of(input: &InputArgs) -> ReadingAsked {
+        ReadingAsked {
+            columns: input.columns.clone(),
+            preset: input.preset.clone(),
+            delimiter: input.delimiter.clone(),
+            day_first: input.day_first,
+            date_format: input.date_format.clone(),
+            decimal: match (input.decimal_comma, input.decimal_point) {
+                (true, _) => Some("comma"),
+                (_, true) => Some("point"),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// Everything an audit command needs, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -292,6 +322,7 @@ pub struct Config {
     pub raw_csv: bool,
     /// Set by `--pseudonymize-users`: every user value shown goes through it.
     pub pseudonyms: Option<Pseudonymizer>,
+    pub asked: ReadingAsked,
 }
 
 impl Config {
@@ -328,6 +359,7 @@ impl Config {
                 args.pseudonymize_users,
                 args.pseudonym_key.as_deref(),
             )?,
+            asked: ReadingAsked::of(&args.input),
         })
     }
 }

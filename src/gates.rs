@@ -1,7 +1,7 @@
 //! CI gates: thresholds on the figures that turn a finished report into exit code 1.
 
 use crate::analysis::summary::{round2, Summary};
-use crate::report::format_number;
+use crate::model::format_number;
 
 /// The thresholds asked for; each is off when `None`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -211,6 +211,15 @@ pub fn fold_key(raw: &str) -> Vec<u8> {
     out
 }
 
+/// Numbers as JSON would write them, without a trailing `.0` on whole values.
+pub fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

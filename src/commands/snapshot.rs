@@ -35,9 +35,9 @@ pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<u8> {
     }
     match out_path {
         Some(path) => crate::output::write_file(path, &config.read.inputs(), |file| {
-            write(&args.audit, &config, &audit, &digests, file)
+            write(&config, &audit, &digests, file)
         })?,
-        None => write(&args.audit, &config, &audit, &digests, ctx.out)?,
+        None => write(&config, &audit, &digests, ctx.out)?,
     }
     let figures = GateFigures::of(&Summary::whole(&audit));
     Ok(report_breaches(&gates.check(&figures)))

@@ -110,14 +110,7 @@ pub fn money(x: f64) -> String {
     format!("{}.{fraction}", group_thousands(whole))
 }
 
-/// Numbers as JSON would write them, without a trailing `.0` on whole values.
-pub fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
+pub use crate::model::format_number;
 
 /// What a report holds: one record (the summary) or rows with fixed columns.
 #[derive(Debug, Clone, PartialEq)]

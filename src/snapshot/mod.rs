@@ -7,12 +7,11 @@
 pub mod diff;
 
 use crate::analysis::Audit;
-use crate::cli::AuditArgs;
-use crate::commands::{assets, parameters, summary};
-use crate::config::Config;
+use crate::config::{Config, ReadingAsked};
 use crate::input_error;
-use crate::report::json_out::{to_json, warnings_array};
-use crate::report::{Body, Value};
+use crate::results::assets::{asset_rows, AssetOrder};
+use crate::results::params::Parameters;
+use crate::results::summary::{Figures, WarningEntry};
 use anyhow::{Context, Result};
 use serde_json::{Map, Value as Json};
 use sha2::{Digest, Sha256};
@@ -27,13 +26,12 @@ pub const SNAPSHOT_SCHEMA_VERSION: u64 = 1;
 /// with its keys sorted, but one asset at a time: a library of many thousands of assets is
 /// never held as one JSON tree.
 pub fn write(
-    args: &AuditArgs,
     config: &Config,
     audit: &Audit,
     digests: &[Option<String>],
     out: &mut dyn Write,
 ) -> Result<()> {
-    let head = head(args, config, audit, digests)?;
+    let head = head(config, audit, digests)?;
     let mut keys: Vec<&str> = head.keys().map(String::as_str).chain(["assets"]).collect();
     keys.sort_unstable();
     out.write_all(b"{")?;
@@ -49,31 +47,23 @@ pub fn write(
 }
 
 /// Everything but the assets, keys sorted.
-fn head(
-    args: &AuditArgs,
-    config: &Config,
-    audit: &Audit,
-    digests: &[Option<String>],
-) -> Result<Map<String, Json>> {
+fn head(config: &Config, audit: &Audit, digests: &[Option<String>]) -> Result<Map<String, Json>> {
     let mut doc = Map::new();
     doc.insert("kind".into(), Json::from(KIND));
     doc.insert("schema_version".into(), Json::from(SNAPSHOT_SCHEMA_VERSION));
     doc.insert("tool".into(), tool());
-    let params = object(&parameters(config));
+    let params = object(&Parameters::of(config))?;
     doc.insert("as_of".into(), params["as_of"].clone());
     doc.insert(
         "window".into(),
         serde_json::json!({ "since": params["since"], "until": params["until"] }),
     );
-    doc.insert("options".into(), options(args, params));
+    doc.insert("options".into(), options(&config.asked, params)?);
     doc.insert("inputs".into(), inputs(audit, digests));
-    let summary_report = summary::report(config, audit, None)?;
-    if let Body::Record(fields) = &summary_report.body {
-        doc.insert("summary".into(), Json::Object(object(fields)));
-    }
+    doc.insert("summary".into(), Json::Object(object(&Figures::of(audit))?));
     doc.insert(
         "warnings".into(),
-        warnings_array(&summary::warning_pairs(audit)),
+        serde_json::to_value(WarningEntry::all(&audit.warnings))?,
     );
     match sort_keys(Json::Object(doc)) {
         Json::Object(sorted) => Ok(sorted),
@@ -103,23 +93,12 @@ fn tool() -> Json {
 }
 
 /// Every option that changes what is read or counted (the window is kept apart).
-fn options(args: &AuditArgs, mut params: Map<String, Json>) -> Json {
+fn options(asked: &ReadingAsked, mut params: Map<String, Json>) -> Result<Json> {
     for key in ["as_of", "since", "until"] {
         params.remove(key);
     }
-    let input = &args.input;
-    params.insert("columns".into(), Json::from(input.columns.clone()));
-    params.insert("preset".into(), Json::from(input.preset.clone()));
-    params.insert("delimiter".into(), Json::from(input.delimiter.clone()));
-    params.insert("day_first".into(), Json::from(input.day_first));
-    params.insert("date_format".into(), Json::from(input.date_format.clone()));
-    let decimal = match (input.decimal_comma, input.decimal_point) {
-        (true, _) => Some("comma"),
-        (_, true) => Some("point"),
-        _ => None,
-    };
-    params.insert("decimal".into(), Json::from(decimal));
-    Json::Object(params)
+    params.extend(object(asked)?);
+    Ok(Json::Object(params))
 }
 
 /// Each input file as named on the command line, its role, data rows and SHA-256.
@@ -137,39 +116,19 @@ fn inputs(audit: &Audit, digests: &[Option<String>]) -> Json {
 
 /// Every asset (the `assets` report's columns plus cost), ordered by id, keys sorted.
 fn write_assets(config: &Config, audit: &Audit, out: &mut dyn Write) -> Result<()> {
-    let report = assets::report(config, audit, &[]);
-    let Body::Rows { columns, rows } = report.body else {
-        unreachable!("the assets report is a table")
-    };
+    let rows = asset_rows(audit, config.window.as_of, |_| true, AssetOrder::Id);
     if rows.is_empty() {
         out.write_all(b"[]")?;
         return Ok(());
     }
-    let cost_of = |id: &str| {
-        let index = audit.inventory.index.get(id.as_bytes()).copied();
-        index.and_then(|i| audit.inventory.assets[i as usize].cost)
-    };
-    let mut by_id: Vec<(String, &Vec<Value>)> =
-        rows.iter().map(|row| (row[0].plain(), row)).collect();
-    by_id.sort_by(|a, b| a.0.cmp(&b.0));
-    // Each key with its column; cost is not a column of the report.
-    let mut keys: Vec<(&str, Option<usize>)> = columns
-        .iter()
-        .enumerate()
-        .map(|(c, name)| (name.as_str(), Some(c)))
-        .collect();
-    keys.push(("cost", None));
-    keys.sort_unstable();
     out.write_all(b"[")?;
-    for (i, (id, row)) in by_id.iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         out.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
-        for (k, &(key, column)) in keys.iter().enumerate() {
-            let value = match column {
-                Some(c) => to_json(&row[c]),
-                None => to_json(&Value::opt_num(cost_of(id))),
-            };
+        let mut fields: Vec<(String, Json)> = object(row)?.into_iter().collect();
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        for (k, (key, value)) in fields.iter().enumerate() {
             write_key(k, key, 3, out)?;
-            write_value(&value, 3, out)?;
+            write_value(value, 3, out)?;
         }
         out.write_all(b"\n    }")?;
     }
@@ -177,11 +136,12 @@ fn write_assets(config: &Config, audit: &Audit, out: &mut dyn Write) -> Result<(
     Ok(())
 }
 
-fn object(fields: &[(String, Value)]) -> Map<String, Json> {
-    fields
-        .iter()
-        .map(|(key, value)| (key.clone(), to_json(value)))
-        .collect()
+/// A result's fields as a JSON object.
+fn object<T: serde::Serialize>(result: &T) -> Result<Map<String, Json>> {
+    match serde_json::to_value(result)? {
+        Json::Object(map) => Ok(map),
+        _ => Err(anyhow::anyhow!("a result that is not an object")),
+    }
 }
 
 /// Rebuilds every object with its keys in byte order (serde_json keeps insertion order here).
