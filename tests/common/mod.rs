@@ -159,28 +159,6 @@ pub fn core(command: &str) -> Cli {
         .events(fixture("core/events.csv"))
 }
 
-// The free functions the test files used before `Cli`; gone once every file is ported.
-pub fn audit(command: &str, assets: &str, events: &str, extra: &[&str]) -> Run {
-    Cli::new(command)
-        .assets(assets)
-        .events(events)
-        .as_of(AS_OF)
-        .args(extra)
-        .run()
-}
-
-pub fn run(args: &[&str]) -> Run {
-    run_with_stdin(args, None)
-}
-
-pub fn run_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let cli = Cli::new(args[0]).args(&args[1..]);
-    match stdin {
-        Some(input) => cli.stdin(input).run(),
-        None => cli.run(),
-    }
-}
-
 /// What a finished run printed, and its exit code.
 pub struct Run {
     pub code: i32,
