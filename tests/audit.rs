@@ -9,25 +9,14 @@
 mod common;
 use common::*;
 
-const AS_OF: &str = "2026-11-01";
-
-fn core(command: &str, extra: &[&str]) -> Run {
-    let assets = fixture("core/assets.csv");
-    let events = fixture("core/events.csv");
-    let mut args = vec![command, "--assets", &assets, "--events", &events];
-    args.extend_from_slice(extra);
-    run(&args)
-}
-
-fn summary_json(extra: &[&str]) -> serde_json::Value {
-    let mut args = vec!["--as-of", AS_OF, "--format", "json"];
-    args.extend_from_slice(extra);
-    core("summary", &args).ok().json()
+/// `summary --format json` on the core fixture at its as-of.
+fn summary_json() -> Cli {
+    core("summary").as_of(AS_OF).args(["--format", "json"])
 }
 
 #[test]
 fn summary_partitions_the_library_and_the_events() {
-    let s = summary_json(&[]);
+    let s = summary_json().run().ok().json();
     // A7 created after as-of; A6 twelve days old; the other six are judged.
     assert_eq!(s["assets_total"], 8);
     assert_eq!(s["assets_unpublished"], 1);
@@ -59,7 +48,7 @@ fn summary_partitions_the_library_and_the_events() {
 
 #[test]
 fn bad_rows_are_reported_with_file_line_column_and_value() {
-    let run = core("summary", &["--as-of", AS_OF]).ok();
+    let run = core("summary").as_of(AS_OF).run().ok();
     assert!(
         run.stderr.contains(
             "core/events.csv:10: column \"Timestamp\", value \"not-a-date\": cannot read the time; row skipped"
@@ -73,13 +62,17 @@ fn bad_rows_are_reported_with_file_line_column_and_value() {
         "{}",
         run.stderr
     );
-    let quiet = core("summary", &["--as-of", AS_OF, "-q"]).ok();
+    let quiet = core("summary").as_of(AS_OF).arg("-q").run().ok();
     assert_eq!(quiet.stderr, "");
 }
 
 #[test]
 fn strict_makes_the_first_bad_row_an_error() {
-    let run = core("summary", &["--as-of", AS_OF, "--strict"]).expect_code(2);
+    let run = core("summary")
+        .as_of(AS_OF)
+        .arg("--strict")
+        .run()
+        .expect_code(2);
     assert!(
         run.stderr.contains("events.csv:10: column \"Timestamp\""),
         "{}",
@@ -91,7 +84,7 @@ fn strict_makes_the_first_bad_row_an_error() {
 #[test]
 fn exclude_owners_drops_authors_opening_their_own_assets() {
     // ann's view of her own A3 is excluded: A3 becomes never opened.
-    let s = summary_json(&["--exclude-owners"]);
+    let s = summary_json().arg("--exclude-owners").run().ok().json();
     assert_eq!(s["events_counted"], 7);
     assert_eq!(s["events_excluded"], 2);
     assert_eq!(s["assets_never_opened"], 3);
@@ -103,7 +96,11 @@ fn exclude_owners_drops_authors_opening_their_own_assets() {
 
 #[test]
 fn exclude_user_is_case_insensitive() {
-    let s = summary_json(&["--exclude-user", "ADMIN@corp.com"]);
+    let s = summary_json()
+        .args(["--exclude-user", "ADMIN@corp.com"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(s["events_counted"], 7);
     assert_eq!(s["users_active"], 4);
     assert_eq!(s["assets_never_opened"], 2);
@@ -112,21 +109,29 @@ fn exclude_user_is_case_insensitive() {
 #[test]
 fn team_filter_keeps_orphans_that_pass_it() {
     // Sales: dan's two A1 events, fay's A5 share, dan's A6 view; ZZ (Sales) is still an orphan.
-    let s = summary_json(&["--team", "sales"]);
+    let s = summary_json().args(["--team", "sales"]).run().ok().json();
     assert_eq!(s["events_counted"], 4);
     assert_eq!(s["events_orphan"], 1);
     assert_eq!(s["events_excluded"], 5);
     assert_eq!(s["rows_skipped"], 2);
     assert_eq!(s["assets_never_opened"], 4);
     assert_eq!(s["never_opened_pct"], 66.67);
-    let two_teams = summary_json(&["--team", "sales", "--team", "SDR"]);
+    let two_teams = summary_json()
+        .args(["--team", "sales", "--team", "SDR"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(two_teams["events_counted"], 6);
 }
 
 #[test]
 fn types_filter() {
     // Only A5's share is left out: A5 becomes never opened.
-    let s = summary_json(&["--types", "VIEW,download"]);
+    let s = summary_json()
+        .args(["--types", "VIEW,download"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(s["events_counted"], 7);
     assert_eq!(s["assets_never_opened"], 3);
     assert_eq!(s["types"], serde_json::json!(["view", "download"]));
@@ -137,19 +142,18 @@ fn since_is_inclusive_and_until_exclusive_and_as_of_follows_until() {
     // [2026-09-01, 2026-10-16): A1 eve 09-01T08, A1 dan 10-15, A3 09-10, A1 admin 10-01.
     // A1 DAN 2026-10-16T10 is at/after until. ZZ is outside the window: excluded, not orphan.
     // as-of = until = 2026-10-16, so A6 (created 10-20) is unpublished too.
-    let s = core(
-        "summary",
-        &[
+    let s = core("summary")
+        .args([
             "--since",
             "2026-09-01",
             "--until",
             "2026-10-16",
             "--format",
             "json",
-        ],
-    )
-    .ok()
-    .json();
+        ])
+        .run()
+        .ok()
+        .json();
     assert_eq!(s["as_of"], "2026-10-16T00:00:00Z");
     assert_eq!(s["events_counted"], 4);
     assert_eq!(s["events_orphan"], 0);
@@ -159,19 +163,18 @@ fn since_is_inclusive_and_until_exclusive_and_as_of_follows_until() {
     assert_eq!(s["assets_judged"], 6);
     assert_eq!(s["assets_never_opened"], 4);
     assert_eq!(s["never_opened_pct"], 66.67);
-    let exact = core(
-        "summary",
-        &[
+    let exact = core("summary")
+        .args([
             "--since",
             "2026-09-01T08:00:01Z",
             "--until",
             "2026-10-16",
             "--format",
             "json",
-        ],
-    )
-    .ok()
-    .json();
+        ])
+        .run()
+        .ok()
+        .json();
     assert_eq!(
         exact["events_counted"], 3,
         "eve's 08:00:00 view is before since"
@@ -182,7 +185,11 @@ fn since_is_inclusive_and_until_exclusive_and_as_of_follows_until() {
 fn min_age_and_stale_after_move_the_boundaries() {
     // min-age 5: A6 (12 days old) is judged and active. stale-after 60 (before 2026-09-02):
     // A5 (08-10) becomes stale as well as A2.
-    let s = summary_json(&["--min-age", "5", "--stale-after", "60"]);
+    let s = summary_json()
+        .args(["--min-age", "5", "--stale-after", "60"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(s["assets_too_new"], 0);
     assert_eq!(s["assets_judged"], 7);
     assert_eq!(s["assets_stale"], 2);
@@ -192,7 +199,11 @@ fn min_age_and_stale_after_move_the_boundaries() {
 
 #[test]
 fn assets_report_lists_every_asset_with_its_usage() {
-    let run = core("assets", &["--as-of", AS_OF, "--format", "csv", "-q"]).ok();
+    let run = core("assets")
+        .as_of(AS_OF)
+        .args(["--format", "csv", "-q"])
+        .run()
+        .ok();
     assert_eq!(
         run.csv_header(),
         [
@@ -243,18 +254,10 @@ fn assets_report_lists_every_asset_with_its_usage() {
 
 #[test]
 fn assets_status_filter() {
-    let run = core(
-        "assets",
-        &[
-            "--as-of",
-            AS_OF,
-            "--status",
-            "never,stale",
-            "--format",
-            "csv",
-            "-q",
-        ],
-    );
+    let run = core("assets")
+        .as_of(AS_OF)
+        .args(["--status", "never,stale", "--format", "csv", "-q"])
+        .run();
     let rows = run.ok().csv_rows();
     let ids: Vec<_> = rows.iter().map(|r| r["asset_id"].as_str()).collect();
     assert_eq!(ids, ["A2", "A4", "A8"]);
@@ -262,7 +265,11 @@ fn assets_status_filter() {
 
 #[test]
 fn unused_lists_never_opened_oldest_first() {
-    let run = core("unused", &["--as-of", AS_OF, "--format", "csv", "-q"]).ok();
+    let run = core("unused")
+        .as_of(AS_OF)
+        .args(["--format", "csv", "-q"])
+        .run()
+        .ok();
     assert_eq!(
         run.csv_header(),
         ["asset_id", "title", "type", "owner", "created", "age_days", "cost"]
@@ -278,18 +285,10 @@ fn unused_lists_never_opened_oldest_first() {
 
 #[test]
 fn group_by_an_inventory_column() {
-    let run = core(
-        "summary",
-        &[
-            "--as-of",
-            AS_OF,
-            "--group-by",
-            "Region",
-            "--format",
-            "csv",
-            "-q",
-        ],
-    );
+    let run = core("summary")
+        .as_of(AS_OF)
+        .args(["--group-by", "Region", "--format", "csv", "-q"])
+        .run();
     let rows = run.ok().csv_rows();
     assert_eq!(rows.len(), 2);
     // EMEA: A1 active, A4 never, A6 new, A8 never; events on A1 (4), A6 (1), A8 (1 excluded).
@@ -312,20 +311,12 @@ fn group_by_an_inventory_column() {
 
 #[test]
 fn group_by_a_field_name() {
-    let rows = core(
-        "summary",
-        &[
-            "--as-of",
-            AS_OF,
-            "--group-by",
-            "type",
-            "--format",
-            "csv",
-            "-q",
-        ],
-    )
-    .ok()
-    .csv_rows();
+    let rows = core("summary")
+        .as_of(AS_OF)
+        .args(["--group-by", "type", "--format", "csv", "-q"])
+        .run()
+        .ok()
+        .csv_rows();
     // Deck: A1 active, A6 new, A7 unpublished.
     let deck = row(&rows, "group", "Deck");
     assert_eq!(deck["assets_total"], "3");
@@ -335,15 +326,23 @@ fn group_by_a_field_name() {
 
 #[test]
 fn unknown_group_column_is_a_usage_error() {
-    let run = core("summary", &["--as-of", AS_OF, "--group-by", "Colour"]).expect_code(2);
+    let run = core("summary")
+        .as_of(AS_OF)
+        .args(["--group-by", "Colour"])
+        .run()
+        .expect_code(2);
     assert!(run.stderr.contains("Colour"), "{}", run.stderr);
 }
 
 #[test]
 fn every_format_carries_the_same_figures() {
-    let table = core("summary", &["--as-of", AS_OF, "-q"]).ok();
+    let table = core("summary").as_of(AS_OF).arg("-q").run().ok();
     assert!(table.stdout.contains("33.33"), "{}", table.stdout);
-    let markdown = core("summary", &["--as-of", AS_OF, "--format", "markdown", "-q"]).ok();
+    let markdown = core("summary")
+        .as_of(AS_OF)
+        .args(["--format", "markdown", "-q"])
+        .run()
+        .ok();
     assert!(
         markdown.stdout.contains("| --- | --- |"),
         "{}",
@@ -354,7 +353,11 @@ fn every_format_carries_the_same_figures() {
         "{}",
         markdown.stdout
     );
-    let csv = core("summary", &["--as-of", AS_OF, "--format", "csv", "-q"]).ok();
+    let csv = core("summary")
+        .as_of(AS_OF)
+        .args(["--format", "csv", "-q"])
+        .run()
+        .ok();
     let rows = csv.csv_rows();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["never_opened_pct"], "33.33");
@@ -363,7 +366,11 @@ fn every_format_carries_the_same_figures() {
 
 #[test]
 fn check_reports_the_mapping_and_the_counts() {
-    let run = core("check", &["--as-of", AS_OF, "--format", "csv", "-q"]).ok();
+    let run = core("check")
+        .as_of(AS_OF)
+        .args(["--format", "csv", "-q"])
+        .run()
+        .ok();
     let rows = run.csv_rows();
     let value = |check: &str| {
         rows.iter()

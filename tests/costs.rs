@@ -11,19 +11,14 @@ const EVENTS: &str = "asset;user;time\nA1;dan;2026-10-01\n";
 fn summary(dir: &Scratch, assets: &str, extra: &[&str]) -> (serde_json::Value, String) {
     let assets = dir.file("assets.csv", assets);
     let events = dir.file("events.csv", EVENTS);
-    let mut args = vec![
-        "summary",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    let run = run(&args).ok();
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json"])
+        .args(extra)
+        .run()
+        .ok();
     (run.json(), run.stderr)
 }
 
@@ -92,16 +87,12 @@ fn a_value_contradicting_the_files_separator_is_invalid_and_reported() {
         "{stderr}"
     );
 
-    let check = run(&[
-        "check",
-        "--assets",
-        &dir.path("assets.csv"),
-        "--events",
-        &dir.path("events.csv"),
-        "--format",
-        "csv",
-    ])
-    .ok();
+    let check = Cli::new("check")
+        .assets(dir.path("assets.csv"))
+        .events(dir.path("events.csv"))
+        .args(["--format", "csv"])
+        .run()
+        .ok();
     let rows = check.csv_rows();
     assert_eq!(
         row(&rows, "check", "cost decimal separator")["value"],
@@ -114,7 +105,11 @@ fn as_many_comma_as_point_values_is_an_error_not_a_guess() {
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", "id;cost\nA1;99,90\nA2;10.50\n");
     let events = dir.file("events.csv", EVENTS);
-    let run = run(&["summary", "--assets", &assets, "--events", &events]).expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .run()
+        .expect_code(2);
     assert!(
         run.stderr.contains("as many values with a decimal comma (such as \"99,90\" on line 2) as with a decimal point (such as \"10.50\" on line 3); pass --decimal-comma or --decimal-point"),
         "{}",
@@ -198,7 +193,12 @@ fn negatives_exponents_non_finite_and_huge_costs_are_invalid_so_no_total_is_inf(
 
     let assets = dir.path("assets.csv");
     let events = dir.path("events.csv");
-    let table = run(&["summary", "--assets", &assets, "--events", &events, "-q"]).ok();
+    let table = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .arg("-q")
+        .run()
+        .ok();
     assert!(!table.stdout.contains("inf"), "{}", table.stdout);
 }
 
@@ -208,17 +208,14 @@ fn a_snapshot_records_a_forced_separator() {
     let assets = dir.file("assets.csv", "id;cost\nA1;1.500\nA2;2\n");
     let events = dir.file("events.csv", EVENTS);
     let snapshot = |extra: &[&str]| {
-        let mut args = vec![
-            "snapshot",
-            "--assets",
-            &assets,
-            "--events",
-            &events,
-            "--as-of",
-            "2026-11-01",
-        ];
-        args.extend_from_slice(extra);
-        run(&args).ok().json()
+        Cli::new("snapshot")
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args(extra)
+            .run()
+            .ok()
+            .json()
     };
     let forced = snapshot(&["--decimal-comma"]);
     assert_eq!(forced["options"]["decimal"], "comma");

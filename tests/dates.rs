@@ -21,20 +21,6 @@ A1,15/03/2026 09:00
 A2,04/05/2026
 ";
 
-fn run_on(command: &str, assets: &str, events: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        command,
-        "--assets",
-        assets,
-        "--events",
-        events,
-        "--as-of",
-        "2026-11-01",
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
-}
-
 /// `(period, events)` of the months that have events, from `trends --period month`.
 fn monthly(run: Run) -> Vec<(String, u64)> {
     run.ok()
@@ -49,10 +35,13 @@ fn months(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
     pairs.iter().map(|(p, n)| (p.to_string(), *n)).collect()
 }
 
-fn trends(assets: &str, events: &str, extra: &[&str]) -> Run {
-    let mut args = vec!["--period", "month", "--format", "csv"];
-    args.extend_from_slice(extra);
-    run_on("trends", assets, events, &args)
+/// `trends --period month --format csv` at the fixtures' as-of.
+fn trends(assets: &str, events: &str) -> Cli {
+    Cli::new("trends")
+        .assets(assets)
+        .events(events)
+        .as_of(AS_OF)
+        .args(["--period", "month", "--format", "csv"])
 }
 
 #[test]
@@ -67,7 +56,7 @@ fn a_day_first_log_is_read_day_first_from_its_first_row() {
         ("2026-04", 2),
         ("2026-05", 1),
     ]);
-    let run = trends(&assets, &events, &[]);
+    let run = trends(&assets, &events).run();
     assert!(
         run.stderr.contains(
             "events.csv: column \"timestamp\": slash dates read day-first (15/03/2026 09:00 on line 7 decides); --month-first to override"
@@ -77,30 +66,26 @@ fn a_day_first_log_is_read_day_first_from_its_first_row() {
     );
     assert_eq!(monthly(run), expected);
     // Standard input is read by another reader, with the same sample.
-    let stdin = run_with_stdin(
-        &[
-            "trends",
-            "--assets",
-            &assets,
-            "--events",
-            "-",
-            "--as-of",
-            "2026-11-01",
-            "--period",
-            "month",
-            "--format",
-            "csv",
-        ],
-        Some(DAY_FIRST_LOG.as_bytes()),
-    );
+    let stdin = trends(&assets, "-").stdin(DAY_FIRST_LOG).run();
     assert_eq!(monthly(stdin), expected);
     // Nothing skipped, and `check` lists the decision under the file.
-    let summary = run_on("summary", &assets, &events, &["--format", "json", "-q"])
+    let summary = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json", "-q"])
+        .run()
         .ok()
         .json();
     assert_eq!(summary["rows_skipped"], 0);
     assert_eq!(summary["events_counted"], 7);
-    let check = run_on("check", &assets, &events, &["--format", "csv", "-q"]).ok();
+    let check = Cli::new("check")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "csv", "-q"])
+        .run()
+        .ok();
     let rows = check.csv_rows();
     let note = rows
         .iter()
@@ -118,7 +103,13 @@ fn inventory_created_dates_are_decided_on_their_own() {
         "id,created\nA1,02/04/2026\nA2,20/01/2026\nA3,11/03/2026\n",
     );
     let events = dir.file("events.csv", "asset,time\nA1,2026-06-01T10:00:00Z\n");
-    let run = run_on("assets", &assets, &events, &["--format", "csv"]).ok();
+    let run = Cli::new("assets")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "csv"])
+        .run()
+        .ok();
     assert!(
         run.stderr.contains(
             "assets.csv: column \"created\": slash dates read day-first (20/01/2026 on line 3 decides)"
@@ -130,7 +121,12 @@ fn inventory_created_dates_are_decided_on_their_own() {
     assert_eq!(row(&rows, "asset_id", "A1")["created"], "2026-04-02");
     assert_eq!(row(&rows, "asset_id", "A2")["created"], "2026-01-20");
     assert_eq!(row(&rows, "asset_id", "A3")["created"], "2026-03-11");
-    let summary = run_on("summary", &assets, &events, &["--format", "json", "-q"])
+    let summary = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json", "-q"])
+        .run()
         .ok()
         .json();
     assert_eq!(summary["asset_values_invalid"], 0);
@@ -141,7 +137,7 @@ fn an_undecided_column_is_read_month_first_and_says_so() {
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", ASSETS);
     let events = dir.file("events.csv", "asset,time\nA1,02/04/2026\nA2,03/03/2026\n");
-    let run = trends(&assets, &events, &[]);
+    let run = trends(&assets, &events).run();
     assert!(
         run.stderr.contains(
             "events.csv: column \"time\": slash dates read month-first: no value decides the order; pass --day-first if 02/04/2026 means 2 April"
@@ -160,7 +156,12 @@ fn a_date_against_the_decided_order_is_an_input_error() {
         "events.csv",
         "asset,time\nA1,03/15/2026\nA1,03/03/2026\nA1,15/03/2026\n",
     );
-    let run = run_on("summary", &assets, &events, &[]).expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(
         run.stderr.contains("events.csv:4: column \"time\", value \"15/03/2026\": this date reads only day-first, but 03/15/2026 on line 2 decided month-first"),
         "{}",
@@ -169,14 +170,19 @@ fn a_date_against_the_decided_order_is_an_input_error() {
     assert!(run.stderr.contains("pass --day-first or --month-first"));
     // The created dates too.
     let mixed = dir.file("mixed.csv", "id,created\nA1,20/01/2026\nA2,01/20/2026\n");
-    let forced = run_on(
-        "summary",
-        &mixed,
-        &events,
-        &["--month-first", "--format", "json", "-q"],
-    );
+    let forced = Cli::new("summary")
+        .assets(&mixed)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--month-first", "--format", "json", "-q"])
+        .run();
     assert_eq!(forced.ok().json()["asset_values_invalid"], 1);
-    let run = run_on("summary", &mixed, &events, &[]).expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&mixed)
+        .events(&events)
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(
         run.stderr
             .contains("mixed.csv:3: column \"created\", value \"01/20/2026\""),
@@ -206,7 +212,13 @@ fn a_day_first_date_after_ambiguous_ones_beyond_the_sample_is_an_input_error() {
         &["--threads", "1"][..],
         &["--threads", "2", "--chunk-bytes", "4096"],
     ] {
-        let run = run_on("summary", &assets, &events, extra).expect_code(2);
+        let run = Cli::new("summary")
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args(extra)
+            .run()
+            .expect_code(2);
         assert!(
             run.stderr.contains("events.csv:6002: column \"time\", value \"15/03/2026\": this date reads only day-first, but 02/04/2026 on line 2 was already read month-first"),
             "{extra:?}: {}",
@@ -215,7 +227,9 @@ fn a_day_first_date_after_ambiguous_ones_beyond_the_sample_is_an_input_error() {
         assert!(run.stderr.contains("pass --day-first"));
     }
     // Forced, the same file reads without a word about the order.
-    let forced = trends(&assets, &events, &["--day-first", "--threads", "1"]);
+    let forced = trends(&assets, &events)
+        .args(["--day-first", "--threads", "1"])
+        .run();
     assert!(!forced.stderr.contains("slash dates"), "{}", forced.stderr);
     assert_eq!(
         monthly(forced),
@@ -229,7 +243,7 @@ fn the_flags_force_the_order_and_turn_detection_off() {
     let assets = dir.file("assets.csv", ASSETS);
     let events = dir.file("events.csv", DAY_FIRST_LOG);
     // Month-first: 15/03 is a bad row, 11/02 is 2 November (after as-of), the rest move.
-    let run = trends(&assets, &events, &["--month-first"]);
+    let run = trends(&assets, &events).arg("--month-first").run();
     assert!(!run.stderr.contains("slash dates read"), "{}", run.stderr);
     assert!(run.stderr.contains("events.csv:7:"), "{}", run.stderr);
     assert_eq!(
@@ -242,22 +256,27 @@ fn the_flags_force_the_order_and_turn_detection_off() {
             ("2026-05", 1),
         ])
     );
-    let summary = run_on(
-        "summary",
-        &assets,
-        &events,
-        &["--month-first", "--format", "json", "-q"],
-    )
-    .ok()
-    .json();
+    let summary = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--month-first", "--format", "json", "-q"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(summary["rows_skipped"], 1);
     assert_eq!(summary["events_excluded"], 1);
     // Day-first on a US log: 03/15/2026 is a bad row, 02/04/2026 is 2 April.
     let us = dir.file("us.csv", "asset,time\nA1,03/15/2026\nA1,02/04/2026\n");
-    let run = trends(&assets, &us, &["--day-first"]);
+    let run = trends(&assets, &us).arg("--day-first").run();
     assert!(run.stderr.contains("us.csv:2:"), "{}", run.stderr);
     assert_eq!(monthly(run), months(&[("2026-04", 1)]));
-    let both = run_on("summary", &assets, &us, &["--day-first", "--month-first"]);
+    let both = Cli::new("summary")
+        .assets(&assets)
+        .events(&us)
+        .as_of(AS_OF)
+        .args(["--day-first", "--month-first"])
+        .run();
     assert!(both.expect_code(2).stderr.contains("cannot be used with"));
 }
 
@@ -268,7 +287,13 @@ fn a_date_format_that_cannot_read_a_date_is_refused_before_reading() {
     // The log does not exist: the option is refused before any file is opened.
     let missing = dir.path("missing.csv");
     for format in ["%Q", "%H:%M"] {
-        let run = run_on("summary", &assets, &missing, &["--date-format", format]).expect_code(2);
+        let run = Cli::new("summary")
+            .assets(&assets)
+            .events(&missing)
+            .as_of(AS_OF)
+            .args(["--date-format", format])
+            .run()
+            .expect_code(2);
         assert!(
             run.stderr.contains(&format!("--date-format {format:?}:")),
             "{}",
@@ -276,7 +301,9 @@ fn a_date_format_that_cannot_read_a_date_is_refused_before_reading() {
         );
     }
     let events = dir.file("events.csv", "asset,time\nA1,15.03.2026\n");
-    let run = trends(&assets, &events, &["--date-format", "%d.%m.%Y"]);
+    let run = trends(&assets, &events)
+        .args(["--date-format", "%d.%m.%Y"])
+        .run();
     assert_eq!(monthly(run), months(&[("2026-03", 1)]));
 }
 
@@ -314,7 +341,7 @@ fn ranges_read_in_parallel_count_like_one_thread() {
             &["--threads", "1"][..],
             &["--threads", "2", "--chunk-bytes", "4096"],
         ] {
-            let run = trends(&assets, events, extra);
+            let run = trends(&assets, events).args(extra).run();
             assert!(run.stderr.contains(note), "{extra:?}: {}", run.stderr);
             assert_eq!(monthly(run), expected, "{events} {extra:?}");
         }
@@ -328,9 +355,15 @@ fn the_settings_file_can_force_the_order_and_the_command_line_wins() {
     let events = dir.file("events.csv", DAY_FIRST_LOG);
     let config = dir.file("audit.toml", "date_order = \"month-first\"\n");
     let summary = |extra: &[&str]| {
-        let mut args = vec!["--config", &config, "--format", "json", "-q"];
-        args.extend_from_slice(extra);
-        run_on("summary", &assets, &events, &args).ok().json()
+        Cli::new("summary")
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args(["--config", &config, "--format", "json", "-q"])
+            .args(extra)
+            .run()
+            .ok()
+            .json()
     };
     // Month-first from the file: 15/03 is a bad row and 11/02 (2 November) is past as-of.
     let from_file = summary(&[]);

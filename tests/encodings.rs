@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{audit, Scratch};
+use common::{Cli, Scratch, AS_OF};
 
 #[test]
 fn a_windows_1252_log_beside_a_utf8_inventory_joins_and_keeps_users_apart() {
@@ -14,7 +14,13 @@ fn a_windows_1252_log_beside_a_utf8_inventory_joins_and_keeps_users_apart() {
         "e.csv",
         b"asset_id,user,timestamp\nCaf\xe9-Deck,\xe9a,2026-06-01\nA2,\xe8a,2026-06-02\nCaf\xe9-Deck,\xe8a,2026-06-03\n",
     );
-    let run = audit("summary", &assets, &events, &["--format", "json"]).ok();
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json"])
+        .run()
+        .ok();
     let s = run.json();
     assert_eq!(s["events_orphan"], 0);
     assert_eq!(s["events_counted"], 3);
@@ -31,7 +37,12 @@ fn a_windows_1252_log_beside_a_utf8_inventory_joins_and_keeps_users_apart() {
     let text = "asset_id,user,timestamp\nCafé-Deck,éa,2026-06-01\nA2,èa,2026-06-02\n";
     let utf16: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     let events = dir.file("e16.csv", utf16);
-    let s = audit("summary", &assets, &events, &["--format", "json", "-q"])
+    let s = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json", "-q"])
+        .run()
         .ok()
         .json();
     assert_eq!(s["events_orphan"], 0);
@@ -50,7 +61,12 @@ fn a_latin1_accent_past_the_first_64_kib_is_still_detected() {
     log.extend(b"Caf\xe9-Deck,zo\xeb,2026-06-02\n");
     assert!(log.len() > 64 * 1024);
     let events = dir.file("e.csv", log);
-    let s = audit("summary", &assets, &events, &["--format", "json", "-q"])
+    let s = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json", "-q"])
+        .run()
         .ok()
         .json();
     assert_eq!(s["events_orphan"], 0);
@@ -65,7 +81,13 @@ fn excel_sep_line_names_the_delimiter_and_is_skipped() {
         "e.csv",
         "sep=;\r\nasset_id;user;timestamp\r\nA1;u;2026-06-01\r\nA1;u;never\r\n",
     );
-    let run = audit("summary", &assets, &events, &["--format", "json"]).ok();
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json"])
+        .run()
+        .ok();
     let s = run.json();
     assert_eq!(s["assets_total"], 2);
     assert_eq!(s["events_counted"], 1);

@@ -6,23 +6,18 @@ use common::*;
 
 const ASSETS: &str = "id,title,created\nA1,Deck,2025-01-01\nA2,Video,2025-01-01\n";
 
+/// `summary --format json` of `events` beside a two-asset inventory, with `extra` options.
 fn summary_of(events: impl AsRef<[u8]>, extra: &[&str]) -> Run {
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", ASSETS);
     let events = dir.file("events.csv", events);
-    let mut args = vec![
-        "summary",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
+    Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json"])
+        .args(extra)
+        .run()
 }
 
 fn error_of(events: impl AsRef<[u8]>) -> String {
@@ -216,7 +211,7 @@ fn invalid_utf8_is_reported_with_its_line_and_encodings_decode_it() {
     let assets = dir.file("assets.csv", ASSETS);
     let events = dir.file("latin1.csv", latin1);
     // Detected without --encoding, and said so.
-    let detected = run_users(&assets, &events, &[]);
+    let detected = users_csv(&assets, &events).run().ok();
     assert!(
         detected
             .stderr
@@ -229,7 +224,7 @@ fn invalid_utf8_is_reported_with_its_line_and_encodings_decode_it() {
     assert_eq!(rows.len(), 2);
     for encoding in ["latin1", "windows-1252"] {
         let extra = ["--encoding", encoding, "--stale-after", "400"];
-        let users = run_users(&assets, &events, &extra);
+        let users = users_csv(&assets, &events).args(extra).run().ok();
         assert!(users.stderr.is_empty(), "{}", users.stderr);
         let rows = users.csv_rows();
         // jérôme and JÉRÔME are one user once decoded: é/É fold together.
@@ -238,20 +233,13 @@ fn invalid_utf8_is_reported_with_its_line_and_encodings_decode_it() {
     }
 }
 
-fn run_users(assets: &str, events: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "users",
-        "--assets",
-        assets,
-        "--events",
-        events,
-        "--as-of",
-        "2026-11-01",
-        "--format",
-        "csv",
-    ];
-    args.extend_from_slice(extra);
-    run(&args).ok()
+/// `users --format csv` at the fixtures' as-of.
+fn users_csv(assets: &str, events: &str) -> Cli {
+    Cli::new("users")
+        .assets(assets)
+        .events(events)
+        .as_of(AS_OF)
+        .args(["--format", "csv"])
 }
 
 #[test]
@@ -265,14 +253,14 @@ fn utf16_is_detected_by_its_byte_order_mark_or_asked_for() {
     be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
     for (name, bytes) in [("le.csv", le), ("be.csv", be)] {
         let events = dir.file(name, bytes);
-        let rows = run_users(&assets, &events, &[]).csv_rows();
+        let rows = users_csv(&assets, &events).run().ok().csv_rows();
         assert_eq!(row(&rows, "user", "jérôme")["events"], "1", "{name}");
     }
     // Without a byte-order mark, UTF-16 is told by its NULs, file by file: the UTF-8
     // inventory beside it reads as UTF-8.
     let bare: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     let events = dir.file("bare.csv", bare);
-    let detected = run_users(&assets, &events, &[]);
+    let detected = users_csv(&assets, &events).run().ok();
     assert!(
         detected
             .stderr
@@ -287,7 +275,11 @@ fn utf16_is_detected_by_its_byte_order_mark_or_asked_for() {
         .flat_map(|u| u.to_le_bytes())
         .collect();
     let assets16 = dir.file("assets16.csv", assets16);
-    let rows = run_users(&assets16, &events, &["--encoding", "utf-16"]).csv_rows();
+    let rows = users_csv(&assets16, &events)
+        .args(["--encoding", "utf-16"])
+        .run()
+        .ok()
+        .csv_rows();
     assert_eq!(rows.len(), 2);
 }
 
@@ -316,18 +308,13 @@ fn impossible_and_extreme_times_are_skipped_not_rolled_over() {
             "events.csv",
             "asset,time\nA1,2026-03-15T10:00:00+14:00\nA1,2026-03-15T10:00:00-12:00\n",
         );
-        run(&[
-            "assets",
-            "--assets",
-            &assets,
-            "--events",
-            &events,
-            "--as-of",
-            "2026-11-01",
-            "--format",
-            "csv",
-        ])
-        .ok()
+        Cli::new("assets")
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args(["--format", "csv"])
+            .run()
+            .ok()
     };
     let a1 = row(&assets_run.csv_rows(), "asset_id", "A1").clone();
     assert_eq!(a1["first_open"], "2026-03-14T20:00:00Z");
@@ -366,22 +353,21 @@ fn a_broken_inventory_is_refused_the_same_way() {
         ),
     ] {
         let assets = dir.file("assets.csv", contents);
-        let run = run(&["summary", "--assets", &assets, "--events", &events]).expect_code(2);
+        let run = Cli::new("summary")
+            .assets(&assets)
+            .events(&events)
+            .run()
+            .expect_code(2);
         assert!(run.stderr.contains(expected), "{}", run.stderr);
     }
     let assets = dir.file("assets.csv", "id,title\n");
-    let run = run(&[
-        "summary",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--format",
-        "json",
-    ])
-    .ok();
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json"])
+        .run()
+        .ok();
     assert!(
         run.stderr
             .contains("no data rows after the header: the library is empty"),
@@ -403,16 +389,12 @@ fn a_header_of_a_hundred_thousand_columns_is_read_in_linear_time() {
         row.push_str(",x");
     }
     let events = dir.file("wide.csv", header + &row + "\n");
-    let check = run(&[
-        "check",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-    ])
-    .ok();
+    let check = Cli::new("check")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .run()
+        .ok();
     // Named in part, counted in full (the whole list took a minute to lay out).
     assert!(
         check.stdout.contains("and 99980 more"),
@@ -420,16 +402,12 @@ fn a_header_of_a_hundred_thousand_columns_is_read_in_linear_time() {
         &check.stdout[..check.stdout.len().min(3000)]
     );
     assert!(check.stdout.len() < 100_000, "{}", check.stdout.len());
-    let check = run(&[
-        "summary",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-    ])
-    .ok();
+    let check = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .run()
+        .ok();
     assert!(
         check.stderr.contains("appears in columns 4, 5, 6"),
         "{}",

@@ -4,34 +4,18 @@
 mod common;
 use common::*;
 
-fn page(assets: &str, events: &str, extra: &[&str]) -> String {
+/// The page `report` writes to `--out`, quietly.
+fn page(report: Cli) -> String {
     let dir = Scratch::new();
     let out = dir.path("audit.html");
-    let mut args = vec![
-        "report",
-        "--assets",
-        assets,
-        "--events",
-        events,
-        "--as-of",
-        "2026-11-01",
-        "-q",
-        "--out",
-        &out,
-    ];
-    args.extend_from_slice(extra);
-    let run = run(&args).ok();
+    let run = report.arg("-q").arg("--out").arg(&out).run().ok();
     assert_eq!(run.stdout, "", "the page goes to --out");
     std::fs::read_to_string(&out).unwrap()
 }
 
 #[test]
 fn the_page_carries_the_headline_figures_and_charts() {
-    let html = page(
-        &fixture("core/assets.csv"),
-        &fixture("core/events.csv"),
-        &["--since", "2026-01-01"],
-    );
+    let html = page(core("report").as_of(AS_OF).args(["--since", "2026-01-01"]));
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(
         html.contains("Never opened: 2 of 6 judged assets (33.33%), costing 2,000.00 of 3,850.00"),
@@ -60,11 +44,7 @@ fn the_page_carries_the_headline_figures_and_charts() {
 
 #[test]
 fn the_page_is_self_contained() {
-    let html = page(
-        &fixture("core/assets.csv"),
-        &fixture("core/events.csv"),
-        &[],
-    );
+    let html = page(core("report").as_of(AS_OF));
     for forbidden in [
         "<script", "http://", "https://", "<link", "<img", "@import", "url(",
     ] {
@@ -84,7 +64,12 @@ fn text_from_the_data_is_escaped() {
          H2,\"\"\"quoted\"\" & 'apos'\",Deck,o@x.com,2025-01-01,5\n",
     );
     let events = dir.file("events.csv", "asset,user,time\nH9,<i>rep</i>,2026-10-01\n");
-    let html = page(&assets, &events, &[]);
+    let html = page(
+        Cli::new("report")
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF),
+    );
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains("<img"), "{html}");
     assert!(!html.contains("<b>Deck"), "{html}");
@@ -100,11 +85,7 @@ fn rep_coverage_with_a_roster() {
         "roster.csv",
         "Email,Team\ndan@corp.com,Sales\nzoe@corp.com,Sales\n",
     );
-    let html = page(
-        &fixture("core/assets.csv"),
-        &fixture("core/events.csv"),
-        &["--roster", &roster],
-    );
+    let html = page(core("report").as_of(AS_OF).args(["--roster", &roster]));
     assert!(html.contains("<h2>Rep coverage</h2>"));
     // dan is covered, zoe is silent: 1 of 2.
     assert!(
@@ -112,35 +93,19 @@ fn rep_coverage_with_a_roster() {
         "{html}"
     );
     assert!(html.contains("<td>zoe@corp.com</td>"));
-    let shared = page(
-        &fixture("core/assets.csv"),
-        &fixture("core/events.csv"),
-        &[
-            "--roster",
-            &roster,
-            "--pseudonymize-users",
-            "--pseudonym-key",
-            "k",
-        ],
-    );
+    let shared = page(core("report").as_of(AS_OF).args([
+        "--roster",
+        &roster,
+        "--pseudonymize-users",
+        "--pseudonym-key",
+        "k",
+    ]));
     assert!(!shared.contains("zoe@corp.com"));
     assert!(!shared.contains("dan@corp.com"));
 }
 
 #[test]
 fn without_out_the_page_goes_to_stdout() {
-    let assets = fixture("core/assets.csv");
-    let events = fixture("core/events.csv");
-    let run = run(&[
-        "report",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "-q",
-    ])
-    .ok();
+    let run = core("report").as_of(AS_OF).arg("-q").run().ok();
     assert!(run.stdout.starts_with("<!DOCTYPE html>"));
 }

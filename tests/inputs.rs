@@ -12,34 +12,23 @@ X2,Deck two,Deck,bob@corp.com,2025-01-01,200
 X3,Video,Video,ann@corp.com,,300
 ";
 
-fn audit(command: &str, assets: &str, events: &[&str], extra: &[&str]) -> Run {
-    let mut args = vec![command, "--assets", assets, "--as-of", "2026-11-01"];
-    for events in events {
-        args.extend_from_slice(&["--events", events]);
-    }
-    args.extend_from_slice(extra);
-    run(&args)
+/// `summary --format json -q` of these files at the fixtures' as-of.
+fn summary(assets: &str, events: &[&str]) -> Cli {
+    let cli = Cli::new("summary").assets(assets);
+    events
+        .iter()
+        .fold(cli, Cli::events)
+        .as_of(AS_OF)
+        .args(["--format", "json", "-q"])
 }
 
-/// `summary` of a log given on standard input.
-fn summary_of_stdin(assets: &str, log: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "summary",
-        "--assets",
-        assets,
-        "--events",
-        "-",
-        "--as-of",
-        "2026-11-01",
-    ];
-    args.extend_from_slice(extra);
-    run_with_stdin(&args, Some(log.as_bytes()))
-}
-
-fn summary(assets: &str, events: &[&str], extra: &[&str]) -> serde_json::Value {
-    let mut args = vec!["--format", "json", "-q"];
-    args.extend_from_slice(extra);
-    audit("summary", assets, events, &args).ok().json()
+/// `summary` of a log given on standard input, at the fixtures' as-of.
+fn summary_of_stdin(assets: &str, log: &str) -> Cli {
+    Cli::new("summary")
+        .assets(assets)
+        .events("-")
+        .as_of(AS_OF)
+        .stdin(log)
 }
 
 #[test]
@@ -57,12 +46,22 @@ fn platform_header_synonyms_semicolons_bom_and_crlf() {
          X1;dan@corp.com;Sales;view;2026-10-01 10:00:00\r\n\
          \" X2 \";dan@corp.com;Sales;view;2026-10-02\r\n",
     );
-    let s = summary(&assets, &[&events], &["--team", "sales", "--types", "view"]);
+    let s = summary(&assets, &[&events])
+        .args(["--team", "sales", "--types", "view"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(s["assets_total"], 2);
     assert_eq!(s["events_counted"], 2, "the padded id ' X2 ' matches X2");
     assert_eq!(s["assets_never_opened"], 0);
     assert_eq!(s["cost_total"], 300.0);
-    let check = audit("check", &assets, &[&events], &["--format", "csv", "-q"]).ok();
+    let check = Cli::new("check")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "csv", "-q"])
+        .run()
+        .ok();
     assert!(
         check.stdout.contains("delimiter,; (sniffed)"),
         "{}",
@@ -82,7 +81,13 @@ fn quoted_fields_hold_delimiters_quotes_and_newlines() {
         "events.csv",
         "asset_id,user,timestamp\nX1,dan,2026-10-01\nX2,\"eve\n\",2026-10-01\n",
     );
-    let run = audit("assets", &assets, &[&events], &["--format", "json", "-q"]).ok();
+    let run = Cli::new("assets")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json", "-q"])
+        .run()
+        .ok();
     let rows = run.json()["rows"].clone();
     let x1 = rows
         .as_array()
@@ -93,7 +98,10 @@ fn quoted_fields_hold_delimiters_quotes_and_newlines() {
         .clone();
     assert_eq!(x1["title"], "Deck, \"final\"\nsecond line");
     assert_eq!(x1["opens"], 1);
-    assert_eq!(summary(&assets, &[&events], &[])["users_active"], 2);
+    assert_eq!(
+        summary(&assets, &[&events]).run().ok().json()["users_active"],
+        2
+    );
 }
 
 #[test]
@@ -119,10 +127,16 @@ fn every_documented_time_shape_is_read() {
          X1,20260317\n\
          X1,964982703\n",
     );
-    let s = summary(&assets, &[&events], &[]);
+    let s = summary(&assets, &[&events]).run().ok().json();
     assert_eq!(s["rows_skipped"], 0);
     assert_eq!(s["events_counted"], 14);
-    let run = audit("check", &assets, &[&events], &["--format", "json", "-q"]).ok();
+    let run = Cli::new("check")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json", "-q"])
+        .run()
+        .ok();
     assert!(
         run.stdout
             .contains("2000-07-30T18:45:03Z to 2026-03-17T00:00:00Z")
@@ -130,7 +144,12 @@ fn every_documented_time_shape_is_read() {
         "{}",
         run.stdout
     );
-    let first = audit("assets", &assets, &[&events], &["--format", "csv", "-q"])
+    let first = Cli::new("assets")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "csv", "-q"])
+        .run()
         .ok()
         .csv_rows();
     assert_eq!(first[0]["first_open"], "2000-07-30T18:45:03Z");
@@ -145,30 +164,34 @@ fn day_first_and_date_format() {
     // Forced month-first, 15/03/2026 is not a date: the row is skipped (tests/dates.rs has
     // the order decided from the values).
     assert_eq!(
-        summary(&assets, &[&events], &["--month-first"])["rows_skipped"],
+        summary(&assets, &[&events])
+            .arg("--month-first")
+            .run()
+            .ok()
+            .json()["rows_skipped"],
         1
     );
-    let rows = audit(
-        "assets",
-        &assets,
-        &[&events],
-        &["--day-first", "--format", "csv", "-q"],
-    )
-    .ok()
-    .csv_rows();
+    let rows = Cli::new("assets")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--day-first", "--format", "csv", "-q"])
+        .run()
+        .ok()
+        .csv_rows();
     assert_eq!(rows[0]["created"], "2026-02-01");
     assert_eq!(rows[0]["first_open"], "2026-03-15T10:00:00Z");
 
     let dotted = dir.file("dotted.csv", "asset,time\nX1,15.03.2026 10:00\n");
     let plain_assets = dir.file("plain.csv", "id\nX1\n");
-    let rows = audit(
-        "assets",
-        &plain_assets,
-        &[&dotted],
-        &["--date-format", "%d.%m.%Y %H:%M", "--format", "csv", "-q"],
-    )
-    .ok()
-    .csv_rows();
+    let rows = Cli::new("assets")
+        .assets(&plain_assets)
+        .events(&dotted)
+        .as_of(AS_OF)
+        .args(["--date-format", "%d.%m.%Y %H:%M", "--format", "csv", "-q"])
+        .run()
+        .ok()
+        .csv_rows();
     assert_eq!(rows[0]["first_open"], "2026-03-15T10:00:00Z");
 }
 
@@ -181,19 +204,30 @@ fn column_override_picks_the_header_by_hand() {
         "events.csv",
         "Asset ID,Rep Email,Email,Timestamp,When\nX1,dan@corp.com,shared@corp.com,2026-10-01,2026-09-01\nX2,eve@corp.com,shared@corp.com,2026-10-01,2026-09-01\n",
     );
-    assert_eq!(summary(&assets, &[&events], &[])["users_active"], 1);
-    let s = summary(&assets, &[&events], &["--col", "events.user=Rep Email"]);
-    assert_eq!(s["users_active"], 2);
-    let when = summary(
-        &assets,
-        &[&events],
-        &["--col", "events.time=When", "--since", "2026-09-15"],
+    assert_eq!(
+        summary(&assets, &[&events]).run().ok().json()["users_active"],
+        1
     );
+    let s = summary(&assets, &[&events])
+        .args(["--col", "events.user=Rep Email"])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(s["users_active"], 2);
+    let when = summary(&assets, &[&events])
+        .args(["--col", "events.time=When", "--since", "2026-09-15"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(
         when["events_counted"], 0,
         "times read from When (September)"
     );
-    let normalised = summary(&assets, &[&events], &["--col", "events.user=rep_email"]);
+    let normalised = summary(&assets, &[&events])
+        .args(["--col", "events.user=rep_email"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(normalised["users_active"], 2);
 }
 
@@ -202,7 +236,12 @@ fn a_missing_required_column_names_the_headers_found() {
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", ASSETS);
     let events = dir.file("events.csv", "Asset ID,User,Colour\nX1,dan,red\n");
-    let run = audit("summary", &assets, &[&events], &[]).expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(run.stderr.contains("events.csv"), "{}", run.stderr);
     assert!(run.stderr.contains("time"), "{}", run.stderr);
     assert!(run.stderr.contains("Colour"), "{}", run.stderr);
@@ -218,26 +257,37 @@ fn a_missing_required_column_names_the_headers_found() {
 fn a_missing_file_and_a_bad_option_are_usage_errors() {
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", ASSETS);
-    let run = audit("summary", &assets, &[&dir.path("nope.csv")], &[]).expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(dir.path("nope.csv"))
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(run.stderr.contains("nope.csv"), "{}", run.stderr);
     let events = dir.file("events.csv", "asset,time\nX1,2026-10-01\n");
-    let run = audit(
-        "summary",
-        &assets,
-        &[&events],
-        &["--since", "yesterday-ish"],
-    )
-    .expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--since", "yesterday-ish"])
+        .run()
+        .expect_code(2);
     assert!(run.stderr.contains("yesterday-ish"), "{}", run.stderr);
-    audit(
-        "summary",
-        &assets,
-        &[&events],
-        &["--since", "2026-12-01", "--until", "2026-11-01"],
-    )
-    .expect_code(2);
-    audit("summary", &assets, &[&events], &["--team", "Sales"]).expect_code(2);
-    common::run(&["summary", "--assets", &assets]).expect_code(2);
+    Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--since", "2026-12-01", "--until", "2026-11-01"])
+        .run()
+        .expect_code(2);
+    Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--team", "Sales"])
+        .run()
+        .expect_code(2);
+    Cli::new("summary").assets(&assets).run().expect_code(2);
 }
 
 #[test]
@@ -251,7 +301,7 @@ fn ragged_rows_empty_ids_and_bad_values_are_counted_not_dropped() {
         "events.csv",
         "asset,user,time\nX1,dan,2026-10-01\nX2,dan\nX3,dan,2026-10-01,extra\nX2,dan,2026-10-01\n",
     );
-    let s = summary(&assets, &[&events], &[]);
+    let s = summary(&assets, &[&events]).run().ok().json();
     assert_eq!(
         s["assets_total"], 3,
         "X1 X2 X3; the duplicate keeps the first row"
@@ -280,21 +330,34 @@ fn several_event_files_globs_gzip_and_stdin() {
         .unwrap();
     let gz_path = dir.file("log-2026-11.csv.gz", gz.finish().unwrap());
 
-    let s = summary(&assets, &[&dir.path("log-2026-*.csv")], &[]);
+    let s = summary(&assets, &[&dir.path("log-2026-*.csv")])
+        .run()
+        .ok()
+        .json();
     assert_eq!(s["events_counted"], 2);
     assert_eq!(s["events_orphan"], 1);
-    let s = summary(&assets, &[&dir.path("log-2026-*.csv"), &gz_path], &[]);
+    let s = summary(&assets, &[&dir.path("log-2026-*.csv"), &gz_path])
+        .run()
+        .ok()
+        .json();
     assert_eq!(s["events_counted"], 3);
     assert_eq!(s["assets_never_opened"], 0);
     assert_eq!(s["users_active"], 3);
 
     let log = "asset,user,time\nX1,dan,2026-09-01\nX1,eve,2026-09-02\n";
-    let piped = summary_of_stdin(&assets, log, &["--format", "json"]);
+    let piped = summary_of_stdin(&assets, log)
+        .args(["--format", "json"])
+        .run();
     let s = piped.ok().json();
     assert_eq!(s["events_counted"], 2);
     assert_eq!(s["assets_never_opened"], 2);
 
-    let run = audit("summary", &assets, &[&dir.path("nothing-*.csv")], &[]).expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(dir.path("nothing-*.csv"))
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(run.stderr.contains("nothing-*.csv"), "{}", run.stderr);
 }
 
@@ -322,13 +385,21 @@ fn files_read_side_by_side_give_the_one_thread_figures_in_file_order() {
             gzip("asset,user,team,time\nX1,fay,Sales,2026-10-01\nX1,dan,Sales,\n"),
         ),
     ];
-    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let on_files = |command: &str, threads: &str| {
+        let cli = Cli::new(command).assets(&assets);
+        files
+            .iter()
+            .fold(cli, Cli::events)
+            .as_of(AS_OF)
+            .args(["--threads", threads, "--format", "json"])
+            .run()
+            .ok()
+    };
     let runs: Vec<(String, String, String)> = ["1", "2", "3"]
         .iter()
         .map(|threads| {
-            let extra = ["--threads", threads, "--format", "json"];
-            let summary = audit("summary", &assets, &files, &extra).ok();
-            let users = audit("users", &assets, &files, &extra).ok();
+            let summary = on_files("summary", threads);
+            let users = on_files("users", threads);
             (summary.stdout, users.stdout, summary.stderr)
         })
         .collect();
@@ -377,18 +448,23 @@ fn a_quote_midway_hands_the_file_to_the_csv_reader_without_losing_a_row_or_a_lin
         gz.write_all(text.as_bytes()).unwrap();
         let gz_file = dir.file(&format!("{name}.gz"), gz.finish().unwrap());
         for events in [&file, &gz_file] {
-            let run = audit(
-                "summary",
-                &assets,
-                &[events],
-                &["--threads", "1", "--format", "json"],
-            );
+            let run = Cli::new("summary")
+                .assets(&assets)
+                .events(events)
+                .as_of(AS_OF)
+                .args(["--threads", "1", "--format", "json"])
+                .run();
             let s = run.ok().json();
             assert_eq!(s["events_read"], 6, "{events}");
             assert_eq!(s["rows_skipped"], 2, "{events}");
             assert_eq!(s["events_counted"], 4, "{events}");
             assert_eq!(s["users_active"], 3, "{events}");
-            let run = audit("summary", &assets, &[events], &["--threads", "1"]);
+            let run = Cli::new("summary")
+                .assets(&assets)
+                .events(events)
+                .as_of(AS_OF)
+                .args(["--threads", "1"])
+                .run();
             assert!(
                 run.stderr
                     .contains(&format!("{events}:3: expected 4 fields")),
@@ -401,7 +477,7 @@ fn a_quote_midway_hands_the_file_to_the_csv_reader_without_losing_a_row_or_a_lin
                 run.stderr
             );
         }
-        let piped = summary_of_stdin(&assets, &text, &[]);
+        let piped = summary_of_stdin(&assets, &text).run();
         assert!(
             piped.stderr.contains("<stdin>:7: column \"time\""),
             "{}",
@@ -432,7 +508,12 @@ fn problems_name_the_physical_line_after_blank_lines_on_every_path() {
     for events in &files {
         for threads in ["1", "2"] {
             let extra = ["--threads", threads, "--chunk-bytes", "8"];
-            let run = audit("summary", &assets, &[events], &extra);
+            let run = Cli::new("summary")
+                .assets(&assets)
+                .events(events)
+                .as_of(AS_OF)
+                .args(extra)
+                .run();
             for line in [":4: expected 3 fields", ":7: column \"time\""] {
                 let wanted = format!("{events}{line}");
                 assert!(run.stderr.contains(&wanted), "{wanted}: {}", run.stderr);
@@ -445,7 +526,7 @@ fn problems_name_the_physical_line_after_blank_lines_on_every_path() {
         }
     }
     for text in [lf, &quoted, &crlf] {
-        let piped = summary_of_stdin(&assets, text, &[]);
+        let piped = summary_of_stdin(&assets, text).run();
         assert!(
             piped.stderr.contains("<stdin>:4: expected"),
             "{}",
@@ -464,15 +545,28 @@ fn tabs_and_pipes_and_forced_delimiter() {
     let dir = Scratch::new();
     let assets = dir.file("assets.tsv", "id\ttitle\nX1\tone, two\nX2\tthree\n");
     let events = dir.file("events.psv", "asset|time\nX1|2026-10-01\n");
-    assert_eq!(summary(&assets, &[&events], &[])["assets_never_opened"], 1);
+    assert_eq!(
+        summary(&assets, &[&events]).run().ok().json()["assets_never_opened"],
+        1
+    );
     let tab_events = dir.file(
         "events.tsv",
         "asset\ttime\nX1\t2026-10-01\nX2\t2026-10-01\n",
     );
-    let forced = summary(&assets, &[&tab_events], &["--delimiter", "tab"]);
+    let forced = summary(&assets, &[&tab_events])
+        .args(["--delimiter", "tab"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(forced["events_counted"], 2);
     // Forcing the wrong delimiter leaves one column: a clear error, not zero events.
-    let wrong = audit("summary", &assets, &[&events], &["--delimiter", "tab"]).expect_code(2);
+    let wrong = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--delimiter", "tab"])
+        .run()
+        .expect_code(2);
     assert!(wrong.stderr.contains("\"asset|time\""), "{}", wrong.stderr);
 }
 
@@ -514,22 +608,15 @@ fn multi_threaded_reading_gives_the_single_threaded_figures() {
         let outputs: Vec<String> = ["1", "2", "3"]
             .iter()
             .map(|threads| {
-                let mut args = command.to_vec();
-                args.extend_from_slice(&[
-                    "--assets",
-                    &assets,
-                    "--events",
-                    &events,
-                    "--as-of",
-                    "2026-11-01",
-                    "--format",
-                    "json",
-                    "--threads",
-                    threads,
-                    "--chunk-bytes",
-                    "4096",
-                ]);
-                let run = run(&args).ok();
+                let run = Cli::new(command[0])
+                    .args(&command[1..])
+                    .assets(&assets)
+                    .events(&events)
+                    .as_of(AS_OF)
+                    .args(["--format", "json", "--threads", threads])
+                    .args(["--chunk-bytes", "4096"])
+                    .run()
+                    .ok();
                 assert!(
                     run.stderr.contains("events.csv:"),
                     "problems still located: {}",
@@ -542,19 +629,19 @@ fn multi_threaded_reading_gives_the_single_threaded_figures() {
         assert_eq!(outputs[0], outputs[2], "{command:?} with 3 threads");
     }
     // The first broken row is at line 2 whatever the threads: e = 0 comes first.
-    let run = audit(
-        "summary",
-        &assets,
-        &[&events],
-        &[
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args([
             "--threads",
             "2",
             "--chunk-bytes",
             "4096",
             "--format",
             "json",
-        ],
-    );
+        ])
+        .run();
     assert!(run.stderr.contains("events.csv:2:"), "{}", run.stderr);
     assert!(run.stderr.contains("events.csv:1000:"), "{}", run.stderr);
 }
@@ -568,18 +655,12 @@ fn a_closed_pipe_ends_quietly() {
         events.push_str(&format!("X{},u{i},2026-10-01\n", i % 3 + 1));
     }
     let events = dir.file("events.csv", events);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_collateral-audit"))
-        .args([
-            "users",
-            "--assets",
-            &assets,
-            "--events",
-            &events,
-            "--as-of",
-            "2026-11-01",
-            "--format",
-            "csv",
-        ])
+    let mut child = Cli::new("users")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "csv"])
+        .command()
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -607,20 +688,20 @@ fn crlf_files_report_physical_lines_on_any_number_of_threads() {
     }
     let events = dir.file("events.csv", events);
     for threads in ["1", "2", "3"] {
-        let run = audit(
-            "summary",
-            &assets,
-            &[&events],
-            &[
+        let run = Cli::new("summary")
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args([
                 "--threads",
                 threads,
                 "--chunk-bytes",
                 "1000",
                 "--format",
                 "csv",
-            ],
-        )
-        .ok();
+            ])
+            .run()
+            .ok();
         // Bad rows are data rows 1, 1001 and 2001: physical lines 2, 1002 and 2002.
         for line in ["events.csv:2:", "events.csv:1002:", "events.csv:2002:"] {
             assert!(

@@ -11,18 +11,20 @@ mod common;
 use common::*;
 use sha2::{Digest, Sha256};
 
+/// `snapshot` of October or November at its as-of into `dir/name`, with `extra` options.
 fn snapshot(dir: &Scratch, name: &str, month: &str, extra: &[&str]) -> (String, Run) {
     let (assets, as_of) = match month {
         "oct" => (fixture("months/assets-oct.csv"), "2026-10-01"),
         _ => (fixture("months/assets-nov.csv"), "2026-11-01"),
     };
-    let events = fixture("months/events.csv");
     let out = dir.path(name);
-    let mut args = vec![
-        "snapshot", "--assets", &assets, "--events", &events, "--as-of", as_of, "--out", &out,
-    ];
-    args.extend_from_slice(extra);
-    let run = run(&args);
+    let run = Cli::new("snapshot")
+        .assets(assets)
+        .events(fixture("months/events.csv"))
+        .as_of(as_of)
+        .args(["--out", &out])
+        .args(extra)
+        .run();
     (out, run)
 }
 
@@ -101,16 +103,12 @@ fn snapshots_are_byte_identical_run_to_run() {
     );
     let assets = fixture("months/assets-nov.csv");
     let events = fixture("months/events.csv");
-    let to_stdout = run(&[
-        "snapshot",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-    ])
-    .ok();
+    let to_stdout = Cli::new("snapshot")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .run()
+        .ok();
     assert_eq!(
         to_stdout.stdout.as_bytes(),
         std::fs::read(dir.path("a.json")).unwrap()
@@ -122,7 +120,12 @@ fn diff_finds_every_kind_of_change() {
     let dir = Scratch::new();
     let (oct, _) = snapshot(&dir, "oct.json", "oct", &[]);
     let (nov, _) = snapshot(&dir, "nov.json", "nov", &[]);
-    let d = run(&["diff", &oct, &nov, "--format", "json"]).ok().json();
+    let d = Cli::new("diff")
+        .args([&oct, &nov])
+        .args(["--format", "json"])
+        .run()
+        .ok()
+        .json();
     let changes: Vec<(String, String)> = d["changes"]
         .as_array()
         .unwrap()
@@ -176,12 +179,16 @@ fn diff_in_every_format() {
     let dir = Scratch::new();
     let (oct, _) = snapshot(&dir, "oct.json", "oct", &[]);
     let (nov, _) = snapshot(&dir, "nov.json", "nov", &[]);
-    let table = run(&["diff", &oct, &nov]).ok();
+    let table = Cli::new("diff").args([&oct, &nov]).run().ok();
     assert!(table.stdout.contains("went_stale"), "{}", table.stdout);
     assert!(table
         .stdout
         .contains("1 added, 1 removed, 1 became never, 1 first use, 1 went stale"));
-    let markdown = run(&["diff", &oct, &nov, "--format", "markdown"]).ok();
+    let markdown = Cli::new("diff")
+        .args([&oct, &nov])
+        .args(["--format", "markdown"])
+        .run()
+        .ok();
     assert!(
         markdown.stdout.contains("### changes"),
         "{}",
@@ -192,16 +199,27 @@ fn diff_in_every_format() {
         "{}",
         markdown.stdout
     );
-    let figures = run(&["diff", &oct, &nov, "--format", "csv"]).ok();
+    let figures = Cli::new("diff")
+        .args([&oct, &nov])
+        .args(["--format", "csv"])
+        .run()
+        .ok();
     assert_eq!(figures.csv_header(), ["figure", "old", "new", "delta"]);
     let rows = figures.csv_rows();
     // Negative deltas are numbers, never neutralised as formulas.
     assert_eq!(row(&rows, "figure", "assets_total")["delta"], "0");
-    let removed = run(&["diff", &nov, &oct, "--format", "csv"])
+    let removed = Cli::new("diff")
+        .args([&nov, &oct])
+        .args(["--format", "csv"])
+        .run()
         .ok()
         .csv_rows();
     assert_eq!(row(&removed, "figure", "events_orphan")["delta"], "-2");
-    let changes = run(&["diff", &oct, &nov, "--format", "csv", "--changes"]).ok();
+    let changes = Cli::new("diff")
+        .args([&oct, &nov])
+        .args(["--format", "csv", "--changes"])
+        .run()
+        .ok();
     assert_eq!(
         changes.csv_header(),
         [
@@ -224,7 +242,7 @@ fn diff_refuses_what_is_not_a_snapshot() {
     let dir = Scratch::new();
     let (nov, _) = snapshot(&dir, "nov.json", "nov", &[]);
     let events = fixture("months/events.csv");
-    let run1 = run(&["diff", &events, &nov]).expect_code(2);
+    let run1 = Cli::new("diff").args([&events, &nov]).run().expect_code(2);
     assert!(
         run1.stderr.contains("not a collateral-audit snapshot"),
         "{}",
@@ -234,7 +252,7 @@ fn diff_refuses_what_is_not_a_snapshot() {
         "summary.json",
         "{\"schema_version\": 1, \"assets_total\": 3}",
     );
-    let run2 = run(&["diff", &summary, &nov]).expect_code(2);
+    let run2 = Cli::new("diff").args([&summary, &nov]).run().expect_code(2);
     assert!(
         run2.stderr
             .contains("summary.json: not a collateral-audit snapshot"),
@@ -244,7 +262,7 @@ fn diff_refuses_what_is_not_a_snapshot() {
     let mut future = read_json(&nov);
     future["schema_version"] = 99.into();
     let future = dir.file("future.json", future.to_string());
-    let run3 = run(&["diff", &nov, &future]).expect_code(2);
+    let run3 = Cli::new("diff").args([&nov, &future]).run().expect_code(2);
     assert!(run3.stderr.contains("schema_version 99"), "{}", run3.stderr);
     // Figures that are not numbers (hand-edited, or written by another tool) are refused,
     // not compared as "no change".
@@ -257,7 +275,7 @@ fn diff_refuses_what_is_not_a_snapshot() {
         let mut edited = read_json(&nov);
         edited["summary"][key] = value.clone();
         let edited = dir.file("edited.json", edited.to_string());
-        let refused = run(&["diff", &nov, &edited]).expect_code(2);
+        let refused = Cli::new("diff").args([&nov, &edited]).run().expect_code(2);
         assert!(
             refused
                 .stderr
@@ -269,7 +287,7 @@ fn diff_refuses_what_is_not_a_snapshot() {
     let mut edited = read_json(&nov);
     edited["assets"][0]["opens"] = "12".into();
     let edited = dir.file("edited.json", edited.to_string());
-    let refused = run(&["diff", &edited, &nov]).expect_code(2);
+    let refused = Cli::new("diff").args([&edited, &nov]).run().expect_code(2);
     assert!(
         refused.stderr.contains("has opens \"12\""),
         "{}",
@@ -281,22 +299,12 @@ fn diff_refuses_what_is_not_a_snapshot() {
 fn gates_exit_1_after_writing_the_report() {
     let assets = fixture("months/assets-nov.csv");
     let events = fixture("months/events.csv");
-    let base = [
-        "summary",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--format",
-        "json",
-    ];
-    let gated = |extra: &[&str]| {
-        let mut args = base.to_vec();
-        args.extend_from_slice(extra);
-        run(&args)
-    };
+    let summary = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json"]);
+    let gated = |extra: &[&str]| summary.clone().args(extra).run();
     let ok = gated(&[
         "--fail-if-never-opened-above",
         "25",
@@ -353,9 +361,17 @@ fn diff_gates_look_at_the_new_figures_and_the_rise() {
     let (oct, _) = snapshot(&dir, "oct.json", "oct", &[]);
     // Without eve, M2 and M3 are never opened too: 3 of 4, 75%, a rise of 50 points.
     let (nov, _) = snapshot(&dir, "nov.json", "nov", &["--exclude-user", "eve@corp.com"]);
-    run(&["diff", &oct, &nov, "--fail-if-never-opened-rises-by", "50"]).ok();
+    Cli::new("diff")
+        .args([&oct, &nov])
+        .args(["--fail-if-never-opened-rises-by", "50"])
+        .run()
+        .ok();
     // A fall cannot be asked for as a rise.
-    let negative = run(&["diff", &oct, &nov, "--fail-if-never-opened-rises-by=-5"]).expect_code(2);
+    let negative = Cli::new("diff")
+        .args([&oct, &nov])
+        .arg("--fail-if-never-opened-rises-by=-5")
+        .run()
+        .expect_code(2);
     assert!(
         negative
             .stderr
@@ -363,7 +379,11 @@ fn diff_gates_look_at_the_new_figures_and_the_rise() {
         "{}",
         negative.stderr
     );
-    let rise = run(&["diff", &oct, &nov, "--fail-if-never-opened-rises-by", "10"]).expect_code(1);
+    let rise = Cli::new("diff")
+        .args([&oct, &nov])
+        .args(["--fail-if-never-opened-rises-by", "10"])
+        .run()
+        .expect_code(1);
     assert!(
         rise.stdout.contains("never_opened_pct"),
         "the diff is still written"
@@ -373,16 +393,16 @@ fn diff_gates_look_at_the_new_figures_and_the_rise() {
         "{}",
         rise.stderr
     );
-    let above = run(&[
-        "diff",
-        &oct,
-        &nov,
-        "--fail-if-never-opened-above",
-        "70",
-        "--fail-if-orphans-above",
-        "2",
-    ])
-    .expect_code(1);
+    let above = Cli::new("diff")
+        .args([&oct, &nov])
+        .args([
+            "--fail-if-never-opened-above",
+            "70",
+            "--fail-if-orphans-above",
+            "2",
+        ])
+        .run()
+        .expect_code(1);
     assert_eq!(above.stderr.lines().count(), 2, "{}", above.stderr);
 }
 
@@ -398,19 +418,12 @@ fn csv_neutralises_formulas_from_the_data_unless_raw() {
          H3,\"\rcarriage\",Deck,plain@corp.com,2025-01-01,20\n",
     );
     let events = dir.file("events.csv", "asset,time\nH9,2026-10-01\n");
-    let args = [
-        "unused",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--format",
-        "csv",
-        "-q",
-    ];
-    let rows = run(&args).ok().csv_rows();
+    let unused = Cli::new("unused")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "csv", "-q"]);
+    let rows = unused.run().ok().csv_rows();
     let first = row(&rows, "asset_id", "'=1+1");
     assert_eq!(first["title"], "'=HYPERLINK(\"http://evil\")");
     assert_eq!(first["owner"], "'@admin");
@@ -427,9 +440,7 @@ fn csv_neutralises_formulas_from_the_data_unless_raw() {
     assert_eq!(row(&rows, "asset_id", "H3")["owner"], "plain@corp.com");
     assert_eq!(second["age_days"], "669", "computed numbers stay plain");
 
-    let mut raw_args = args.to_vec();
-    raw_args.push("--raw-csv");
-    let raw = run(&raw_args).ok().csv_rows();
+    let raw = unused.arg("--raw-csv").run().ok().csv_rows();
     assert_eq!(
         row(&raw, "asset_id", "=1+1")["title"],
         "=HYPERLINK(\"http://evil\")"
@@ -446,26 +457,16 @@ fn pseudonymized_users_are_stable_and_name_nobody() {
     let assets = fixture("core/assets.csv");
     let events = fixture("core/events.csv");
     let users = |key: &str| {
-        let args = [
-            "users",
-            "--assets",
-            &assets,
-            "--events",
-            &events,
-            "--roster",
-            &roster,
-            "--as-of",
-            "2026-11-01",
-            "--exclude-user",
-            "Admin@corp.com",
-            "--pseudonymize-users",
-            "--pseudonym-key",
-            key,
-            "--format",
-            "json",
-            "-q",
-        ];
-        run(&args).ok()
+        Cli::new("users")
+            .assets(&assets)
+            .events(&events)
+            .args(["--roster", &roster])
+            .as_of(AS_OF)
+            .args(["--exclude-user", "Admin@corp.com"])
+            .args(["--pseudonymize-users", "--pseudonym-key", key])
+            .args(["--format", "json", "-q"])
+            .run()
+            .ok()
     };
     let first = users("k1");
     assert!(!first.stdout.contains("@corp.com"), "{}", first.stdout);
@@ -493,33 +494,17 @@ fn pseudonymized_users_are_stable_and_name_nobody() {
     );
     assert_ne!(users("k2").stdout, first.stdout);
 
-    let args = [
-        "users",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--pseudonymize-users",
-    ];
-    let no_key = run_without_key(&args).expect_code(2);
+    let no_key = Cli::new("users")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .arg("--pseudonymize-users")
+        .env_remove("COLLATERAL_AUDIT_PSEUDONYM_KEY")
+        .run()
+        .expect_code(2);
     assert!(
         no_key.stderr.contains("--pseudonym-key"),
         "{}",
         no_key.stderr
     );
-}
-
-fn run_without_key(args: &[&str]) -> Run {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_collateral-audit"))
-        .args(args)
-        .env_remove("COLLATERAL_AUDIT_PSEUDONYM_KEY")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }

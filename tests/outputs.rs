@@ -4,24 +4,15 @@
 
 mod common;
 
-use common::{audit, fixture, Scratch};
-use std::process::{Command, Stdio};
+use common::{fixture, Cli, Scratch, AS_OF};
+use std::process::Stdio;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_collateral-audit"))
-}
-
-fn example_args(command: &str) -> Vec<String> {
-    vec![
-        command.to_string(),
-        "--assets".into(),
-        fixture("../../examples/data/assets.csv"),
-        "--events".into(),
-        fixture("../../examples/data/events.csv"),
-        "--as-of".into(),
-        "2026-11-01".into(),
-        "-q".into(),
-    ]
+/// `COMMAND` on the shipped sample in examples/data, at the fixtures' as-of.
+fn example(command: &str) -> Cli {
+    Cli::new(command)
+        .assets(fixture("../../examples/data/assets.csv"))
+        .events(fixture("../../examples/data/events.csv"))
+        .as_of(AS_OF)
 }
 
 #[test]
@@ -32,12 +23,12 @@ fn a_closed_stdout_ends_quietly_with_exit_0_in_every_format() {
             _ => &["-"],
         };
         for format in formats {
-            let mut args = example_args(command);
+            let mut cli = example(command).arg("-q");
             if *format != "-" {
-                args.extend(["--format".into(), format.to_string()]);
+                cli = cli.args(["--format", format]);
             }
-            let mut child = bin()
-                .args(&args)
+            let mut child = cli
+                .command()
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -62,10 +53,12 @@ fn a_full_stderr_never_panics() {
         return; // not Linux
     };
     // Warnings to a full stderr: the figures still reach stdout, exit 0.
-    let mut args = example_args("summary");
-    args.retain(|a| a != "-q");
-    args.extend(["--format".into(), "json".into()]);
-    let output = bin().args(&args).stderr(full).output().unwrap();
+    let output = example("summary")
+        .args(["--format", "json"])
+        .command()
+        .stderr(full)
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let s: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(s["assets_never_opened"], 224);
@@ -74,14 +67,10 @@ fn a_full_stderr_never_panics() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let output = bin()
-        .args([
-            "summary",
-            "--assets",
-            "missing.csv",
-            "--events",
-            "missing.csv",
-        ])
+    let output = Cli::new("summary")
+        .assets("missing.csv")
+        .events("missing.csv")
+        .command()
         .stderr(full)
         .output()
         .unwrap();
@@ -94,7 +83,13 @@ fn out_never_names_an_input_and_replaces_the_file_whole() {
     let assets = dir.file("a.csv", "asset_id,title\nA1,Deck\n");
     let events = dir.file("e.csv", "asset_id,user,timestamp\nA1,u,2026-06-01\n");
     for command in ["snapshot", "report"] {
-        let refused = audit(command, &assets, &events, &["--out", &events]).expect_code(2);
+        let refused = Cli::new(command)
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args(["--out", &events])
+            .run()
+            .expect_code(2);
         assert!(
             refused.stderr.contains("is also an input"),
             "{}",
@@ -109,9 +104,21 @@ fn out_never_names_an_input_and_replaces_the_file_whole() {
     std::fs::write(&out, "previous").unwrap();
     // A run that fails leaves the previous file.
     let broken = dir.file("broken.csv", "asset_id,user,timestamp\nA1,\"u,2026-06-01\n");
-    audit("snapshot", &assets, &broken, &["--out", &out]).expect_code(2);
+    Cli::new("snapshot")
+        .assets(&assets)
+        .events(&broken)
+        .as_of(AS_OF)
+        .args(["--out", &out])
+        .run()
+        .expect_code(2);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous");
-    audit("snapshot", &assets, &events, &["--out", &out]).ok();
+    Cli::new("snapshot")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--out", &out])
+        .run()
+        .ok();
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(doc["summary"]["assets_total"], 1);
@@ -131,7 +138,13 @@ fn control_characters_in_cells_are_shown_escaped_in_tables() {
         "asset_id,title\nA1,\"Deck\u{1b}]0;pwned\u{7}\u{1b}[2J\"\nA2,\"Other\rX\"\n",
     );
     let events = dir.file("e.csv", "asset_id,user,timestamp\nA1,u,2026-06-01\n");
-    let run = audit("assets", &assets, &events, &["-q"]).ok();
+    let run = Cli::new("assets")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .arg("-q")
+        .run()
+        .ok();
     assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
     assert!(!run.stdout.contains('\r'), "{:?}", run.stdout);
     assert!(
@@ -141,7 +154,13 @@ fn control_characters_in_cells_are_shown_escaped_in_tables() {
     );
     assert!(run.stdout.contains("Other\\rX"), "{}", run.stdout);
     // CSV keeps the value as it is, for machines.
-    let csv = audit("assets", &assets, &events, &["--format", "csv", "-q"]).ok();
+    let csv = Cli::new("assets")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "csv", "-q"])
+        .run()
+        .ok();
     assert!(
         csv.stdout.contains("Deck\u{1b}]0;pwned"),
         "{:?}",

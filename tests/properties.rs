@@ -1,8 +1,8 @@
 //! Invariants that must hold for any input, checked on random libraries and logs (proptest),
-//! running the library in-process on files in a temporary directory.
+//! running the binary on files in a temporary directory.
 
-use clap::Parser;
-use collateral_audit::cli::Cli;
+mod common;
+use common::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -42,7 +42,7 @@ fn day(days_before: u16) -> String {
     collateral_audit::input::time::format_instant(ms)
 }
 
-fn write(dir: &std::path::Path, lib: &Library) -> (String, String) {
+fn write(dir: &Scratch, lib: &Library) -> (String, String) {
     let mut assets = String::from("id,title,owner,created\n");
     for (id, created) in &lib.assets {
         assets.push_str(&format!(
@@ -55,41 +55,24 @@ fn write(dir: &std::path::Path, lib: &Library) -> (String, String) {
         let time = time.map(day).unwrap_or_else(|| "garbage".into());
         events.push_str(&format!("{asset},{user},{team},{time}\n"));
     }
-    let (a, e) = (dir.join("assets.csv"), dir.join("events.csv"));
-    std::fs::write(&a, assets).unwrap();
-    std::fs::write(&e, events).unwrap();
     (
-        a.to_string_lossy().into_owned(),
-        e.to_string_lossy().into_owned(),
+        dir.file("assets.csv", assets),
+        dir.file("events.csv", events),
     )
 }
 
 fn summary(lib: &Library, extra: &[&str]) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let (assets, events) = write(dir.path(), lib);
-    let mut args = vec![
-        "collateral-audit",
-        "summary",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "--since",
-        "2025-01-01",
-        "--format",
-        "json",
-        "-q",
-    ];
+    let dir = Scratch::new();
+    let (assets, events) = write(&dir, lib);
+    let mut cli = Cli::new("summary")
+        .assets(assets)
+        .events(events)
+        .as_of(AS_OF)
+        .args(["--since", "2025-01-01", "--format", "json", "-q"]);
     if !extra.contains(&"--threads") {
-        args.extend_from_slice(&["--threads", "1"]);
+        cli = cli.args(["--threads", "1"]);
     }
-    args.extend_from_slice(extra);
-    let cli = Cli::try_parse_from(args).unwrap();
-    let mut out = Vec::new();
-    collateral_audit::commands::run(&cli, 0, &mut out).unwrap();
-    serde_json::from_slice(&out).unwrap()
+    cli.args(extra).run().ok().json()
 }
 
 fn n(v: &Value, key: &str) -> u64 {

@@ -3,18 +3,12 @@
 
 mod common;
 use common::*;
-use std::process::Command;
 
-fn core() -> (String, String) {
-    (fixture("core/assets.csv"), fixture("core/events.csv"))
-}
-
-fn summary_json(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let (assets, events) = core();
-    let mut all = vec!["--format", "json", "-q"];
-    all.extend_from_slice(args);
-    let run = audit("summary", &assets, &events, &all);
-    (run.code, run.json(), run.stderr)
+/// `summary --format json -q` on the core fixture at its as-of.
+fn summary_json() -> Cli {
+    core("summary")
+        .as_of(AS_OF)
+        .args(["--format", "json", "-q"])
 }
 
 const SALES_CONFIG: &str =
@@ -26,7 +20,8 @@ fn the_file_sets_filters_thresholds_and_gates() {
     let config = dir.file("audit.toml", SALES_CONFIG);
     // Sales events before as-of: A1 twice, A5, A6 (orphan ZZ aside). With min_age 5, A6
     // (created 2026-10-20) is judged: 7 judged, never opened A2, A3, A4, A8.
-    let (code, json, stderr) = summary_json(&["--config", &config]);
+    let run = summary_json().args(["--config", &config]).run();
+    let (code, json, stderr) = (run.code, run.json(), run.stderr);
     assert_eq!(json["events_counted"], 4);
     assert_eq!(json["assets_judged"], 7);
     assert_eq!(json["assets_never_opened"], 4);
@@ -40,7 +35,10 @@ fn the_command_line_wins_over_the_file() {
     let dir = Scratch::new();
     let config = dir.file("audit.toml", SALES_CONFIG);
     // --min-age 30 leaves A6 new: 4 of 6 never opened.
-    let (code, json, _) = summary_json(&["--config", &config, "--min-age", "30"]);
+    let run = summary_json()
+        .args(["--config", &config, "--min-age", "30"])
+        .run();
+    let (code, json) = (run.code, run.json());
     assert_eq!(
         (
             json["assets_judged"].as_u64(),
@@ -50,16 +48,19 @@ fn the_command_line_wins_over_the_file() {
     );
     assert_eq!(code, 1);
     // --team Marketing: only ann's view of A3 counts; A1, A2, A4, A5, A8 never opened.
-    let (code, json, _) = summary_json(&[
-        "--config",
-        &config,
-        "--team",
-        "Marketing",
-        "--min-age",
-        "30",
-        "--fail-if-never-opened-above",
-        "90",
-    ]);
+    let run = summary_json()
+        .args([
+            "--config",
+            &config,
+            "--team",
+            "Marketing",
+            "--min-age",
+            "30",
+            "--fail-if-never-opened-above",
+            "90",
+        ])
+        .run();
+    let (code, json) = (run.code, run.json());
     assert_eq!(json["events_counted"], 1);
     assert_eq!(json["never_opened_pct"], 83.33);
     assert_eq!(
@@ -79,8 +80,13 @@ fn column_mappings_and_exclusions_from_the_file() {
         "c.toml",
         "[columns]\n\"events.user\" = \"Seller\"\n\"events.time\" = \"When\"\n[filters]\nexclude_users = [\"bot@corp.com\"]\n",
     );
-    let extra = ["--config", &config, "--format", "json", "-q"];
-    let run = audit("summary", &fixture("core/assets.csv"), &events, &extra).ok();
+    let run = Cli::new("summary")
+        .assets(fixture("core/assets.csv"))
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--config", &config, "--format", "json", "-q"])
+        .run()
+        .ok();
     let json = run.json();
     assert_eq!(json["events_counted"], 2);
     assert_eq!(json["events_excluded"], 1);
@@ -118,10 +124,7 @@ fn bad_files_name_the_file_line_and_key() {
     ];
     for (text, expected) in cases {
         let config = dir.file("bad.toml", text);
-        let (assets, events) = core();
-        let run = run(&[
-            "summary", "--assets", &assets, "--events", &events, "--config", &config,
-        ]);
+        let run = core("summary").args(["--config", &config]).run();
         let run = run.expect_code(2);
         assert!(
             run.stderr.contains(&format!("bad.toml, {expected}")),
@@ -131,10 +134,7 @@ fn bad_files_name_the_file_line_and_key() {
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     }
     let missing = dir.path("missing.toml");
-    let (assets, events) = core();
-    let run = run(&[
-        "summary", "--assets", &assets, "--events", &events, "--config", &missing,
-    ]);
+    let run = core("summary").args(["--config", &missing]).run();
     assert!(run
         .expect_code(2)
         .stderr
@@ -143,28 +143,17 @@ fn bad_files_name_the_file_line_and_key() {
 
 #[test]
 fn collateral_audit_toml_in_the_working_directory_is_read() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("collateral-audit.toml"), SALES_CONFIG).unwrap();
-    let (assets, events) = core();
-    let output = Command::new(env!("CARGO_BIN_EXE_collateral-audit"))
-        .args([
-            "summary",
-            "--assets",
-            &assets,
-            "--events",
-            &events,
-            "--as-of",
-            "2026-11-01",
-            "--format",
-            "json",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let dir = Scratch::new();
+    dir.file("collateral-audit.toml", SALES_CONFIG);
+    let output = core("summary")
+        .as_of(AS_OF)
+        .args(["--format", "json"])
+        .current_dir(dir.root())
+        .run();
+    let json: serde_json::Value = output.json();
     assert_eq!(json["never_opened_pct"], 57.14);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.code, 1);
+    let stderr = output.stderr;
     assert!(
         stderr.contains("note: using settings from collateral-audit.toml"),
         "{stderr}"
@@ -174,46 +163,38 @@ fn collateral_audit_toml_in_the_working_directory_is_read() {
 #[test]
 fn diff_takes_its_gates_from_the_file() {
     let dir = Scratch::new();
-    let (assets, events) = core();
     let old = dir.path("old.json");
     let new = dir.path("new.json");
     for (path, team) in [(&old, "SDR"), (&new, "Marketing")] {
-        run(&[
-            "snapshot",
-            "--assets",
-            &assets,
-            "--events",
-            &events,
-            "--as-of",
-            "2026-11-01",
-            "--team",
-            team,
-            "-q",
-            "--out",
-            path,
-        ])
-        .ok();
+        core("snapshot")
+            .as_of(AS_OF)
+            .args(["--team", team, "-q", "--out", path])
+            .run()
+            .ok();
     }
     // SDR: A1, A2 opened, 4 of 6 never (66.67); Marketing: 5 of 6 (83.33): up 16.67 points.
     let config = dir.file("c.toml", "[gates]\nnever_opened_rises_by = 10\n");
-    let run = run(&["diff", &old, &new, "--config", &config, "--format", "json"]);
+    let run = Cli::new("diff")
+        .args([&old, &new])
+        .args(["--config", &config, "--format", "json"])
+        .run();
     let run = run.expect_code(1);
     assert!(run.stderr.contains("never_opened_pct"), "{}", run.stderr);
     let loose = dir.file("loose.toml", "[gates]\nnever_opened_rises_by = 20\n");
-    let args = [
-        "diff",
-        old.as_str(),
-        new.as_str(),
-        "--config",
-        loose.as_str(),
-    ];
-    common::run(&args).ok();
+    Cli::new("diff")
+        .args([&old, &new])
+        .args(["--config", &loose])
+        .run()
+        .ok();
 }
 
-fn preset_run(preset: &str, assets: &str, events: &str, extra: &[&str]) -> serde_json::Value {
-    let mut args = vec!["--preset", preset, "--format", "json", "-q"];
-    args.extend_from_slice(extra);
-    audit("summary", assets, events, &args).ok().json()
+/// `summary --preset PRESET --format json -q` at the fixtures' as-of.
+fn preset_summary(preset: &str, assets: &str, events: &str) -> Cli {
+    Cli::new("summary")
+        .assets(assets)
+        .events(events)
+        .as_of(AS_OF)
+        .args(["--preset", preset, "--format", "json", "-q"])
 }
 
 #[test]
@@ -230,12 +211,11 @@ fn salesforce_content_transfers_read_as_downloads_and_previews() {
          ContentTransfer,20261016093000.000,005Y,069B,VersionDownloadApi\n\
          ContentTransfer,20261017093000.000,005Y,069C,VersionRenditionDownload\n",
     );
-    let json = preset_run(
-        "salesforce-content",
-        &assets,
-        &events,
-        &["--types", "download"],
-    );
+    let json = preset_summary("salesforce-content", &assets, &events)
+        .args(["--types", "download"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(
         (
             json["events_counted"].as_u64(),
@@ -244,20 +224,18 @@ fn salesforce_content_transfers_read_as_downloads_and_previews() {
         (Some(2), Some(1))
     );
     assert_eq!(json["assets_never_opened"], 1, "069C was only previewed");
-    let json = preset_run(
-        "salesforce-content",
-        &assets,
-        &events,
-        &["--types", "preview"],
-    );
+    let json = preset_summary("salesforce-content", &assets, &events)
+        .args(["--types", "preview"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(json["events_counted"], 1);
     // The platform's own spelling still works.
-    let json = preset_run(
-        "salesforce-content",
-        &assets,
-        &events,
-        &["--types", "VersionDownloadApi"],
-    );
+    let json = preset_summary("salesforce-content", &assets, &events)
+        .args(["--types", "VersionDownloadApi"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(json["events_counted"], 1);
 }
 
@@ -276,15 +254,27 @@ fn m365_purview_takes_the_file_from_the_audit_data_json() {
          3,2026-10-03T10:00:00.0000000Z,6,FileAccessed,eve@t.com,\"{\"\"ObjectId\"\":\"\"https://t.sharepoint.com/s/Gone.pdf\"\"}\"\n\
          4,2026-10-03T10:00:00.0000000Z,6,FileAccessed,eve@t.com,not json\n",
     );
-    let json = preset_run("m365-purview", &assets, &events, &[]);
+    let json = preset_summary("m365-purview", &assets, &events)
+        .run()
+        .ok()
+        .json();
     assert_eq!(json["events_read"], 4);
     assert_eq!(json["events_counted"], 2);
     assert_eq!(json["events_orphan"], 1, "Gone.pdf is not in the inventory");
     assert_eq!(json["rows_skipped"], 1, "a cell that is not JSON");
     assert_eq!(json["assets_never_opened"], 1, "Old.pdf");
-    let json = preset_run("m365-purview", &assets, &events, &["--types", "download"]);
+    let json = preset_summary("m365-purview", &assets, &events)
+        .args(["--types", "download"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(json["events_counted"], 1);
-    let problem = audit("summary", &assets, &events, &["--preset", "m365-purview"])
+    let problem = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--preset", "m365-purview"])
+        .run()
         .ok()
         .stderr;
     assert!(
@@ -304,17 +294,28 @@ fn showpad_and_google_drive_headers_map() {
         "showpad.csv",
         "id,assetId,userId,startTime,endTime,type\n9,D1,u1,2026-10-01T08:00:00Z,2026-10-01T08:05:00Z,view\n",
     );
-    let json = preset_run("showpad", &assets, &events, &["--types", "view"]);
+    let json = preset_summary("showpad", &assets, &events)
+        .args(["--types", "view"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(json["events_counted"], 1);
-    let extra = ["--preset", "google-drive", "--format", "csv", "-q"];
-    let unused = audit("unused", &assets, &events, &extra).ok();
+    let unused = Cli::new("unused")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--preset", "google-drive", "--format", "csv", "-q"])
+        .run()
+        .ok();
     let rows = unused.csv_rows();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["asset_id"], "D2");
     assert_eq!(rows[0]["type"], "spreadsheet", "doc_type is the type");
-    let bad = run(&[
-        "summary", "--assets", &assets, "--events", &events, "--preset", "hubspot",
-    ]);
+    let bad = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .args(["--preset", "hubspot"])
+        .run();
     assert!(bad
         .expect_code(2)
         .stderr
@@ -324,13 +325,15 @@ fn showpad_and_google_drive_headers_map() {
 #[test]
 fn a_snapshot_records_the_preset_and_the_file_settings() {
     let dir = Scratch::new();
-    let (assets, events) = core();
     let config = dir.file("c.toml", SALES_CONFIG);
     let out = dir.path("snap.json");
-    let extra = [
-        "--preset", "showpad", "--config", &config, "-q", "--out", &out,
-    ];
-    audit("snapshot", &assets, &events, &extra).expect_code(1);
+    core("snapshot")
+        .as_of(AS_OF)
+        .args([
+            "--preset", "showpad", "--config", &config, "-q", "--out", &out,
+        ])
+        .run()
+        .expect_code(1);
     let snapshot: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(snapshot["options"]["preset"], "showpad");

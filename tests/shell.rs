@@ -3,21 +3,9 @@
 mod common;
 use common::*;
 
-fn core_assets(extra: &[&str]) -> Run {
-    let assets = fixture("core/assets.csv");
-    let events = fixture("core/events.csv");
-    let mut args = vec![
-        "assets",
-        "--assets",
-        &assets,
-        "--events",
-        &events,
-        "--as-of",
-        "2026-11-01",
-        "-q",
-    ];
-    args.extend_from_slice(extra);
-    run(&args).ok()
+/// `assets -q` on the core fixture at its as-of.
+fn core_assets() -> Cli {
+    core("assets").as_of(AS_OF).arg("-q")
 }
 
 #[test]
@@ -28,7 +16,7 @@ fn completions_for_every_shell() {
         ("fish", "complete -c collateral-audit"),
         ("powershell", "Register-ArgumentCompleter"),
     ] {
-        let out = run(&["completions", shell]).ok();
+        let out = Cli::new("completions").arg(shell).run().ok();
         assert!(
             out.stdout.contains(marker),
             "{shell}: {}",
@@ -39,12 +27,12 @@ fn completions_for_every_shell() {
             "{shell} completes subcommands"
         );
     }
-    run(&["completions", "tcsh"]).expect_code(2);
+    Cli::new("completions").arg("tcsh").run().expect_code(2);
 }
 
 #[test]
 fn man_page() {
-    let out = run(&["man"]).ok();
+    let out = Cli::new("man").run().ok();
     assert!(
         out.stdout.starts_with(".ie") || out.stdout.contains(".TH collateral-audit 1"),
         "{}",
@@ -55,13 +43,16 @@ fn man_page() {
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
-    let piped = core_assets(&[]);
+    let piped = core_assets().run().ok();
     assert!(!piped.stdout.contains('\u{1b}'), "no colour into a pipe");
-    let always = core_assets(&["--color", "always"]);
+    let always = core_assets().args(["--color", "always"]).run().ok();
     assert!(always.stdout.contains("\u{1b}["), "colour when forced");
-    let never = core_assets(&["--color", "never"]);
+    let never = core_assets().args(["--color", "never"]).run().ok();
     assert!(!never.stdout.contains('\u{1b}'));
-    let csv = core_assets(&["--color", "always", "--format", "csv"]);
+    let csv = core_assets()
+        .args(["--color", "always", "--format", "csv"])
+        .run()
+        .ok();
     assert!(!csv.stdout.contains('\u{1b}'), "machines never get colour");
 }
 
@@ -70,7 +61,7 @@ fn every_command_help_ends_with_examples() {
     for command in [
         "summary", "unused", "assets", "trends", "cohorts", "users", "check", "snapshot", "diff",
     ] {
-        let help = run(&[command, "--help"]).ok().stdout;
+        let help = Cli::new(command).arg("--help").run().ok().stdout;
         let tail = help.trim_end();
         let examples = tail
             .rfind("Examples:")

@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::{audit, run, run_with_stdin, Scratch};
+use common::{Cli, Scratch, AS_OF};
 use std::io::Write;
-use std::process::Command;
 
 const ASSETS: &str = "asset_id,title\nA1,Deck\nA2,Other\n";
 
@@ -39,30 +38,35 @@ fn a_quote_never_closed_is_an_error_naming_its_line_on_every_path() {
         (gz.clone(), vec![]),
     ];
     for (events, extra) in runs {
-        let run = audit("summary", &assets, &events, &extra).expect_code(2);
+        let run = Cli::new("summary")
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args(&extra)
+            .run()
+            .expect_code(2);
         let wanted = format!("{events}:2: a quote opened on this line is never closed");
         assert!(run.stderr.contains(&wanted), "{extra:?}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "no figures: {}", run.stdout);
     }
-    let piped = run_with_stdin(
-        &[
-            "summary",
-            "--assets",
-            &assets,
-            "--events",
-            "-",
-            "--as-of",
-            "2026-11-01",
-        ],
-        Some(text.as_bytes()),
-    )
-    .expect_code(2);
+    let piped = Cli::new("summary")
+        .assets(&assets)
+        .events("-")
+        .as_of(AS_OF)
+        .stdin(text.as_bytes())
+        .run()
+        .expect_code(2);
     assert!(
         piped.stderr.contains("<stdin>:2: a quote opened"),
         "{}",
         piped.stderr
     );
-    let check = audit("check", &assets, &plain, &[]).expect_code(2);
+    let check = Cli::new("check")
+        .assets(&assets)
+        .events(&plain)
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(
         check.stderr.contains(":2: a quote opened"),
         "{}",
@@ -75,7 +79,12 @@ fn a_quote_never_closed_in_the_inventory_is_an_error_too() {
     let dir = Scratch::new();
     let assets = dir.file("a.csv", "asset_id,title\nA1,\"Deck\nA2,Other\nA3,Third\n");
     let events = dir.file("e.csv", "asset_id,user,timestamp\nA2,u,2025-06-01\n");
-    let run = audit("summary", &assets, &events, &[]).expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(
         run.stderr
             .contains("a.csv:2: a quote opened on this line is never closed"),
@@ -94,20 +103,20 @@ fn a_quote_closed_lines_later_skips_one_row_told_with_its_first_and_last_line() 
                 A2,u3,2025-06-04\nA2,u\"x,2025-06-05\nA2,v,2025-06-06\nA1,w,2025-06-07\n";
     let events = dir.file("e.csv", text);
     for threads in ["1", "2"] {
-        let run = audit(
-            "summary",
-            &assets,
-            &events,
-            &[
+        let run = Cli::new("summary")
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args([
                 "--format",
                 "json",
                 "--threads",
                 threads,
                 "--chunk-bytes",
                 "16",
-            ],
-        )
-        .ok();
+            ])
+            .run()
+            .ok();
         let s = run.json();
         assert_eq!(s["events_read"], 3);
         assert_eq!(s["rows_skipped"], 1);
@@ -136,7 +145,13 @@ fn a_record_past_the_size_limit_stops_the_read_at_its_line() {
     let gz = dir.file("long.csv.gz", gzip(&text));
     let plain = dir.file("long.csv", &text);
     for events in [&gz, &plain] {
-        let run = audit("summary", &assets, events, &["--max-record-size", "1MiB"]).expect_code(2);
+        let run = Cli::new("summary")
+            .assets(&assets)
+            .events(events)
+            .as_of(AS_OF)
+            .args(["--max-record-size", "1MiB"])
+            .run()
+            .expect_code(2);
         assert!(
             run.stderr.contains(&format!(
                 "{events}:3: a record runs past 1 MiB without a line end"
@@ -146,7 +161,12 @@ fn a_record_past_the_size_limit_stops_the_read_at_its_line() {
         );
         assert!(run.stderr.contains("--max-record-size"), "{}", run.stderr);
         // The default (64 MiB) reads it: one row with 1 field, skipped.
-        let s = audit("summary", &assets, events, &["--format", "json", "-q"])
+        let s = Cli::new("summary")
+            .assets(&assets)
+            .events(events)
+            .as_of(AS_OF)
+            .args(["--format", "json", "-q"])
+            .run()
             .ok()
             .json();
         assert_eq!(s["rows_skipped"], 1);
@@ -156,14 +176,26 @@ fn a_record_past_the_size_limit_stops_the_read_at_its_line() {
     let mut quoted = b"asset_id,user,timestamp\nA1,u,2025-06-01\nA1,\"u".to_vec();
     quoted.extend(b"x,2025-06-01\n".repeat(200_000));
     let events = dir.file("quoted.csv", &quoted);
-    let run = audit("summary", &assets, &events, &["--max-record-size", "1MiB"]).expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--max-record-size", "1MiB"])
+        .run()
+        .expect_code(2);
     assert!(
         run.stderr
             .contains("quoted.csv:3: a quote opened on line 3 is still open 1 MiB later"),
         "{}",
         run.stderr
     );
-    let bad = audit("summary", &assets, &events, &["--max-record-size", "lots"]).expect_code(2);
+    let bad = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--max-record-size", "lots"])
+        .run()
+        .expect_code(2);
     assert!(
         bad.stderr.contains("--max-record-size \"lots\""),
         "{}",
@@ -190,50 +222,30 @@ fn a_header_ending_in_a_bare_cr_loses_no_byte_of_the_first_row() {
     ];
     for (i, text) in texts.iter().enumerate() {
         let events = dir.file(&format!("e{i}.csv"), text);
-        let args = ["--format", "json", "-q"];
-        let stdin_run = run_with_stdin(
-            &[
-                "summary",
-                "--assets",
-                &assets,
-                "--events",
-                "-",
-                "--as-of",
-                "2026-11-01",
-                "--format",
-                "json",
-                "-q",
-            ],
-            Some(text.as_bytes()),
-        )
-        .ok();
+        let stdin_run = Cli::new("summary")
+            .assets(&assets)
+            .events("-")
+            .as_of(AS_OF)
+            .args(["--format", "json", "-q"])
+            .stdin(text.as_bytes())
+            .run()
+            .ok();
         assert_eq!(figures(&stdin_run.stdout), (2, 0, 2), "stdin, {text:?}");
         for threads in ["1", "2"] {
-            let mut extra = args.to_vec();
-            extra.extend(["--threads", threads, "--chunk-bytes", "8"]);
-            let file_run = audit("summary", &assets, &events, &extra).ok();
+            let file_run = Cli::new("summary")
+                .assets(&assets)
+                .events(&events)
+                .as_of(AS_OF)
+                .args(["--format", "json", "-q"])
+                .args(["--threads", threads, "--chunk-bytes", "8"])
+                .run()
+                .ok();
             assert_eq!(
                 figures(&file_run.stdout),
                 (2, 0, 2),
                 "{threads} threads, {text:?}"
             );
         }
-    }
-}
-
-/// Runs `bash -c SCRIPT` with `$BIN` set to the tool, in `dir`.
-fn bash(dir: &str, script: &str) -> common::Run {
-    let output = Command::new("bash")
-        .arg("-c")
-        .arg(script)
-        .current_dir(dir)
-        .env("BIN", env!("CARGO_BIN_EXE_collateral-audit"))
-        .output()
-        .expect("run bash");
-    common::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 
@@ -259,23 +271,19 @@ fn pipes_fifos_and_dev_stdin_are_read_once_with_their_digests() {
     dir.file("a.csv", &assets);
     dir.file("e.csv", &events);
     dir.file("e.csv.gz", gzip(events.as_bytes()));
-    let root = dir.path("");
-    let by_file = run(&[
-        "snapshot",
-        "--assets",
-        &dir.path("a.csv"),
-        "--events",
-        &dir.path("e.csv"),
-        "--as-of",
-        "2026-11-01",
-    ])
-    .ok()
-    .json();
+    let by_file = Cli::new("snapshot")
+        .assets(dir.path("a.csv"))
+        .events(dir.path("e.csv"))
+        .as_of(AS_OF)
+        .run()
+        .ok()
+        .json();
     assert_eq!(by_file["summary"]["assets_total"], 5000);
-    let substituted = bash(
-        &root,
+    let substituted = Cli::bash(
         "$BIN snapshot --assets <(cat a.csv) --events <(cat e.csv.gz) --as-of 2026-11-01",
     )
+    .current_dir(dir.root())
+    .run()
     .ok()
     .json();
     assert_eq!(substituted["summary"], by_file["summary"]);
@@ -285,17 +293,19 @@ fn pipes_fifos_and_dev_stdin_are_read_once_with_their_digests() {
     let gz_bytes = std::fs::read(dir.path("e.csv.gz")).unwrap();
     assert_eq!(inputs[1]["sha256"], sha256(&gz_bytes));
     // /dev/stdin holding gzip, and a FIFO.
-    let dev_stdin = bash(
-        &root,
+    let dev_stdin = Cli::bash(
         "$BIN snapshot --assets a.csv --events /dev/stdin --as-of 2026-11-01 < <(cat e.csv.gz)",
     )
+    .current_dir(dir.root())
+    .run()
     .ok()
     .json();
     assert_eq!(dev_stdin["summary"], by_file["summary"]);
-    let fifo = bash(
-        &root,
+    let fifo = Cli::bash(
         "mkfifo f && (cat e.csv > f &) && $BIN snapshot --assets a.csv --events f --as-of 2026-11-01",
     )
+    .current_dir(dir.root())
+    .run()
     .ok()
     .json();
     assert_eq!(fifo["summary"], by_file["summary"]);
@@ -309,14 +319,25 @@ fn the_same_data_given_twice_is_refused_naming_both() {
     let text = "asset_id,user,timestamp\nA1,u,2025-06-01\nA2,v,2025-06-02\n";
     let jan = dir.file("jan.csv", text);
     dir.file("jan.csv.gz", gzip(text.as_bytes()));
-    let twice = audit("summary", &assets, &jan, &["--events", &jan]).expect_code(2);
+    let twice = Cli::new("summary")
+        .assets(&assets)
+        .events(&jan)
+        .events(&jan)
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(
         twice.stderr.contains("are the same file"),
         "{}",
         twice.stderr
     );
     let glob = dir.path("jan*");
-    let both = audit("summary", &assets, &glob, &[]).expect_code(2);
+    let both = Cli::new("summary")
+        .assets(&assets)
+        .events(&glob)
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(
         both.stderr
             .contains(&format!("--events {jan} and {jan}.gz hold the same data")),
@@ -325,14 +346,15 @@ fn the_same_data_given_twice_is_refused_naming_both() {
     );
     // Same first bytes and same size, one row different: two logs, both counted.
     let feb = dir.file("feb.csv", text.replace("v,2025-06-02", "w,2025-06-02"));
-    let s = audit(
-        "summary",
-        &assets,
-        &jan,
-        &["--events", &feb, "--format", "json"],
-    )
-    .ok()
-    .json();
+    let s = Cli::new("summary")
+        .assets(&assets)
+        .events(&jan)
+        .events(&feb)
+        .as_of(AS_OF)
+        .args(["--format", "json"])
+        .run()
+        .ok()
+        .json();
     assert_eq!(s["events_counted"], 4);
 }
 
@@ -344,7 +366,13 @@ fn zeros_after_the_last_gzip_member_are_passed_over_with_a_note() {
     bytes.extend(gzip(b"A2,v,2026-06-02\n"));
     bytes.extend(vec![0u8; 4096]);
     let events = dir.file("padded.csv.gz", &bytes);
-    let run = audit("summary", &assets, &events, &["--format", "json"]).ok();
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--format", "json"])
+        .run()
+        .ok();
     assert_eq!(run.json()["events_counted"], 2);
     assert!(
         run.stderr
@@ -354,7 +382,12 @@ fn zeros_after_the_last_gzip_member_are_passed_over_with_a_note() {
     );
     bytes.extend(b"junk");
     let events = dir.file("junk.csv.gz", &bytes);
-    let run = audit("summary", &assets, &events, &[]).expect_code(2);
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .run()
+        .expect_code(2);
     assert!(
         run.stderr.contains("junk.csv.gz: cannot read"),
         "{}",
@@ -373,7 +406,12 @@ fn pseudonymized_users_stay_hidden_in_problem_messages_and_check() {
     );
     let key = ["--pseudonymize-users", "--pseudonym-key", "k"];
     for command in ["summary", "check", "users"] {
-        let run = audit(command, &assets, &events, &key);
+        let run = Cli::new(command)
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args(key)
+            .run();
         let all = format!("{}{}", run.stdout, run.stderr);
         assert!(!all.contains("secret.rep"), "{command}: {all}");
         assert!(!all.contains("hidden.r"), "{command}: {all}");

@@ -29,27 +29,23 @@ fn run_on(command: &str, events: &[&str], extra: &[&str]) -> Run {
 
 /// [`run_on`] with the files written in `dir` (so messages name the same paths).
 fn run_in(dir: &Scratch, command: &str, events: &[&str], extra: &[&str]) -> Run {
-    let assets = dir.file("assets.csv", ASSETS);
-    let paths: Vec<String> = events
-        .iter()
-        .enumerate()
-        .map(|(i, text)| dir.file(&format!("events{}.csv", i + 1), text))
-        .collect();
-    let mut args = vec![command, "--assets", &assets];
-    for path in &paths {
-        args.extend(["--events", path.as_str()]);
+    let mut cli = Cli::new(command).assets(dir.file("assets.csv", ASSETS));
+    for (i, text) in events.iter().enumerate() {
+        cli = cli.events(dir.file(&format!("events{}.csv", i + 1), text));
     }
     if !extra.contains(&"--as-of") {
-        args.extend(["--as-of", "2026-11-01"]);
+        cli = cli.as_of(AS_OF);
     }
-    args.extend_from_slice(extra);
-    run(&args)
+    cli.args(extra).run()
 }
 
+/// `summary --format json` of one log, as [`run_on`].
 fn summary(events: &str, extra: &[&str]) -> Run {
-    let mut args = vec!["--format", "json"];
-    args.extend_from_slice(extra);
-    run_on("summary", &[events], &args)
+    run_on(
+        "summary",
+        &[events],
+        &[&["--format", "json"], extra].concat(),
+    )
 }
 
 /// The (code, message) pairs of a JSON document's `warnings` array.
@@ -401,8 +397,12 @@ fn check_fails_on_a_file_without_one_usable_row() {
         ),
     ] {
         let assets = dir.file("assets.csv", inventory);
-        let args = ["check", "--assets", &assets, "--events", &events, "--format", "json"];
-        let failed = common::run(&args).expect_code(2);
+        let failed = Cli::new("check")
+            .assets(&assets)
+            .events(&events)
+            .args(["--format", "json"])
+            .run()
+            .expect_code(2);
         let error = failed.json()["error"].as_str().unwrap().to_string();
         assert!(error.ends_with(why), "{error}");
     }

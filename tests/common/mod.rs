@@ -1,10 +1,165 @@
-//! Running the real binary on fixtures and reading what it printed.
+//! The one harness of the integration tests: [`Cli`] runs the real binary, [`Run`] reads what it
+//! printed, [`Scratch`] holds the files a test writes. Modelled on ripgrep's `tests/util.rs` and
+//! fd's `tests/testenv`.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
 use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// The as-of the fixtures' figures were worked out for.
+pub const AS_OF: &str = "2026-11-01";
+
+const BIN: &str = env!("CARGO_BIN_EXE_collateral-audit");
+
+/// One invocation of the tool, built up and then run:
+/// `Cli::new("summary").assets(a).events(e).as_of(AS_OF).args(["--format", "json"]).run()`.
+///
+/// Arguments reach the command line in the order they are given. Every run has `NO_COLOR`
+/// removed and `COLUMNS=200`, so no output depends on the terminal the tests run in; standard
+/// input is empty unless [`Cli::stdin`] gives it.
+#[derive(Clone, Debug)]
+pub struct Cli {
+    program: OsString,
+    args: Vec<OsString>,
+    stdin: Option<Vec<u8>>,
+    env: Vec<(OsString, Option<OsString>)>,
+    dir: Option<PathBuf>,
+}
+
+impl Cli {
+    /// `collateral-audit COMMAND`.
+    pub fn new(command: &str) -> Self {
+        Cli {
+            program: BIN.into(),
+            args: vec![command.into()],
+            stdin: None,
+            env: Vec::new(),
+            dir: None,
+        }
+    }
+
+    /// `bash -c SCRIPT` with `$BIN` naming the tool, for inputs only a shell can make
+    /// (process substitution, FIFOs).
+    pub fn bash(script: &str) -> Self {
+        Cli {
+            program: "bash".into(),
+            args: vec!["-c".into(), script.into()],
+            ..Cli::new("")
+        }
+        .env("BIN", BIN)
+    }
+
+    pub fn assets(self, path: impl AsRef<OsStr>) -> Self {
+        self.arg("--assets").arg(path)
+    }
+
+    /// `--events PATH`; call it once per file, or with `-` for standard input.
+    pub fn events(self, path: impl AsRef<OsStr>) -> Self {
+        self.arg("--events").arg(path)
+    }
+
+    #[allow(clippy::wrong_self_convention)] // named after --as-of, not a conversion
+    pub fn as_of(self, date: &str) -> Self {
+        self.arg("--as-of").arg(date)
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+        self.args.push(arg.as_ref().to_owned());
+        self
+    }
+
+    pub fn args<I, S>(self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        args.into_iter().fold(self, Cli::arg)
+    }
+
+    /// What the tool reads on standard input.
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
+        let value = Some(value.as_ref().to_owned());
+        self.env.push((key.as_ref().to_owned(), value));
+        self
+    }
+
+    pub fn env_remove(mut self, key: impl AsRef<OsStr>) -> Self {
+        self.env.push((key.as_ref().to_owned(), None));
+        self
+    }
+
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// The process set up but not started, for a test that handles its pipes itself (closing
+    /// stdout early, stderr into `/dev/full`).
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(&self.program);
+        command
+            .args(&self.args)
+            .env_remove("NO_COLOR")
+            .env("COLUMNS", "200")
+            .stdin(Stdio::null());
+        for (key, value) in &self.env {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        if let Some(dir) = &self.dir {
+            command.current_dir(dir);
+        }
+        command
+    }
+
+    /// Runs to the end, with stdout and stderr captured.
+    pub fn run(&self) -> Run {
+        let mut command = self.command();
+        if self.stdin.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("run {:?}: {e}", self.program));
+        // Written beside the reading of stdout and stderr, so neither pipe can fill and stall.
+        let writer = self.stdin.clone().map(|input| {
+            let mut pipe = child.stdin.take().unwrap();
+            std::thread::spawn(move || std::io::Write::write_all(&mut pipe, &input))
+        });
+        let output = child.wait_with_output().unwrap();
+        if let Some(writer) = writer {
+            match writer.join().unwrap() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("stdin: {e}"),
+                _ => {}
+            }
+        }
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// `COMMAND` on the hand-worked fixture in tests/fixtures/core.
+pub fn core(command: &str) -> Cli {
+    Cli::new(command)
+        .assets(fixture("core/assets.csv"))
+        .events(fixture("core/events.csv"))
+}
+
+/// What a finished run printed, and its exit code.
 pub struct Run {
     pub code: i32,
     pub stdout: String,
@@ -67,52 +222,6 @@ pub fn fixture(relative: &str) -> String {
     fixtures().join(relative).to_string_lossy().into_owned()
 }
 
-/// Runs `COMMAND --assets A --events E --as-of 2026-11-01 EXTRA...`, the fixtures' as-of.
-pub fn audit(command: &str, assets: &str, events: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        command,
-        "--assets",
-        assets,
-        "--events",
-        events,
-        "--as-of",
-        "2026-11-01",
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
-}
-
-pub fn run(args: &[&str]) -> Run {
-    run_with_stdin(args, None)
-}
-
-pub fn run_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_collateral-audit"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .env("COLUMNS", "200")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run collateral-audit");
-    if let Some(input) = stdin {
-        use std::io::Write;
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(input).unwrap();
-    }
-    let output = child.wait_with_output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
 /// A temporary directory holding CSV files written from string literals.
 pub struct Scratch {
     dir: tempfile::TempDir,
@@ -133,6 +242,11 @@ impl Scratch {
 
     pub fn path(&self, name: &str) -> String {
         self.dir.path().join(name).to_string_lossy().into_owned()
+    }
+
+    /// The directory itself, to run a command in.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
     }
 }
 
