@@ -1,10 +1,11 @@
 //! Validated settings built once from the command line: the window, filters, thresholds, readers.
 
-use crate::analysis::scan::Parallelism;
 use crate::cli::{AuditArgs, CountArgs, EncodingArg, Format, InputArgs};
 use crate::input::date_order::DateOrder;
+use crate::input::encoding::Encoding;
 use crate::input::headers::ColumnOverride;
 use crate::input::numbers::DecimalSeparator;
+use crate::input::plan::Parallelism;
 use crate::input::source::{parse_delimiter, InputPath};
 use crate::input::time::{check_date_format, Millis, TimeParser};
 use crate::input_error;
@@ -27,7 +28,7 @@ pub struct ReadOptions {
     pub overrides: Vec<ColumnOverride>,
     pub delimiter: Option<u8>,
     /// `--encoding`; `None` reads UTF-8, or UTF-16 when a byte-order mark says so.
-    pub encoding: Option<EncodingArg>,
+    pub encoding: Option<Encoding>,
     pub time: TimeParser,
     /// `--day-first`: also how `--since/--until/--as-of` read a slashed date.
     pub day_first: bool,
@@ -95,7 +96,7 @@ impl ReadOptions {
             roster,
             overrides,
             delimiter,
-            encoding: args.encoding,
+            encoding: args.encoding.map(encoding_of),
             time: TimeParser::forced(order, args.date_format.clone()),
             day_first: args.day_first,
             decimal: match (args.decimal_comma, args.decimal_point) {
@@ -117,6 +118,15 @@ impl ReadOptions {
             },
             asset_json_key: preset.and_then(|p| p.asset_json_key),
         })
+    }
+}
+
+/// What `--encoding` names, in the input layer's terms.
+fn encoding_of(arg: EncodingArg) -> Encoding {
+    match arg {
+        EncodingArg::Utf8 => Encoding::Utf8,
+        EncodingArg::Latin1 | EncodingArg::Windows1252 => Encoding::Windows1252,
+        EncodingArg::Utf16 => Encoding::Utf16,
     }
 }
 
