@@ -9,7 +9,7 @@ use crate::input::plan::Parallelism;
 use crate::input::source::{parse_delimiter, InputPath};
 use crate::input::time::{check_date_format, Millis, TimeParser};
 use crate::input_error;
-use crate::model::{fold_key, StatusPolicy};
+use crate::model::{EventFilter, StatusPolicy};
 use crate::presets::Preset;
 use crate::pseudonym::{show_user, Pseudonymizer};
 use anyhow::Result;
@@ -227,68 +227,15 @@ fn parse_option(name: &str, value: Option<&str>, time: &TimeParser) -> Result<Op
     })
 }
 
-/// Which events count, besides the window and the inventory.
-#[derive(Debug, Clone, Default)]
-pub struct EventFilter {
-    /// Folded event types; empty means every type.
-    pub types: Vec<Vec<u8>>,
-    /// Folded teams; empty means any team.
-    pub teams: Vec<Vec<u8>>,
-    pub exclude_owners: bool,
-    /// Folded users whose events never count.
-    pub exclude_users: Vec<Vec<u8>>,
-    /// A preset's (platform type, plain type), folded: `--types download` admits both.
-    pub type_aliases: Vec<(Vec<u8>, Vec<u8>)>,
-}
-
-impl EventFilter {
-    pub fn from_args(args: &CountArgs, preset: Option<&Preset>) -> EventFilter {
-        let fold_all = |values: &[String]| -> Vec<Vec<u8>> {
-            values
-                .iter()
-                .map(|v| fold_key(v))
-                .filter(|v| !v.is_empty())
-                .collect()
-        };
-        EventFilter {
-            types: fold_all(&args.types),
-            teams: fold_all(&args.team),
-            exclude_owners: args.exclude_owners,
-            exclude_users: fold_all(&args.exclude_user),
-            type_aliases: preset
-                .map(|p| p.event_types)
-                .unwrap_or_default()
-                .iter()
-                .map(|(platform, plain)| (fold_key(platform), fold_key(plain)))
-                .collect(),
-        }
-    }
-
-    #[inline]
-    pub fn admits_type(&self, kind: &[u8]) -> bool {
-        self.types.is_empty() || self.types.iter().any(|t| self.type_is(t, kind))
-    }
-
-    /// Whether the folded event type `kind` is the folded `--types` value `wanted`, as
-    /// written or through the preset's platform spelling.
-    pub fn type_is(&self, wanted: &[u8], kind: &[u8]) -> bool {
-        wanted == kind
-            || self
-                .type_aliases
-                .iter()
-                .find(|(platform, _)| platform == kind)
-                .is_some_and(|(_, plain)| plain == wanted)
-    }
-
-    #[inline]
-    pub fn admits_team(&self, team: &[u8]) -> bool {
-        self.teams.is_empty() || self.teams.iter().any(|t| t == team)
-    }
-
-    #[inline]
-    pub fn admits_user(&self, user: &[u8]) -> bool {
-        self.exclude_users.is_empty() || !self.exclude_users.iter().any(|u| u == user)
-    }
+/// `--types`, `--team`, `--exclude-owners`, `--exclude-user`, and the preset's type spellings.
+fn event_filter(args: &CountArgs, preset: Option<&Preset>) -> EventFilter {
+    EventFilter::new(
+        &args.types,
+        &args.team,
+        args.exclude_owners,
+        &args.exclude_user,
+        preset.map(|p| p.event_types).unwrap_or_default(),
+    )
 }
 
 /// Everything an audit command needs, validated.
@@ -321,7 +268,7 @@ impl Config {
         Ok(Config {
             read,
             window,
-            filter: EventFilter::from_args(
+            filter: event_filter(
                 &args.count,
                 args.input
                     .preset
