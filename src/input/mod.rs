@@ -6,6 +6,7 @@ pub mod date_order;
 pub mod decimal;
 pub mod encoding;
 pub mod fields;
+pub mod file_report;
 pub mod gzip;
 pub mod headers;
 pub mod identity;
