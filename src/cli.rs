@@ -178,8 +178,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): collateral-audit man > collateral-audit.1
-    Man,
+    /// Print the man page (roff): collateral-audit man > collateral-audit.1; --dir DIR writes one per subcommand too
+    Man {
+        /// Write the main page and one page per subcommand (collateral-audit-summary.1 ...)
+        /// into this directory, created if missing, instead of the main page to standard output.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<String>,
+    },
     /// Validate the inputs without auditing: column mapping, dialect, rows, dates, problems.
     #[command(after_long_help = EXAMPLES_CHECK)]
     Check {

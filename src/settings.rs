@@ -93,7 +93,7 @@ pub fn apply(cli: &mut Cli) -> Result<()> {
                 settings.gates.never_opened_rises_by,
             );
         }
-        Command::Completions { .. } | Command::Man => {}
+        Command::Completions { .. } | Command::Man { .. } => {}
     }
     Ok(())
 }

@@ -45,8 +45,11 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
             clap_complete::generate(*shell, &mut command, "collateral-audit", out);
             Ok(crate::error::EXIT_OK)
         }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(out)?;
+        Command::Man { dir } => {
+            match dir {
+                Some(dir) => drop(crate::manpage::write_all(Cli::command(), dir.as_ref())?),
+                None => crate::manpage::write_main(Cli::command(), out)?,
+            }
             Ok(crate::error::EXIT_OK)
         }
         Command::Summary {
