@@ -101,8 +101,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Print a shell completion script: collateral-audit completions bash > /etc/bash_completion.d/collateral-audit
     Completions(CompletionsArgs),
-    /// Print the man page (roff): collateral-audit man > collateral-audit.1
-    Man,
+    /// Print the man page (roff): collateral-audit man > collateral-audit.1; --dir DIR writes one per subcommand too
+    Man(ManArgs),
     /// Validate the inputs without auditing: column mapping, dialect, rows, dates, problems.
     #[command(after_long_help = EXAMPLES_CHECK)]
     Check(CheckArgs),
@@ -233,6 +233,14 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ManArgs {
+    /// Write the main page and one page per subcommand (collateral-audit-summary.1 ...)
+    /// into this directory, created if missing, instead of the main page to standard output.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

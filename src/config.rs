@@ -1,16 +1,18 @@
 //! Validated settings built once from the command line: the window, filters, thresholds, readers.
 
-use crate::analysis::scan::Parallelism;
-use crate::cli::{AuditArgs, CountArgs, EncodingArg, Format, InputArgs, OutputArgs};
+use crate::cli::{self, AuditArgs, ColorArg, CountArgs, EncodingArg, InputArgs, OutputArgs};
 use crate::input::date_order::DateOrder;
+use crate::input::encoding::Encoding;
 use crate::input::headers::ColumnOverride;
 use crate::input::numbers::DecimalSeparator;
+use crate::input::plan::Parallelism;
 use crate::input::source::{parse_delimiter, InputPath};
 use crate::input::time::{check_date_format, Millis, TimeParser};
 use crate::input_error;
-use crate::model::{fold_key, StatusPolicy};
+use crate::model::{EventFilter, StatusPolicy};
 use crate::presets::Preset;
 use crate::pseudonym::{show_user, Pseudonymizer};
+use crate::report::{ColorChoice, Format};
 use anyhow::Result;
 
 /// Assets younger than this at as-of are `new` unless --min-age says otherwise.
@@ -27,7 +29,7 @@ pub struct ReadOptions {
     pub overrides: Vec<ColumnOverride>,
     pub delimiter: Option<u8>,
     /// `--encoding`; `None` reads UTF-8, or UTF-16 when a byte-order mark says so.
-    pub encoding: Option<EncodingArg>,
+    pub encoding: Option<Encoding>,
     pub time: TimeParser,
     /// `--day-first`: also how `--since/--until/--as-of` read a slashed date.
     pub day_first: bool,
@@ -95,7 +97,7 @@ impl ReadOptions {
             roster,
             overrides,
             delimiter,
-            encoding: args.encoding,
+            encoding: args.encoding.map(encoding_of),
             time: TimeParser::forced(order, args.date_format.clone()),
             day_first: args.day_first,
             decimal: match (args.decimal_comma, args.decimal_point) {
@@ -117,6 +119,37 @@ impl ReadOptions {
             },
             asset_json_key: preset.and_then(|p| p.asset_json_key),
         })
+    }
+}
+
+/// What `--format` names, in the report layer's terms.
+pub fn format_of(arg: cli::Format) -> Format {
+    match arg {
+        cli::Format::Table => Format::Table,
+        cli::Format::Csv => Format::Csv,
+        cli::Format::Json => Format::Json,
+        cli::Format::Markdown => Format::Markdown,
+    }
+}
+
+/// What `--color` names, in the report layer's terms.
+pub fn color_of(arg: ColorArg) -> ColorChoice {
+    match arg {
+        ColorArg::Auto => ColorChoice::Auto,
+        ColorArg::Always => ColorChoice::Always,
+        ColorArg::Never => ColorChoice::Never,
+    }
+}
+
+// Until src/commands/ takes the report's types from the config (diff's --format, the global
+// --color, trends' test of the format still name clap's), these let it pass clap's.
+
+/// What `--encoding` names, in the input layer's terms.
+fn encoding_of(arg: EncodingArg) -> Encoding {
+    match arg {
+        EncodingArg::Utf8 => Encoding::Utf8,
+        EncodingArg::Latin1 | EncodingArg::Windows1252 => Encoding::Windows1252,
+        EncodingArg::Utf16 => Encoding::Utf16,
     }
 }
 
@@ -217,68 +250,15 @@ fn parse_option(name: &str, value: Option<&str>, time: &TimeParser) -> Result<Op
     })
 }
 
-/// Which events count, besides the window and the inventory.
-#[derive(Debug, Clone, Default)]
-pub struct EventFilter {
-    /// Folded event types; empty means every type.
-    pub types: Vec<Vec<u8>>,
-    /// Folded teams; empty means any team.
-    pub teams: Vec<Vec<u8>>,
-    pub exclude_owners: bool,
-    /// Folded users whose events never count.
-    pub exclude_users: Vec<Vec<u8>>,
-    /// A preset's (platform type, plain type), folded: `--types download` admits both.
-    pub type_aliases: Vec<(Vec<u8>, Vec<u8>)>,
-}
-
-impl EventFilter {
-    pub fn from_args(args: &CountArgs, preset: Option<&Preset>) -> EventFilter {
-        let fold_all = |values: &[String]| -> Vec<Vec<u8>> {
-            values
-                .iter()
-                .map(|v| fold_key(v))
-                .filter(|v| !v.is_empty())
-                .collect()
-        };
-        EventFilter {
-            types: fold_all(&args.types),
-            teams: fold_all(&args.team),
-            exclude_owners: args.exclude_owners,
-            exclude_users: fold_all(&args.exclude_user),
-            type_aliases: preset
-                .map(|p| p.event_types)
-                .unwrap_or_default()
-                .iter()
-                .map(|(platform, plain)| (fold_key(platform), fold_key(plain)))
-                .collect(),
-        }
-    }
-
-    #[inline]
-    pub fn admits_type(&self, kind: &[u8]) -> bool {
-        self.types.is_empty() || self.types.iter().any(|t| self.type_is(t, kind))
-    }
-
-    /// Whether the folded event type `kind` is the folded `--types` value `wanted`, as
-    /// written or through the preset's platform spelling.
-    pub fn type_is(&self, wanted: &[u8], kind: &[u8]) -> bool {
-        wanted == kind
-            || self
-                .type_aliases
-                .iter()
-                .find(|(platform, _)| platform == kind)
-                .is_some_and(|(_, plain)| plain == wanted)
-    }
-
-    #[inline]
-    pub fn admits_team(&self, team: &[u8]) -> bool {
-        self.teams.is_empty() || self.teams.iter().any(|t| t == team)
-    }
-
-    #[inline]
-    pub fn admits_user(&self, user: &[u8]) -> bool {
-        self.exclude_users.is_empty() || !self.exclude_users.iter().any(|u| u == user)
-    }
+/// `--types`, `--team`, `--exclude-owners`, `--exclude-user`, and the preset's type spellings.
+fn event_filter(args: &CountArgs, preset: Option<&Preset>) -> EventFilter {
+    EventFilter::new(
+        &args.types,
+        &args.team,
+        args.exclude_owners,
+        &args.exclude_user,
+        preset.map(|p| p.event_types).unwrap_or_default(),
+    )
 }
 
 /// How the inputs were asked to be read, as typed: what a snapshot records so that two
@@ -344,7 +324,7 @@ impl Config {
         Ok(Config {
             read,
             window,
-            filter: EventFilter::from_args(
+            filter: event_filter(
                 &args.count,
                 args.input
                     .preset
@@ -353,7 +333,7 @@ impl Config {
                     .transpose()?,
             ),
             policy,
-            format: output.format,
+            format: format_of(output.format),
             raw_csv: output.raw_csv,
             pseudonyms: Pseudonymizer::from_options(
                 args.pseudonymize_users,

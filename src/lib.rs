@@ -12,6 +12,7 @@ pub mod error;
 pub mod gates;
 pub mod input;
 pub mod keys;
+pub mod manpage;
 pub mod messages;
 pub mod model;
 pub mod output;

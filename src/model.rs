@@ -5,6 +5,9 @@ use crate::input::time::{Millis, MS_PER_DAY};
 use crate::keys::SmallKey;
 use rustc_hash::FxHashMap;
 
+mod filter;
+pub use filter::EventFilter;
+
 /// One row of the inventory, with the logical fields pulled out and every raw column kept.
 #[derive(Debug, Clone)]
 pub struct Asset {

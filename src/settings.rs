@@ -97,7 +97,7 @@ pub fn apply(cli: &mut Cli) -> Result<()> {
                 settings.gates.never_opened_rises_by,
             );
         }
-        Command::Completions(_) | Command::Man => {}
+        Command::Completions(_) | Command::Man(_) => {}
     }
     Ok(())
 }

@@ -10,7 +10,8 @@ pub mod values;
 pub mod warnings;
 
 use crate::config::Config;
-use crate::input::assets::{load_inventory, FileReport};
+use crate::input::assets::load_inventory;
+use crate::input::file_report::FileReport;
 use crate::input::headers::quote_list;
 use crate::input::problems::Problems;
 use crate::input::roster::{load_roster, Roster};

@@ -4,13 +4,14 @@
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
 use crate::analysis::values::ValueCache;
-use crate::config::{EventFilter, Window};
+use crate::config::Window;
 use crate::input::date_order::{Clash, ColumnOrder};
 use crate::input::fields::Fields;
 use crate::input::headers::{Field, HeaderMap};
 use crate::input::problems::{Problem, NOT_UTF8};
 use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
+use crate::model::EventFilter;
 use crate::model::{trim_bytes, Inventory};
 use crate::progress;
 use crate::pseudonym::show_user;

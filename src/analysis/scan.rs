@@ -4,15 +4,15 @@
 
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::rows::{EventColumns, RowScanner, ScanContext, Stop};
-use crate::cli::EncodingArg;
 use crate::config::ReadOptions;
-use crate::input::assets::{read_headers, FileReport};
 use crate::input::chunks::{split_at_newlines, RangeReader};
 use crate::input::date_order::ColumnOrder;
 use crate::input::fields::Fields;
+use crate::input::file_report::{read_headers, FileReport};
 use crate::input::headers::{HeaderMap, Role};
 use crate::input::lines::{Counting, LineIndex};
 use crate::input::plain::PlainRecords;
+use crate::input::plan::{InputFacts, Parallelism, ReadPlan};
 use crate::input::problems::Problems;
 use crate::input::quotes::RecordTooLong;
 use crate::input::source::{
@@ -24,19 +24,12 @@ use csv::ByteRecord;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// How the pass may use threads.
-#[derive(Debug, Clone, Copy)]
-pub struct Parallelism {
-    pub threads: usize,
-    /// Files smaller than this are read on one thread.
-    pub min_chunk_bytes: u64,
-}
-
 /// Reads every events file in order into `agg`; returns what `check` shows of each file.
 ///
-/// A large plain file is split across the threads. Files that are read on one thread anyway
-/// (gzip, small, another encoding, `--strict`, standard input) are read side by side, as many
-/// at a time as there are threads, each into its own aggregate, merged in file order.
+/// Each file is read as its [`ReadPlan`] says: a large plain file is split across the threads.
+/// Files that are read on one thread anyway (gzip, small, another encoding, `--strict`,
+/// standard input) are read side by side, as many at a time as there are threads, each into
+/// its own aggregate, merged in file order.
 pub fn scan_events(
     opts: &ReadOptions,
     ctx: &ScanContext,
@@ -51,7 +44,11 @@ pub fn scan_events(
         let side_by_side = files[next..]
             .iter()
             .take(parallel.threads)
-            .take_while(|input| read_whole(input, opts, parallel))
+            .take_while(|input| {
+                InputFacts::peek(input, opts.encoding).is_some_and(|facts| {
+                    ReadPlan::decide(facts, opts.strict, parallel).one_thread()
+                })
+            })
             .count();
         if side_by_side < 2 {
             reports.push(scan_file(&files[next], opts, ctx, agg, problems, parallel)?);
@@ -111,21 +108,6 @@ fn scan_side_by_side(
     })
 }
 
-/// True when `input` would be read on one thread: nothing is lost by reading it beside others.
-fn read_whole(input: &InputPath, opts: &ReadOptions, parallel: Parallelism) -> bool {
-    let decoded = opts.encoding.is_some_and(|e| e != EncodingArg::Utf8);
-    if input.is_stream() || opts.strict || decoded {
-        return true;
-    }
-    let Ok(mut file) = std::fs::File::open(&input.path) else {
-        return false; // scan_file says why, in order
-    };
-    let mut magic = [0u8; 2];
-    let gzip = std::io::Read::read_exact(&mut file, &mut magic).is_ok() && magic == [0x1f, 0x8b];
-    let len = file.metadata().map_or(0, |m| m.len());
-    gzip || len / parallel.min_chunk_bytes.max(1) < 2
-}
-
 /// An events file opened and mapped, positioned at its first data row.
 struct MappedFile {
     name: String,
@@ -163,19 +145,18 @@ fn scan_file(
     };
     let read_before = agg.counts.read;
     let skipped_before = agg.counts.skipped;
-    let splittable = !input.is_stream()
-        && !file.opened.dialect.gzip
-        && file.opened.dialect.encoding == "utf-8"
-        && !opts.strict
-        && parallel.threads > 1;
-    let in_parallel = if splittable {
-        scan_in_parallel(input, &file, ctx, agg, problems, parallel, opts.max_record)?
-    } else {
-        None
+    let facts = InputFacts::opened(input, &file.opened.dialect);
+    let plan = ReadPlan::decide(facts, opts.strict, parallel);
+    let in_parallel = match plan {
+        ReadPlan::Split { parts } => {
+            scan_in_parallel(input, &file, ctx, agg, problems, parts, opts.max_record)?
+        }
+        ReadPlan::PlainThenCsv | ReadPlan::CsvOnly => None,
     };
     let order = match in_parallel {
         Some(order) => order,
-        None => scan_sequentially(input, &mut file, opts, ctx, agg, problems)?,
+        // A split file that could not be read in ranges is read plain, then csv.
+        None => scan_sequentially(input, &mut file, plan, opts, ctx, agg, problems)?,
     };
     let time_header = &file.header.headers[file.columns.time];
     if let Some(note) = order.note(&file.name, time_header) {
@@ -200,13 +181,13 @@ fn scan_file(
     })
 }
 
-/// Reads a file on one thread: quote-free records with the plain reader, and from the first
-/// record holding a quote on, the csv crate (standard input, other encodings and `--strict`
-/// runs go through the csv crate from the start). Returns the time column's order as the
-/// rows left it.
+/// Reads a file on one thread: with [`ReadPlan::CsvOnly`] the csv crate from the start, else
+/// quote-free records with the plain reader, and from the first record holding a quote on,
+/// the csv crate. Returns the time column's order as the rows left it.
 fn scan_sequentially(
     input: &InputPath,
     file: &mut MappedFile,
+    plan: ReadPlan,
     opts: &ReadOptions,
     ctx: &ScanContext,
     agg: &mut Aggregate,
@@ -214,8 +195,7 @@ fn scan_sequentially(
 ) -> Result<ColumnOrder> {
     let order = file.order.clone();
     let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header, order);
-    let plain_first = !input.is_stream() && file.opened.dialect.encoding == "utf-8" && !opts.strict;
-    if !plain_first {
+    if plan == ReadPlan::CsvOnly {
         let opened = &mut file.opened;
         scan_csv(
             &mut opened.reader,
@@ -321,9 +301,9 @@ struct RangeResult {
     order: ColumnOrder,
 }
 
-/// Splits a large plain file into ranges read by several threads, then merges in file order;
-/// returns the time column's order as the rows left it. Returns `None` (having changed
-/// nothing) when the file is small, holds a quote character, or a range met a slash date it
+/// Splits a large plain file into `parts` ranges read by as many threads, then merges in file
+/// order; returns the time column's order as the rows left it. Returns `None` (having changed
+/// nothing) when the file holds a quote character, a record past the size limit, or a range met a slash date it
 /// cannot read alone: a day-first date while the sample left the order open (the ranges
 /// before it may have read ambiguous dates month-first), or a date against the order. The
 /// file is then read on one thread, which reads the dates in file order.
@@ -333,17 +313,11 @@ fn scan_in_parallel(
     ctx: &ScanContext,
     agg: &mut Aggregate,
     problems: &mut Problems,
-    parallel: Parallelism,
+    parts: usize,
     max_record: u64,
 ) -> Result<Option<ColumnOrder>> {
     let mut handle = std::fs::File::open(&input.path)?;
     let file_len = handle.metadata()?.len();
-    // One range per thread: each range keeps a whole aggregate until the merge, so more
-    // ranges would cost memory, and contiguous ranges keep first spellings in file order.
-    let parts = (file_len / parallel.min_chunk_bytes.max(1)).min(parallel.threads as u64) as usize;
-    if parts < 2 {
-        return Ok(None);
-    }
     let start = DataStart::of(&file.opened);
     let ranges = split_at_newlines(&mut handle, start.byte, file_len, parts)?;
     let reread = AtomicBool::new(false);
@@ -356,7 +330,8 @@ fn scan_in_parallel(
         max_record,
         order: &file.order,
     };
-    let results = run_pool(parallel.threads, ranges.len(), |i| {
+    // One thread a range: there are no more ranges than the plan's parts.
+    let results = run_pool(parts, ranges.len(), |i| {
         let (start, end) = ranges[i];
         read_range(input, &shape, ctx, &template, start, end, &reread)
     });

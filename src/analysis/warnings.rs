@@ -5,7 +5,7 @@
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::file_tally::{FileTally, ValueCounts};
 use crate::config::Config;
-use crate::input::assets::FileReport;
+use crate::input::file_report::FileReport;
 use crate::input::headers::{Field, Role};
 use crate::input::time::{format_date, format_instant, Millis, MS_PER_DAY};
 use crate::model::Inventory;

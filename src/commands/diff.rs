@@ -1,7 +1,6 @@
 //! `diff`: two snapshots compared; the figures with deltas, and the assets that changed.
 
 use crate::cli::DiffArgs;
-use crate::cli::Format;
 use crate::commands::{gates_of, Ctx};
 use crate::gates::{report_breaches, GateFigures};
 use crate::report::{render, Body, RenderStyle, Report, Value};
@@ -25,11 +24,11 @@ pub const CHANGE_COLUMNS: [&str; 9] = [
 
 pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<u8> {
     let gates = gates_of(&args.gates, args.fail_if_never_opened_rises_by)?;
-    let format = args.output.format;
+    let format = crate::config::format_of(args.output.format);
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let diff = Diff::between(&old, &new);
     let mut report = report(&old, &new, &diff);
-    if format == Format::Csv && args.changes {
+    if format == crate::report::Format::Csv && args.changes {
         let (_, changes) = report.sections.remove(0);
         report.body = changes;
     }

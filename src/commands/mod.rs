@@ -31,7 +31,7 @@ pub struct Ctx<'a> {
 
 /// Runs the parsed command line, writing the report to `out`; returns the exit code.
 pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
-    crate::report::choose_color(cli.color);
+    crate::report::choose_color(crate::config::color_of(cli.color));
     let ctx = &mut Ctx { now, out };
     match &cli.command {
         Command::Summary(args) => summary::run(args, ctx),
@@ -45,7 +45,7 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
         Command::Report(args) => html_report::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),
         Command::Completions(args) => completions(args.shell, ctx),
-        Command::Man => man(ctx),
+        Command::Man(args) => man(args, ctx),
     }
 }
 
@@ -55,8 +55,11 @@ fn completions(shell: clap_complete::Shell, ctx: &mut Ctx) -> Result<u8> {
     Ok(crate::error::EXIT_OK)
 }
 
-fn man(ctx: &mut Ctx) -> Result<u8> {
-    clap_mangen::Man::new(Cli::command()).render(ctx.out)?;
+fn man(args: &crate::cli::ManArgs, ctx: &mut Ctx) -> Result<u8> {
+    match &args.dir {
+        Some(dir) => drop(crate::manpage::write_all(Cli::command(), dir.as_ref())?),
+        None => crate::manpage::write_main(Cli::command(), ctx.out)?,
+    }
     Ok(crate::error::EXIT_OK)
 }
 

@@ -3,7 +3,6 @@
 use crate::analysis::periods::{Period, TrendTally};
 use crate::analysis::Audit;
 use crate::analysis::TrendRequest;
-use crate::cli::Format;
 use crate::cli::TrendsArgs;
 use crate::commands::{audit_with_trend, emit, parameters, Ctx};
 use crate::config::Config;
@@ -45,7 +44,7 @@ pub fn report(config: &Config, audit: &Audit, tally: &TrendTally, by: Option<&st
         columns.insert(1, "group");
     }
     let mut rows: Vec<Vec<Value>> = trend.rows.iter().map(|r| cells(r, &columns)).collect();
-    if config.format == Format::Table {
+    if config.format == crate::report::Format::Table {
         add_trend_columns(&mut columns, &mut rows, &trend.rows);
     }
     let mut params = parameters(config);

@@ -3,10 +3,11 @@
 use crate::config::ReadOptions;
 use crate::input::date_order::{Clash, ColumnOrder};
 use crate::input::decimal::CostReading;
+use crate::input::file_report::read_headers;
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::numbers::{parse_cost, DecimalSeparator};
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
-use crate::input::source::{open_csv, read_record, record_line, Dialect};
+use crate::input::source::{open_csv, read_record, record_line};
 use crate::input::time::TimeParser;
 use crate::input_error;
 use crate::keys::SmallKey;
@@ -14,32 +15,8 @@ use crate::model::{fold_key, trim_bytes, Asset, Inventory, RowText};
 use anyhow::{Context, Result};
 use csv::ByteRecord;
 
-/// What `check` shows about one input file.
-#[derive(Debug, Clone)]
-pub struct FileReport {
-    pub path: String,
-    pub role: Role,
-    pub dialect: Dialect,
-    pub header: HeaderMap,
-    /// Data rows read (the header excluded).
-    pub rows: u64,
-    /// How the inventory's costs were read, when it has a cost column.
-    pub costs: Option<CostReading>,
-}
-
-/// Reads the header row of an opened CSV as text.
-pub fn read_headers<R: std::io::Read>(
-    reader: &mut csv::Reader<R>,
-    file: &str,
-) -> Result<Vec<String>> {
-    let headers = reader
-        .byte_headers()
-        .with_context(|| format!("{file}: cannot read the header row"))?;
-    Ok(headers
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_string())
-        .collect())
-}
+// Until src/commands/check.rs imports it from its own module.
+pub use crate::input::file_report::FileReport;
 
 /// Where the logical fields sit in an inventory row.
 struct AssetColumns {

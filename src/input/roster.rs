@@ -1,11 +1,12 @@
 //! Loading the roster of reps: the people who could use the library, used or not.
 
-use crate::config::{EventFilter, ReadOptions};
-use crate::input::assets::{read_headers, FileReport};
+use crate::config::ReadOptions;
+use crate::input::file_report::{read_headers, FileReport};
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::problems::{Problem, Problems};
 use crate::input::source::{open_csv, record_line, InputPath};
 use crate::input_error;
+use crate::model::EventFilter;
 use crate::model::{fold_key_into, trim_bytes};
 use anyhow::Result;
 use csv::ByteRecord;

@@ -2,14 +2,13 @@
 //!
 //! Every CSV reader of the tool is built here, so all inputs get the same treatment.
 
-use crate::cli::EncodingArg;
 use crate::config::ReadOptions;
+use crate::input::encoding::{decode, nuls_alternate, TextEncoding};
 use crate::input::gzip::ungzip;
 use crate::input::lines::{Counting, LineIndex};
 use crate::input::quotes::RecordTooLong;
 use crate::input_error;
 use anyhow::{Context, Result};
-use encoding_rs_io::DecodeReaderBytesBuilder;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -17,7 +16,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
 /// How much of a file is looked at to sniff its dialect.
-const SAMPLE_BYTES: usize = 64 * 1024;
+pub(super) const SAMPLE_BYTES: usize = 64 * 1024;
 /// Large reads: the event files are big and read sequentially.
 const READ_BUFFER: usize = 256 * 1024;
 const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -98,7 +97,9 @@ pub struct Dialect {
     pub delimiter_sniffed: bool,
     pub gzip: bool,
     pub bom: bool,
-    /// `utf-8`, or what the input was decoded from.
+    /// What the bytes were read as.
+    pub read_as: TextEncoding,
+    /// Its name in messages and in `check`: `utf-8`, or what the input was decoded from.
     pub encoding: &'static str,
     /// Lines end in `\r\n` (as the first line does).
     pub crlf: bool,
@@ -203,7 +204,9 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
     let raw = open_raw(input, opts.digest_streams)?;
     let cannot_read = || format!("{name}: cannot read");
     let (stream, gzip) = ungzip(raw, Arc::clone(&input.gzip_padding)).with_context(cannot_read)?;
-    let (mut stream, encoding, mut notes) = decode(stream, encoding, name)?;
+    let (head, stream) = peek(stream, 4).with_context(cannot_read)?;
+    refuse_spreadsheet(name, &head)?;
+    let (mut stream, read_as, mut notes) = decode(&head, stream, encoding, name)?;
     let mut sample = read_sample(&mut stream).with_context(cannot_read)?;
     refuse_non_text(name, &sample)?;
     let bom = sample.starts_with(b"\xEF\xBB\xBF");
@@ -245,7 +248,8 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
             delimiter_sniffed,
             gzip,
             bom,
-            encoding,
+            read_as,
+            encoding: read_as.label(),
             crlf,
             prefix,
         },
@@ -289,137 +293,6 @@ pub fn reopen_at(input: &InputPath, skip: u64) -> Result<Box<dyn Read + Send>> {
     io::copy(&mut (&mut stream).take(skip), &mut io::sink())
         .with_context(|| format!("{name}: cannot read"))?;
     Ok(stream)
-}
-
-/// How much of a file is looked at to tell its encoding when no byte-order mark says it.
-const DETECT_BYTES: usize = 1 << 20;
-
-/// Refuses spreadsheets, then wraps the stream in a decoder to UTF-8 when the encoding is not
-/// UTF-8: asked for, told by a byte-order mark, or detected from the file's first megabyte
-/// (UTF-16 by its NULs; a legacy 8-bit encoding, by `chardetng`, when the bytes are not
-/// UTF-8). Returns the encoding's name and a note when it was detected.
-fn decode(
-    stream: Box<dyn Read + Send>,
-    asked: Option<EncodingArg>,
-    name: &str,
-) -> Result<(Box<dyn Read + Send>, &'static str, Vec<String>)> {
-    let (head, stream) = peek(stream, 4).with_context(|| format!("{name}: cannot read"))?;
-    refuse_spreadsheet(name, &head)?;
-    let mut stream = stream;
-    let mut notes = Vec::new();
-    let encoding = match asked {
-        Some(EncodingArg::Utf8) => None,
-        Some(EncodingArg::Latin1 | EncodingArg::Windows1252) => Some(encoding_rs::WINDOWS_1252),
-        Some(EncodingArg::Utf16) if head.starts_with(b"\xFE\xFF") => Some(encoding_rs::UTF_16BE),
-        Some(EncodingArg::Utf16) => Some(encoding_rs::UTF_16LE),
-        None if head.starts_with(b"\xFF\xFE") => Some(encoding_rs::UTF_16LE),
-        None if head.starts_with(b"\xFE\xFF") => Some(encoding_rs::UTF_16BE),
-        None if head.starts_with(b"\xEF\xBB\xBF") => None,
-        None => {
-            let sample =
-                peek_detect(&mut *stream).with_context(|| format!("{name}: cannot read"))?;
-            let detected = detect_encoding(&sample);
-            stream = Box::new(Cursor::new(sample).chain(stream));
-            if let Some(encoding) = detected {
-                notes.push(format!(
-                    "{name}: not UTF-8 text; read as {} (detected from its bytes; --encoding to choose another)",
-                    label(encoding)
-                ));
-            }
-            detected
-        }
-    };
-    let Some(encoding) = encoding else {
-        return Ok((stream, "utf-8", notes));
-    };
-    let decoder = DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding))
-        .bom_override(true)
-        .build(stream);
-    Ok((Box::new(decoder), label(encoding), notes))
-}
-
-/// The name an encoding goes by in messages and in `check`.
-fn label(encoding: &'static encoding_rs::Encoding) -> &'static str {
-    match encoding.name() {
-        "windows-1252" => "windows-1252",
-        "UTF-16BE" => "utf-16be",
-        "UTF-16LE" => "utf-16le",
-        other => other,
-    }
-}
-
-/// Reads the first bytes of a stream, enough to tell its encoding: its first 64 KiB, and up to
-/// a megabyte while they are all ASCII (a Latin-1 export may hold its first accent late).
-fn peek_detect(stream: &mut dyn Read) -> io::Result<Vec<u8>> {
-    let mut sample = Vec::new();
-    while sample.len() < DETECT_BYTES {
-        let want = if sample.is_empty() {
-            SAMPLE_BYTES
-        } else {
-            sample.len()
-        };
-        let start = sample.len();
-        sample.resize(start + want.min(DETECT_BYTES - start), 0);
-        let got = read_up_to(stream, &mut sample[start..])?;
-        sample.truncate(start + got);
-        if got == 0 || !sample.is_ascii() {
-            break;
-        }
-    }
-    Ok(sample)
-}
-
-/// The encoding of a sample without a byte-order mark, when it is not UTF-8: UTF-16 when every
-/// other byte is NUL, else what `chardetng` makes of bytes that are not UTF-8 and hold no
-/// UTF-8 sequence of more than one byte (a file mixing both is read as UTF-8, and its bad
-/// bytes are told row by row). `None` for UTF-8 (ASCII included) and for binary data.
-pub fn detect_encoding(sample: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    if sample.len() >= 4 && nuls_alternate(sample) {
-        let nuls_first = sample.iter().step_by(2).filter(|&&b| b == 0).count()
-            > sample
-                .iter()
-                .skip(1)
-                .step_by(2)
-                .filter(|&&b| b == 0)
-                .count();
-        return Some(if nuls_first {
-            encoding_rs::UTF_16BE
-        } else {
-            encoding_rs::UTF_16LE
-        });
-    }
-    if sample.contains(&0) {
-        return None; // binary: refused by name later
-    }
-    let (mut invalid, mut multibyte) = (0usize, 0usize);
-    let mut rest = sample;
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(text) => {
-                multibyte += text.chars().filter(|c| !c.is_ascii()).count();
-                break;
-            }
-            Err(e) => {
-                let valid = &rest[..e.valid_up_to()];
-                multibyte += String::from_utf8_lossy(valid)
-                    .chars()
-                    .filter(|c| !c.is_ascii())
-                    .count();
-                // A sequence cut by the end of the sample is not an error.
-                let Some(bad) = e.error_len() else { break };
-                invalid += bad;
-                rest = &rest[e.valid_up_to() + bad..];
-            }
-        }
-    }
-    if invalid == 0 || multibyte > 0 {
-        return None;
-    }
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(sample, true);
-    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
-    (guess != encoding_rs::UTF_8).then_some(guess)
 }
 
 /// Reads the first `n` bytes and gives back a stream that still starts with them.
@@ -488,20 +361,6 @@ fn looks_binary(sample: &[u8]) -> bool {
         }
     }
     suspicious * 10 > sample.len()
-}
-
-/// UTF-16 text of ASCII characters has a NUL in every other byte.
-fn nuls_alternate(sample: &[u8]) -> bool {
-    let nuls_at = |parity: usize| {
-        sample
-            .iter()
-            .skip(parity)
-            .step_by(2)
-            .filter(|b| **b == 0)
-            .count()
-    };
-    let half = sample.len() / 2;
-    half > 0 && (nuls_at(0) * 4 > half * 3 || nuls_at(1) * 4 > half * 3)
 }
 
 fn open_raw(input: &InputPath, digest: bool) -> Result<Box<dyn Read + Send>> {
@@ -578,7 +437,7 @@ fn read_sample(stream: &mut dyn Read) -> io::Result<Vec<u8>> {
 }
 
 /// Fills `buf` as far as the stream allows (a pipe may return short reads).
-fn read_up_to(stream: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+pub(super) fn read_up_to(stream: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match stream.read(&mut buf[filled..]) {

@@ -7,11 +7,28 @@ pub mod json_out;
 mod markdown;
 mod table;
 
-use crate::cli::{ColorArg, Format};
 use crate::input::time::{format_date, format_instant, Millis};
 use anyhow::Result;
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
+
+/// How a report is written: `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+/// `--color`: whether tables are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    Always,
+    Never,
+}
 
 /// One cell of a report.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,11 +209,11 @@ static COLOR: OnceLock<bool> = OnceLock::new();
 
 /// Decides colour from `--color`: `auto` means stdout is a terminal and `NO_COLOR` is unset
 /// or empty (<https://no-color.org>).
-pub fn choose_color(choice: ColorArg) {
+pub fn choose_color(choice: ColorChoice) {
     let wanted = match choice {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
             std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
