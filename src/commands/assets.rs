@@ -2,11 +2,12 @@
 
 use crate::analysis::Audit;
 use crate::cli::{AssetsArgs, StatusArg};
-use crate::commands::{emit, parameters, Ctx};
+use crate::commands::{parameters, Ctx};
 use crate::config::Config;
 use crate::model::Status;
 use crate::report::fields::cells;
-use crate::report::{Report, Value};
+use crate::report::stream::{render_stream, RowStream};
+use crate::report::{RenderStyle, Report, Value};
 use crate::results::assets::{asset_rows, AssetOrder};
 use anyhow::Result;
 
@@ -40,17 +41,24 @@ fn wanted(filter: &[StatusArg], status: Status) -> bool {
 
 pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<u8> {
     let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
-    emit(&config, &report(&config, &audit, &args.status), ctx.out)
+    let style = RenderStyle::for_stdout(config.raw_csv);
+    render_stream(
+        rows(&config, &audit, &args.status),
+        config.format,
+        style,
+        ctx.out,
+    )?;
+    Ok(crate::error::EXIT_OK)
 }
 
-pub fn report(config: &Config, audit: &Audit, filter: &[StatusArg]) -> Report {
+/// The report, its rows made as they are written.
+pub fn rows<'a>(config: &Config, audit: &'a Audit, filter: &[StatusArg]) -> RowStream<'a> {
     let rows = asset_rows(
         audit,
         config.window.as_of,
         |status| wanted(filter, status),
         AssetOrder::MostOpened,
     );
-    let rows = rows.iter().map(|row| cells(row, &COLUMNS)).collect();
     let mut params = parameters(config);
     let statuses: Vec<String> = Status::ALL
         .iter()
@@ -58,5 +66,12 @@ pub fn report(config: &Config, audit: &Audit, filter: &[StatusArg]) -> Report {
         .map(|s| s.as_str().to_string())
         .collect();
     params.push(("status".into(), Value::List(statuses)));
-    Report::rows(params, &COLUMNS, rows)
+    RowStream::new(params, &COLUMNS, rows.map(|row| cells(&row, &COLUMNS)))
+}
+
+/// The whole report (for the HTML page's lists).
+pub fn report(config: &Config, audit: &Audit, filter: &[StatusArg]) -> Report {
+    let stream = rows(config, audit, filter);
+    let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
+    Report::rows(stream.params, &columns, stream.rows.collect())
 }

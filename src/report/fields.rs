@@ -13,15 +13,25 @@ use std::fmt;
 
 /// Every field of `result` as (key, cell), in order.
 pub fn fields<T: Serialize>(result: &T) -> Vec<(String, Value)> {
+    collect(result)
+        .into_iter()
+        .map(|(key, value)| (key.into_owned(), value))
+        .collect()
+}
+
+fn collect<T: Serialize>(result: &T) -> Vec<(Key, Value)> {
     let mut out = Vec::new();
     // Only plain structs of scalars are results: anything else has no fields.
     let _ = result.serialize(Fields { out: &mut out });
     out
 }
 
+/// A field's name: static for a struct's fields (no allocation per row).
+type Key = std::borrow::Cow<'static, str>;
+
 /// The cells of `result` under `columns`, in that order (a missing key is null).
 pub fn cells<T: Serialize>(result: &T, columns: &[&str]) -> Vec<Value> {
-    let mut all = fields(result);
+    let mut all = collect(result);
     columns
         .iter()
         .map(|c| match all.iter().position(|(key, _)| key == c) {
@@ -51,7 +61,7 @@ impl ser::Error for NotACell {
 
 /// Serializes a struct into its fields.
 struct Fields<'a> {
-    out: &'a mut Vec<(String, Value)>,
+    out: &'a mut Vec<(Key, Value)>,
 }
 
 impl<'a> ser::SerializeStruct for Fields<'a> {
@@ -64,7 +74,7 @@ impl<'a> ser::SerializeStruct for Fields<'a> {
         value: &T,
     ) -> Result<(), NotACell> {
         if let Ok(cell) = value.serialize(Cell) {
-            self.out.push((key.to_string(), cell));
+            self.out.push((Key::Borrowed(key), cell));
         }
         Ok(())
     }
@@ -82,7 +92,7 @@ impl<'a> ser::SerializeMap for Fields<'a> {
         let Value::Text(key) = key.serialize(Cell)? else {
             return Err(NotACell);
         };
-        self.out.push((key, Value::Null));
+        self.out.push((Key::Owned(key), Value::Null));
         Ok(())
     }
 

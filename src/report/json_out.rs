@@ -82,3 +82,21 @@ pub fn to_json(value: &Value) -> Json {
         Value::List(items) => Json::Array(items.iter().cloned().map(Json::String).collect()),
     }
 }
+
+/// The `i`th key of an object `depth` levels down, with what separates it from the one before
+/// (as `serde_json`'s pretty printer writes it).
+pub fn write_key(i: usize, key: &str, depth: usize, out: &mut dyn Write) -> Result<()> {
+    let separator = if i == 0 { "\n" } else { ",\n" };
+    let indent = "  ".repeat(depth);
+    write!(out, "{separator}{indent}{}: ", serde_json::to_string(key)?)?;
+    Ok(())
+}
+
+/// A value pretty-printed `depth` levels down (JSON text holds no raw newline but between
+/// tokens, so re-indenting its lines is safe).
+pub fn write_value(value: &Json, depth: usize, out: &mut dyn Write) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    let indent = format!("\n{}", "  ".repeat(depth));
+    out.write_all(text.replace('\n', &indent).as_bytes())?;
+    Ok(())
+}

@@ -30,17 +30,7 @@ fn write_body(out: &mut dyn Write, params: &[(String, Value)], body: &Body) -> R
 }
 
 fn write_table(out: &mut dyn Write, columns: &[String], rows: &[Vec<Value>]) -> Result<()> {
-    let header: Vec<String> = columns.iter().map(|c| escape(c)).collect();
-    writeln!(out, "| {} |", header.join(" | "))?;
-    let rule: Vec<&str> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, _)| match rows.first().map(|r| r[i].is_numeric()) {
-            Some(true) => "---:",
-            _ => "---",
-        })
-        .collect();
-    writeln!(out, "| {} |", rule.join(" | "))?;
+    header_lines(out, columns, rows.first().map(Vec::as_slice))?;
     for row in rows {
         let cells: Vec<String> = row.iter().map(|v| escape(&v.plain())).collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
@@ -48,8 +38,28 @@ fn write_table(out: &mut dyn Write, columns: &[String], rows: &[Vec<Value>]) -> 
     Ok(())
 }
 
+/// The header and the rule under it, numeric columns (as in the first row) right-aligned.
+pub(super) fn header_lines(
+    out: &mut dyn Write,
+    columns: &[String],
+    first: Option<&[Value]>,
+) -> Result<()> {
+    let header: Vec<String> = columns.iter().map(|c| escape(c)).collect();
+    writeln!(out, "| {} |", header.join(" | "))?;
+    let rule: Vec<&str> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, _)| match first.map(|r| r[i].is_numeric()) {
+            Some(true) => "---:",
+            _ => "---",
+        })
+        .collect();
+    writeln!(out, "| {} |", rule.join(" | "))?;
+    Ok(())
+}
+
 /// Pipes would end a cell and newlines a row; markup characters would format the text.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

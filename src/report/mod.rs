@@ -5,6 +5,7 @@ pub mod fields;
 pub mod html;
 pub mod json_out;
 mod markdown;
+pub mod stream;
 mod table;
 
 use crate::input::time::{format_date, format_instant, Millis};

@@ -37,49 +37,73 @@ pub enum AssetOrder {
     Id,
 }
 
-/// The rows of the assets whose status `keep` accepts, in `order`.
+/// The rows of the assets whose status `keep` accepts, in `order`, made one at a time as
+/// they are read (a million-asset library is never held twice).
 pub fn asset_rows(
     audit: &Audit,
     as_of: Millis,
     keep: impl Fn(Status) -> bool,
     order: AssetOrder,
-) -> Vec<AssetRow> {
+) -> AssetRows<'_> {
     let assets = &audit.inventory.assets;
     let usage = &audit.usage.assets;
-    let mut chosen: Vec<usize> = (0..assets.len())
-        .filter(|&i| keep(audit.statuses[i]))
+    let mut chosen: Vec<u32> = (0..assets.len() as u32)
+        .filter(|&i| keep(audit.statuses[i as usize]))
         .collect();
+    let id = |i: u32| assets[i as usize].id.as_str();
     match order {
         AssetOrder::MostOpened => chosen.sort_by(|&a, &b| {
-            usage[b]
+            usage[b as usize]
                 .opens
-                .cmp(&usage[a].opens)
-                .then_with(|| assets[a].id.cmp(&assets[b].id))
+                .cmp(&usage[a as usize].opens)
+                .then_with(|| id(a).cmp(id(b)))
         }),
-        AssetOrder::Id => chosen.sort_by(|&a, &b| assets[a].id.cmp(&assets[b].id)),
+        AssetOrder::Id => chosen.sort_by(|&a, &b| id(a).cmp(id(b))),
     }
-    let users = audit.users_per_asset();
-    chosen
-        .into_iter()
-        .map(|i| {
-            let (asset, used) = (&assets[i], &usage[i]);
-            AssetRow {
-                asset_id: asset.id.clone(),
-                title: asset.title.clone(),
-                kind: asset.kind.clone(),
-                owner: asset.owner.clone(),
-                created: asset.created,
-                status: audit.statuses[i],
-                opens: used.opens,
-                users: users[i],
-                first_open: used.first,
-                last_open: used.last,
-                days_since_last_open: used.last.map(|l| (as_of - l).div_euclid(MS_PER_DAY)),
-                cost: asset.cost,
-            }
-        })
-        .collect()
+    AssetRows {
+        audit,
+        as_of,
+        users: audit.users_per_asset(),
+        chosen: chosen.into_iter(),
+    }
 }
+
+/// The rows of [`asset_rows`], in order.
+pub struct AssetRows<'a> {
+    audit: &'a Audit,
+    as_of: Millis,
+    users: Vec<u64>,
+    chosen: std::vec::IntoIter<u32>,
+}
+
+impl Iterator for AssetRows<'_> {
+    type Item = AssetRow;
+
+    fn next(&mut self) -> Option<AssetRow> {
+        let i = self.chosen.next()? as usize;
+        let (asset, used) = (&self.audit.inventory.assets[i], &self.audit.usage.assets[i]);
+        Some(AssetRow {
+            asset_id: asset.id.clone(),
+            title: asset.title.clone(),
+            kind: asset.kind.clone(),
+            owner: asset.owner.clone(),
+            created: asset.created,
+            status: self.audit.statuses[i],
+            opens: used.opens,
+            users: self.users[i],
+            first_open: used.first,
+            last_open: used.last,
+            days_since_last_open: used.last.map(|l| (self.as_of - l).div_euclid(MS_PER_DAY)),
+            cost: asset.cost,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.chosen.size_hint()
+    }
+}
+
+impl ExactSizeIterator for AssetRows<'_> {}
 
 /// A never-opened asset, for the `unused` list.
 #[derive(Debug, Clone, PartialEq, Serialize)]

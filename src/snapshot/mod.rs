@@ -9,6 +9,7 @@ pub mod diff;
 use crate::analysis::Audit;
 use crate::config::{Config, ReadingAsked};
 use crate::input_error;
+use crate::report::json_out::{write_key, write_value};
 use crate::results::assets::{asset_rows, AssetOrder};
 use crate::results::params::Parameters;
 use crate::results::summary::{Figures, WarningEntry};
@@ -71,23 +72,6 @@ fn head(config: &Config, audit: &Audit, digests: &[Option<String>]) -> Result<Ma
     }
 }
 
-/// The `i`th key of an object `depth` levels down, with what separates it from the one before.
-fn write_key(i: usize, key: &str, depth: usize, out: &mut dyn Write) -> Result<()> {
-    let separator = if i == 0 { "\n" } else { ",\n" };
-    let indent = "  ".repeat(depth);
-    write!(out, "{separator}{indent}{}: ", serde_json::to_string(key)?)?;
-    Ok(())
-}
-
-/// A value pretty-printed `depth` levels down (JSON text holds no raw newline but between
-/// tokens, so re-indenting its lines is safe).
-fn write_value(value: &Json, depth: usize, out: &mut dyn Write) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    let indent = format!("\n{}", "  ".repeat(depth));
-    out.write_all(text.replace('\n', &indent).as_bytes())?;
-    Ok(())
-}
-
 fn tool() -> Json {
     serde_json::json!({ "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") })
 }
@@ -117,14 +101,14 @@ fn inputs(audit: &Audit, digests: &[Option<String>]) -> Json {
 /// Every asset (the `assets` report's columns plus cost), ordered by id, keys sorted.
 fn write_assets(config: &Config, audit: &Audit, out: &mut dyn Write) -> Result<()> {
     let rows = asset_rows(audit, config.window.as_of, |_| true, AssetOrder::Id);
-    if rows.is_empty() {
+    if rows.len() == 0 {
         out.write_all(b"[]")?;
         return Ok(());
     }
     out.write_all(b"[")?;
-    for (i, row) in rows.iter().enumerate() {
+    for (i, row) in rows.enumerate() {
         out.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
-        let mut fields: Vec<(String, Json)> = object(row)?.into_iter().collect();
+        let mut fields: Vec<(String, Json)> = object(&row)?.into_iter().collect();
         fields.sort_by(|a, b| a.0.cmp(&b.0));
         for (k, (key, value)) in fields.iter().enumerate() {
             write_key(k, key, 3, out)?;

@@ -1,0 +1,132 @@
+//! Tables written as their rows are produced: CSV, JSON and Markdown hold one row at a time,
+//! so memory does not grow with what is printed. A table for people is laid out whole (its
+//! columns are sized to their widest cell), as [`super::table`] does.
+
+use super::csv_out::neutralise;
+use super::json_out::{to_json, write_key, write_value, SCHEMA_VERSION};
+use super::{Format, RenderStyle, Report, Value};
+use anyhow::Result;
+use serde_json::Value as Json;
+use std::io::Write;
+
+/// A table-shaped report whose rows come from an iterator.
+pub struct RowStream<'a> {
+    pub params: Vec<(String, Value)>,
+    pub columns: Vec<String>,
+    pub rows: Box<dyn Iterator<Item = Vec<Value>> + 'a>,
+    /// JSON keys after `rows`.
+    pub extra: Vec<(String, Value)>,
+    /// Lines for people, above the table and Markdown.
+    pub headline: Vec<String>,
+}
+
+impl<'a> RowStream<'a> {
+    pub fn new(
+        params: Vec<(String, Value)>,
+        columns: &[&str],
+        rows: impl Iterator<Item = Vec<Value>> + 'a,
+    ) -> Self {
+        RowStream {
+            params,
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Box::new(rows),
+            extra: Vec::new(),
+            headline: Vec::new(),
+        }
+    }
+}
+
+/// Writes `stream` in `format`, byte for byte as the whole report would be written.
+pub fn render_stream(
+    stream: RowStream,
+    format: Format,
+    style: RenderStyle,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        Format::Table => {
+            let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
+            let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
+            report.extra = stream.extra;
+            report.headline = stream.headline;
+            super::render(&report, format, style, out)
+        }
+        Format::Csv => csv(stream, style.raw_csv, out),
+        Format::Json => json(stream, out),
+        Format::Markdown => markdown(stream, out),
+    }
+}
+
+fn csv(stream: RowStream, raw: bool, out: &mut dyn Write) -> Result<()> {
+    let cell = |value: &Value| match value {
+        Value::Text(text) if !raw => neutralise(text),
+        other => other.plain(),
+    };
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(&stream.columns)?;
+    for row in stream.rows {
+        writer.write_record(row.iter().map(cell))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// As `serde_json::to_writer_pretty` writes `{"schema_version", params, "rows", extra}`.
+fn json(stream: RowStream, out: &mut dyn Write) -> Result<()> {
+    out.write_all(b"{")?;
+    write_key(0, "schema_version", 1, out)?;
+    write_value(&Json::from(SCHEMA_VERSION), 1, out)?;
+    let mut keys = 1;
+    for (key, value) in &stream.params {
+        write_key(keys, key, 1, out)?;
+        write_value(&to_json(value), 1, out)?;
+        keys += 1;
+    }
+    write_key(keys, "rows", 1, out)?;
+    keys += 1;
+    let keys_json = stream
+        .columns
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut any = false;
+    for row in stream.rows {
+        out.write_all(if any { b",\n    {" } else { b"[\n    {" })?;
+        any = true;
+        for (k, (key, value)) in keys_json.iter().zip(&row).enumerate() {
+            out.write_all(if k == 0 { b"\n      " } else { b",\n      " })?;
+            out.write_all(key.as_bytes())?;
+            out.write_all(b": ")?;
+            match value {
+                Value::List(items) if !items.is_empty() => write_value(&to_json(value), 3, out)?,
+                _ => serde_json::to_writer(&mut *out, &to_json(value))?,
+            }
+        }
+        out.write_all(if row.is_empty() { b"}" } else { b"\n    }" })?;
+    }
+    out.write_all(if any { b"\n  ]" } else { b"[]" })?;
+    for (key, value) in &stream.extra {
+        write_key(keys, key, 1, out)?;
+        write_value(&to_json(value), 1, out)?;
+        keys += 1;
+    }
+    out.write_all(b"\n}\n")?;
+    Ok(())
+}
+
+fn markdown(stream: RowStream, out: &mut dyn Write) -> Result<()> {
+    use super::markdown::{escape, header_lines};
+    for line in &stream.headline {
+        writeln!(out, "{}  ", escape(line))?;
+    }
+    if !stream.headline.is_empty() {
+        writeln!(out)?;
+    }
+    let mut rows = stream.rows.peekable();
+    header_lines(out, &stream.columns, rows.peek().map(Vec::as_slice))?;
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|v| escape(&v.plain())).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
