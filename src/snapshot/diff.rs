@@ -1,10 +1,9 @@
 //! What changed between two snapshots: the figures side by side, and the assets that moved.
 
-use super::Loaded;
+use super::{Kept, Loaded, SnapshotAsset};
 use crate::analysis::summary::round2;
 use crate::results::summary::Figures;
 use serde_json::{Map, Value as Json};
-use std::collections::BTreeMap;
 
 /// The kinds of asset change, in the order reports list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -119,27 +118,20 @@ fn field(object: &Map<String, Json>, key: &str) -> Json {
     object.get(key).cloned().unwrap_or(Json::Null)
 }
 
-fn asset_changes(old: &[Map<String, Json>], new: &[Map<String, Json>]) -> Vec<AssetChange> {
-    let by_id = |assets: &[Map<String, Json>]| -> BTreeMap<String, Map<String, Json>> {
-        assets
-            .iter()
-            .map(|a| {
-                (
-                    a["asset_id"].as_str().unwrap_or_default().to_string(),
-                    a.clone(),
-                )
-            })
-            .collect()
-    };
-    let (old, new) = (by_id(old), by_id(new));
-    let mut ids: Vec<&String> = old.keys().chain(new.keys()).collect();
-    ids.sort();
-    ids.dedup();
+/// The changes between two asset lists in id order, walked side by side.
+fn asset_changes(old: &[SnapshotAsset], new: &[SnapshotAsset]) -> Vec<AssetChange> {
+    let (mut o, mut n) = (old.iter().peekable(), new.iter().peekable());
     let mut changes = Vec::new();
-    for id in ids {
-        let (before, after) = (old.get(id), new.get(id));
+    loop {
+        let (before, after) = match (o.peek(), n.peek()) {
+            (None, None) => break,
+            (Some(b), Some(a)) if b.asset_id == a.asset_id => (o.next(), n.next()),
+            (Some(b), Some(a)) if b.asset_id < a.asset_id => (o.next(), None),
+            (Some(_), Some(_)) | (None, Some(_)) => (None, n.next()),
+            (Some(_), None) => (o.next(), None),
+        };
         for change in classify(before, after) {
-            changes.push(asset_change(change, id, before, after));
+            changes.push(asset_change(change, before, after));
         }
     }
     changes.sort_by(|a, b| (a.change, &a.asset_id).cmp(&(b.change, &b.asset_id)));
@@ -147,24 +139,23 @@ fn asset_changes(old: &[Map<String, Json>], new: &[Map<String, Json>]) -> Vec<As
 }
 
 /// The changes one asset went through; an asset can both get its first use and go stale.
-fn classify(before: Option<&Map<String, Json>>, after: Option<&Map<String, Json>>) -> Vec<Change> {
+fn classify(before: Option<&SnapshotAsset>, after: Option<&SnapshotAsset>) -> Vec<Change> {
     let (before, after) = match (before, after) {
         (None, Some(_)) => return vec![Change::Added],
         (Some(_), None) => return vec![Change::Removed],
         (Some(b), Some(a)) => (b, a),
         (None, None) => return Vec::new(),
     };
-    let status = |a: &Map<String, Json>| a.get("status").and_then(Json::as_str).map(String::from);
-    let opens = |a: &Map<String, Json>| a.get("opens").and_then(Json::as_u64).unwrap_or(0);
-    let (was, now) = (status(before), status(after));
+    let opens = |a: &SnapshotAsset| a.opens.as_u64().unwrap_or(0);
+    let (was, now) = (before.status.as_str(), after.status.as_str());
     let mut changes = Vec::new();
-    if now.as_deref() == Some("never") && was.as_deref() != Some("never") {
+    if now == Some("never") && was != Some("never") {
         changes.push(Change::BecameNever);
     }
     if opens(before) == 0 && opens(after) > 0 {
         changes.push(Change::FirstUse);
     }
-    if now.as_deref() == Some("stale") && was.as_deref() != Some("stale") {
+    if now == Some("stale") && was != Some("stale") {
         changes.push(Change::WentStale);
     }
     changes
@@ -172,24 +163,23 @@ fn classify(before: Option<&Map<String, Json>>, after: Option<&Map<String, Json>
 
 fn asset_change(
     change: Change,
-    id: &str,
-    before: Option<&Map<String, Json>>,
-    after: Option<&Map<String, Json>>,
+    before: Option<&SnapshotAsset>,
+    after: Option<&SnapshotAsset>,
 ) -> AssetChange {
     let either = after.or(before).expect("the asset is in one snapshot");
-    let get = |side: Option<&Map<String, Json>>, key: &str| {
-        side.and_then(|a| a.get(key)).cloned().unwrap_or(Json::Null)
+    let get = |side: Option<&SnapshotAsset>, field: fn(&SnapshotAsset) -> &Kept| {
+        side.map_or(Json::Null, |a| field(a).to_json())
     };
     AssetChange {
         change,
-        asset_id: id.to_string(),
-        title: get(Some(either), "title"),
-        kind: get(Some(either), "type"),
-        owner: get(Some(either), "owner"),
-        old_status: get(before, "status"),
-        new_status: get(after, "status"),
-        old_opens: get(before, "opens"),
-        new_opens: get(after, "opens"),
+        asset_id: either.asset_id.to_string(),
+        title: either.title.to_json(),
+        kind: either.kind.to_json(),
+        owner: either.owner.to_json(),
+        old_status: get(before, |a| &a.status),
+        new_status: get(after, |a| &a.status),
+        old_opens: get(before, |a| &a.opens),
+        new_opens: get(after, |a| &a.opens),
     }
 }
 
@@ -198,14 +188,19 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn asset(id: &str, status: &str, opens: u64) -> Map<String, Json> {
-        json!({ "asset_id": id, "title": id, "status": status, "opens": opens })
-            .as_object()
-            .unwrap()
-            .clone()
+    fn asset(id: &str, status: &str, opens: u64) -> SnapshotAsset {
+        SnapshotAsset {
+            asset_id: id.into(),
+            title: Kept::Text(id.into()),
+            kind: Kept::Null,
+            owner: Kept::Null,
+            status: Kept::Text(status.into()),
+            opens: Kept::Other(Box::new(json!(opens))),
+        }
     }
 
-    fn loaded(summary: Json, assets: Vec<Map<String, Json>>) -> Loaded {
+    fn loaded(summary: Json, mut assets: Vec<SnapshotAsset>) -> Loaded {
+        assets.sort_by(|a, b| a.asset_id.cmp(&b.asset_id));
         Loaded {
             path: "x.json".into(),
             as_of: String::new(),

@@ -168,27 +168,91 @@ pub fn file_digest(path: &str) -> Result<Option<String>> {
     Ok(Some(digest.iter().map(|b| format!("{b:02x}")).collect()))
 }
 
-/// A snapshot read back: its figures and its assets by id.
+/// A snapshot read back: its figures, and its assets by id.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub path: String,
     pub as_of: String,
     pub summary: Map<String, Json>,
-    /// Assets in id order.
-    pub assets: Vec<Map<String, Json>>,
+    /// In id order (the last of an id given twice).
+    pub assets: Vec<SnapshotAsset>,
+}
+
+/// What `diff` reads of a snapshot's asset, as the snapshot wrote it (null where absent),
+/// kept compact: a million of them take about 230 MB.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnapshotAsset {
+    pub asset_id: Box<str>,
+    pub title: Kept,
+    pub kind: Kept,
+    pub owner: Kept,
+    pub status: Kept,
+    pub opens: Kept,
+}
+
+/// A JSON value kept in little room: text (nearly always) or null inline, anything else boxed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kept {
+    Null,
+    Text(Box<str>),
+    Other(Box<Json>),
+}
+
+impl Kept {
+    fn of(value: Option<Json>) -> Kept {
+        match value {
+            None | Some(Json::Null) => Kept::Null,
+            Some(Json::String(text)) => Kept::Text(text.into_boxed_str()),
+            Some(other) => Kept::Other(Box::new(other)),
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Kept::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Kept::Other(value) => value.as_u64(),
+            _ => None,
+        }
+    }
+
+    /// The value as the snapshot wrote it.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Kept::Null => Json::Null,
+            Kept::Text(text) => Json::String(text.to_string()),
+            Kept::Other(value) => (**value).clone(),
+        }
+    }
 }
 
 /// Reads a snapshot, refusing files that are not snapshots or have another schema version.
+/// The document is parsed as it is read, each asset kept as a [`SnapshotAsset`], so two
+/// snapshots of a million assets compare in a few hundred megabytes.
 pub fn load(path: &str) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path).map_err(|e| input_error!("{path}: {e}"))?;
-    let doc: Json = serde_json::from_str(&text)
-        .map_err(|e| input_error!("{path}: not a collateral-audit snapshot (not JSON: {e})"))?;
-    if doc.get("kind").and_then(Json::as_str) != Some(KIND) {
+    let file = std::fs::File::open(path).map_err(|e| input_error!("{path}: {e}"))?;
+    let reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let doc: Document = serde_json::from_reader(reader).map_err(|e| {
+        let message = e.to_string();
+        match message.strip_prefix(MALFORMED) {
+            Some(what) => {
+                let what = what.rsplit_once(" at line ").map_or(what, |(w, _)| w);
+                input_error!("{path}: malformed snapshot: {what}")
+            }
+            None => input_error!("{path}: not a collateral-audit snapshot (not JSON: {e})"),
+        }
+    })?;
+    if doc.kind.as_ref().and_then(Json::as_str) != Some(KIND) {
         return Err(input_error!(
             "{path}: not a collateral-audit snapshot (no \"kind\": {KIND:?}); make one with `collateral-audit snapshot`"
         ));
     }
-    let version = doc.get("schema_version").and_then(Json::as_u64);
+    let version = doc.schema_version.as_ref().and_then(Json::as_u64);
     if version != Some(SNAPSHOT_SCHEMA_VERSION) {
         return Err(input_error!(
             "{path}: snapshot schema_version {} cannot be compared by this version of collateral-audit (it reads version {SNAPSHOT_SCHEMA_VERSION}); re-run `snapshot` on the old inputs",
@@ -196,13 +260,12 @@ pub fn load(path: &str) -> Result<Loaded> {
         ));
     }
     let malformed = |what: &str| input_error!("{path}: malformed snapshot: {what}");
-    let summary = doc
-        .get("summary")
-        .and_then(Json::as_object)
-        .ok_or_else(|| malformed("no summary object"))?;
+    let Some(Json::Object(summary)) = doc.summary else {
+        return Err(malformed("no summary object"));
+    };
     // A figure edited into text ("58.9") or lost would compare as no change, or as a
     // confident delta from nothing.
-    for (key, value) in summary {
+    for (key, value) in &summary {
         if !(value.is_number() || value.is_null() || value.is_array() || value.is_object()) {
             return Err(malformed(&format!(
                 "summary figure {key:?} is {value}, not a number"
@@ -216,39 +279,113 @@ pub fn load(path: &str) -> Result<Loaded> {
             )));
         }
     }
-    let assets = doc
-        .get("assets")
-        .and_then(Json::as_array)
-        .ok_or_else(|| malformed("no assets array"))?;
-    let assets = assets
-        .iter()
-        .map(|a| {
-            let asset = a
-                .as_object()
-                .filter(|a| a.get("asset_id").is_some_and(Json::is_string))
-                .ok_or_else(|| malformed("an asset without asset_id"))?;
-            for key in ["opens", "users"] {
-                if asset
-                    .get(key)
-                    .is_some_and(|v| !v.is_number() && !v.is_null())
-                {
-                    return Err(malformed(&format!(
-                        "asset {} has {key} {}, not a number",
-                        asset["asset_id"], asset[key]
-                    )));
-                }
-            }
-            Ok(asset.clone())
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let Some(Assets(mut assets)) = doc.assets else {
+        return Err(malformed("no assets array"));
+    };
+    assets.sort_by(|a, b| a.asset_id.cmp(&b.asset_id));
+    // The last of an id given twice wins, as a map built in order would keep it.
+    assets.reverse();
+    assets.dedup_by(|later, earlier| later.asset_id == earlier.asset_id);
+    assets.reverse();
     Ok(Loaded {
         path: path.to_string(),
         as_of: doc
-            .get("as_of")
+            .as_of
+            .as_ref()
             .and_then(Json::as_str)
             .unwrap_or_default()
             .to_string(),
-        summary: summary.clone(),
+        summary,
         assets,
+    })
+}
+
+/// The start of an error raised while reading the assets (told without serde's position).
+const MALFORMED: &str = "malformed snapshot: ";
+
+/// The parts of a snapshot document `diff` reads; the rest is passed over.
+#[derive(serde::Deserialize)]
+struct Document {
+    kind: Option<Json>,
+    schema_version: Option<Json>,
+    as_of: Option<Json>,
+    summary: Option<Json>,
+    assets: Option<Assets>,
+}
+
+/// The assets array, each asset checked and kept compact as it is read.
+struct Assets(Vec<SnapshotAsset>);
+
+/// One asset as written, before it is checked.
+#[derive(serde::Deserialize)]
+struct RawAsset {
+    asset_id: Option<Json>,
+    title: Option<Json>,
+    #[serde(rename = "type")]
+    kind: Option<Json>,
+    owner: Option<Json>,
+    status: Option<Json>,
+    opens: Option<Json>,
+    users: Option<Json>,
+}
+
+impl<'de> serde::Deserialize<'de> for Assets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Assets;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of assets")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Assets, A::Error> {
+                use serde::de::Error;
+                let mut assets = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(raw) = seq.next_element::<Json>()? {
+                    let raw: RawAsset = match serde_json::from_value(raw) {
+                        Ok(raw) => raw,
+                        Err(_) => {
+                            return Err(A::Error::custom(format!(
+                                "{MALFORMED}an asset that is not an object"
+                            )))
+                        }
+                    };
+                    assets.push(
+                        checked(raw)
+                            .map_err(|what| A::Error::custom(format!("{MALFORMED}{what}")))?,
+                    );
+                }
+                assets.shrink_to_fit();
+                Ok(Assets(assets))
+            }
+        }
+        deserializer.deserialize_seq(Visit)
+    }
+}
+
+/// An asset with a text id and numeric (or null) counts.
+fn checked(raw: RawAsset) -> Result<SnapshotAsset, String> {
+    let Some(Json::String(asset_id)) = raw.asset_id else {
+        return Err("an asset without asset_id".into());
+    };
+    for (key, value) in [("opens", &raw.opens), ("users", &raw.users)] {
+        if let Some(value) = value.as_ref().filter(|v| !v.is_number() && !v.is_null()) {
+            return Err(format!(
+                "asset {} has {key} {value}, not a number",
+                Json::String(asset_id.clone())
+            ));
+        }
+    }
+    Ok(SnapshotAsset {
+        asset_id: asset_id.into_boxed_str(),
+        title: Kept::of(raw.title),
+        kind: Kept::of(raw.kind),
+        owner: Kept::of(raw.owner),
+        status: Kept::of(raw.status),
+        opens: Kept::of(raw.opens),
     })
 }
