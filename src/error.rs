@@ -1,35 +1,48 @@
-//! Exit codes and the error kinds that choose them, in one place.
+//! Exit codes, in one place: every way the program ends maps to one of three.
+//!
+//! There is one kind of error: whatever stops a run (a missing file, a bad option value, an
+//! unusable input, a `--strict` bad row, an I/O failure) exits 2 with a one-line message on
+//! stderr. A closed stdout is not an error: the reader went away, as `| head` does.
 
-use std::fmt;
 use std::io;
 
-/// Everything went as asked.
-pub const EXIT_OK: u8 = 0;
-/// The report was written but a `--fail-if-*` gate was breached.
-pub const EXIT_GATE: u8 = 1;
-/// Bad usage or unusable input: missing file, missing column, bad option value, `--strict` bad row.
-pub const EXIT_USAGE: u8 = 2;
+/// How a run ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything went as asked (also when stdout was closed early).
+    Success,
+    /// The report was written but a `--fail-if-*` gate was breached.
+    GateBreached,
+    /// Bad usage or unusable input; nothing (or not everything) was written.
+    UsageOrInput,
+}
 
-/// A problem with what the user asked for or gave us, as opposed to a bug.
-///
-/// Kept as its own type so `main` can tell it apart from other failures; the
-/// message is complete on its own (file, line, column, value where they exist).
-#[derive(Debug)]
-pub struct InputError(pub String);
+impl Exit {
+    /// The process exit status.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::GateBreached => 1,
+            Exit::UsageOrInput => 2,
+        }
+    }
 
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+    /// How a run that failed with `err` ends.
+    pub fn of_error(err: &anyhow::Error) -> Exit {
+        if is_broken_pipe(err) {
+            Exit::Success
+        } else {
+            Exit::UsageOrInput
+        }
     }
 }
 
-impl std::error::Error for InputError {}
-
-/// Shorthand for returning an [`InputError`] from a function that returns `anyhow::Result`.
+/// An error with a complete one-line message (file, line, column and value where they
+/// exist). Every error exits 2; the macro only keeps the messages in one style.
 #[macro_export]
 macro_rules! input_error {
     ($($arg:tt)*) => {
-        anyhow::Error::new($crate::error::InputError(format!($($arg)*)))
+        anyhow::anyhow!($($arg)*)
     };
 }
 
@@ -54,30 +67,33 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// The exit code for an error that reached `main`.
-pub fn exit_code_for(err: &anyhow::Error) -> u8 {
-    if is_broken_pipe(err) {
-        EXIT_OK
-    } else {
-        EXIT_USAGE
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn broken_pipe_inside_csv_error_is_recognised() {
-        let io_err = io::Error::new(io::ErrorKind::BrokenPipe, "closed");
-        let csv_err = csv::Error::from(io_err);
-        assert!(is_broken_pipe(&anyhow::Error::new(csv_err)));
+    fn each_end_has_its_code() {
+        assert_eq!(Exit::Success.code(), 0);
+        assert_eq!(Exit::GateBreached.code(), 1);
+        assert_eq!(Exit::UsageOrInput.code(), 2);
     }
 
     #[test]
-    fn input_errors_exit_with_two() {
-        let err = input_error!("no such column");
-        assert_eq!(exit_code_for(&err), EXIT_USAGE);
-        assert!(err.downcast_ref::<InputError>().is_some());
+    fn a_closed_pipe_is_success_in_every_wrapping() {
+        let closed = || io::Error::new(io::ErrorKind::BrokenPipe, "closed");
+        let csv_err = anyhow::Error::new(csv::Error::from(closed()));
+        let json_err = anyhow::Error::new(serde_json::Error::io(closed()));
+        let plain = anyhow::Error::new(closed()).context("writing the report");
+        for err in [csv_err, json_err, plain] {
+            assert_eq!(Exit::of_error(&err), Exit::Success, "{err:#}");
+        }
+    }
+
+    #[test]
+    fn every_other_error_is_usage_or_input() {
+        let err = input_error!("events.csv: no such file");
+        assert_eq!(Exit::of_error(&err), Exit::UsageOrInput);
+        let io_err = anyhow::Error::new(io::Error::other("disk full"));
+        assert_eq!(Exit::of_error(&io_err), Exit::UsageOrInput);
     }
 }

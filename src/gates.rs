@@ -1,6 +1,7 @@
 //! CI gates: thresholds on the figures that turn a finished report into exit code 1.
 
 use crate::analysis::summary::{round2, Summary};
+use crate::error::Exit;
 use crate::model::format_number;
 
 /// The thresholds asked for; each is off when `None`.
@@ -86,14 +87,14 @@ impl Gates {
 }
 
 /// Tells each breach on stderr and returns the exit code: 1 when any gate was breached.
-pub fn report_breaches(breaches: &[Breach]) -> u8 {
+pub fn report_breaches(breaches: &[Breach]) -> Exit {
     for breach in breaches {
         crate::message!("gate breached: {}", breach.0);
     }
     if breaches.is_empty() {
-        crate::error::EXIT_OK
+        Exit::Success
     } else {
-        crate::error::EXIT_GATE
+        Exit::GateBreached
     }
 }
 
@@ -133,6 +134,8 @@ mod tests {
         assert!(Gates::default()
             .check(&figures(100.0, u64::MAX, Some(0.0)))
             .is_empty());
-        assert_eq!(report_breaches(&[]), 0);
+        assert_eq!(report_breaches(&[]), Exit::Success);
+        let breach = Breach("never_opened_pct is 60%".into());
+        assert_eq!(report_breaches(&[breach]), Exit::GateBreached);
     }
 }

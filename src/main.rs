@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use collateral_audit::cli::Cli;
-use collateral_audit::error::exit_code_for;
+use collateral_audit::error::Exit;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
@@ -15,13 +15,13 @@ fn main() -> ExitCode {
         .and_then(|()| collateral_audit::commands::run(&cli, now, &mut out))
         .and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => ExitCode::from(exit.code()),
         Err(err) => {
-            let code = exit_code_for(&err);
-            if code != 0 {
+            let exit = Exit::of_error(&err);
+            if exit != Exit::Success {
                 collateral_audit::message!("error: {err:#}");
             }
-            ExitCode::from(code)
+            ExitCode::from(exit.code())
         }
     }
 }

@@ -4,6 +4,7 @@ use crate::analysis::Audit;
 use crate::cli::{AssetsArgs, StatusArg};
 use crate::commands::{parameters, Ctx};
 use crate::config::Config;
+use crate::error::Exit;
 use crate::model::Status;
 use crate::report::fields::cells;
 use crate::report::stream::{render_stream, RowStream};
@@ -39,7 +40,7 @@ fn wanted(filter: &[StatusArg], status: Status) -> bool {
         })
 }
 
-pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<Exit> {
     let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
     let style = RenderStyle::for_stdout(config.raw_csv);
     render_stream(
@@ -48,7 +49,7 @@ pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<u8> {
         style,
         ctx.out,
     )?;
-    Ok(crate::error::EXIT_OK)
+    Ok(Exit::Success)
 }
 
 /// The report, its rows made as they are written.

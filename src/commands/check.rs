@@ -5,7 +5,7 @@ use crate::analysis::Audit;
 use crate::cli::CheckArgs;
 use crate::commands::Ctx;
 use crate::config::Config;
-use crate::error::{EXIT_OK, EXIT_USAGE};
+use crate::error::Exit;
 use crate::input::assets::FileReport;
 use crate::input::headers::{quote_list, Field, Role};
 use crate::input::time::format_instant;
@@ -18,7 +18,7 @@ const VALUES_LISTED: usize = 10;
 
 /// Writes the check report; exit 0 when the inputs are usable, 2 when not (an error, or a
 /// file without one usable row).
-pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<Exit> {
     let out = &mut *ctx.out;
     let config = Config::from_args(&args.audit, &args.output, ctx.now)?;
     let (rows, usable, error) = match Audit::run_listing(&config) {
@@ -50,9 +50,9 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<u8> {
         Some(err) => {
             out.flush()?;
             crate::message!("error: {err:#}");
-            Ok(EXIT_USAGE)
+            Ok(Exit::UsageOrInput)
         }
-        None => Ok(EXIT_OK),
+        None => Ok(Exit::Success),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::cli::CohortsArgs;
 use crate::commands::trends::period_of;
 use crate::commands::{emit, parameters, Ctx};
 use crate::config::Config;
+use crate::error::Exit;
 use crate::input::time::{Millis, MS_PER_DAY};
 use crate::model::Status;
 use crate::report::{Report, Value};
@@ -16,7 +17,7 @@ use std::collections::BTreeMap;
 /// What one cohort's assets did: (created, first counted event) per asset.
 type Cohort = Vec<(Millis, Option<Millis>)>;
 
-pub fn run(args: &CohortsArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &CohortsArgs, ctx: &mut Ctx) -> Result<Exit> {
     let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
     let report = report(&config, &audit, period_of(args.period), &args.within);
     emit(&config, &report, ctx.out)

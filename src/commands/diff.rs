@@ -2,6 +2,7 @@
 
 use crate::cli::DiffArgs;
 use crate::commands::{gates_of, Ctx};
+use crate::error::Exit;
 use crate::gates::{report_breaches, GateFigures};
 use crate::report::{render, Body, RenderStyle, Report, Value};
 use crate::snapshot::diff::{Change, Diff, FigureDelta};
@@ -22,7 +23,7 @@ pub const CHANGE_COLUMNS: [&str; 9] = [
     "new_opens",
 ];
 
-pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<Exit> {
     let gates = gates_of(&args.gates, args.fail_if_never_opened_rises_by)?;
     let format = crate::config::format_of(args.output.format);
     let (old, new) = (load(&args.old)?, load(&args.new)?);

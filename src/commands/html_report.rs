@@ -12,6 +12,7 @@ use crate::cli::{OutputArgs, ReportArgs};
 use crate::commands::{assets, parameters, summary, unused, users};
 use crate::commands::{audit_with_trend, write_to, Ctx};
 use crate::config::Config;
+use crate::error::Exit;
 use crate::report::fields::cells;
 use crate::report::html::{Bar, Page, Section, TrendPoint};
 use crate::report::{Body, Report, Value};
@@ -27,7 +28,7 @@ const LIST_ROWS: usize = 200;
 /// Owners shown in the by-owner chart, most judged assets first.
 const OWNER_BARS: usize = 15;
 
-pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
     let config = Config::from_args(&args.audit, &OutputArgs::default(), ctx.now)?;
     if let Some(path) = &args.out {
         crate::output::refuse_input(path, &config.read.inputs())?;
@@ -40,7 +41,7 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<u8> {
     let (audit, tally) = audit_with_trend(&config, &request)?;
     let page = crate::report::html::render(&page(&config, &audit, &tally)?);
     write_to(args.out.as_deref(), &config, page.as_bytes(), ctx.out)?;
-    Ok(crate::error::EXIT_OK)
+    Ok(Exit::Success)
 }
 
 pub fn page(config: &Config, audit: &Audit, tally: &TrendTally) -> Result<Page> {

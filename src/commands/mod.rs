@@ -15,6 +15,7 @@ use crate::analysis::periods::TrendTally;
 use crate::analysis::{Audit, TrendRequest};
 use crate::cli::{Cli, Command, GateArgs, OutputArgs};
 use crate::config::Config;
+use crate::error::Exit;
 use crate::gates::Gates;
 use crate::input::time::Millis;
 use crate::progress::Ticker;
@@ -30,7 +31,7 @@ pub struct Ctx<'a> {
 }
 
 /// Runs the parsed command line, writing the report to `out`; returns the exit code.
-pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
+pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
     crate::report::choose_color(crate::config::color_of(cli.color));
     let ctx = &mut Ctx { now, out };
     match &cli.command {
@@ -49,18 +50,18 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<u8> {
     }
 }
 
-fn completions(shell: clap_complete::Shell, ctx: &mut Ctx) -> Result<u8> {
+fn completions(shell: clap_complete::Shell, ctx: &mut Ctx) -> Result<Exit> {
     let mut command = Cli::command();
     clap_complete::generate(shell, &mut command, "collateral-audit", ctx.out);
-    Ok(crate::error::EXIT_OK)
+    Ok(Exit::Success)
 }
 
-fn man(args: &crate::cli::ManArgs, ctx: &mut Ctx) -> Result<u8> {
+fn man(args: &crate::cli::ManArgs, ctx: &mut Ctx) -> Result<Exit> {
     match &args.dir {
         Some(dir) => drop(crate::manpage::write_all(Cli::command(), dir.as_ref())?),
         None => crate::manpage::write_main(Cli::command(), ctx.out)?,
     }
-    Ok(crate::error::EXIT_OK)
+    Ok(Exit::Success)
 }
 
 /// The settings and the finished pass of a command that asks for no trend.
@@ -140,10 +141,10 @@ pub fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Result<G
 }
 
 /// Writes a table-shaped report in the format asked for.
-pub fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<u8> {
+pub fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<Exit> {
     let style = RenderStyle::for_stdout(config.raw_csv);
     render(report, config.format, style, out)?;
-    Ok(crate::error::EXIT_OK)
+    Ok(Exit::Success)
 }
 
 /// The size on disk of every input file, for the progress bar.

@@ -4,11 +4,12 @@ use crate::analysis::summary::Summary;
 use crate::cli::{OutputArgs, SnapshotArgs};
 use crate::commands::{gates_of, prepare_with, Ctx};
 use crate::config::Config;
+use crate::error::Exit;
 use crate::gates::{report_breaches, GateFigures};
 use crate::snapshot::{file_digest, write};
 use anyhow::Result;
 
-pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<Exit> {
     let gates = gates_of(&args.gates, None)?;
     let out_path = args.out.as_deref();
     let mut config = Config::from_args(&args.audit, &OutputArgs::default(), ctx.now)?;

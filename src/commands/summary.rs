@@ -5,6 +5,7 @@ use crate::analysis::Audit;
 use crate::cli::SummaryArgs;
 use crate::commands::{emit, gates_of, parameters, Ctx};
 use crate::config::Config;
+use crate::error::Exit;
 use crate::gates::{report_breaches, GateFigures};
 use crate::input::headers::quote_list;
 use crate::input_error;
@@ -18,7 +19,7 @@ pub fn summary_fields(s: &Summary) -> Vec<(String, Value)> {
     fields(s)
 }
 
-pub fn run(args: &SummaryArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &SummaryArgs, ctx: &mut Ctx) -> Result<Exit> {
     let gates = gates_of(&args.gates, None)?;
     let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
     let report = report(&config, &audit, args.group_by.as_deref())?;

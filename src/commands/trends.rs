@@ -6,6 +6,7 @@ use crate::analysis::TrendRequest;
 use crate::cli::TrendsArgs;
 use crate::commands::{audit_with_trend, emit, parameters, Ctx};
 use crate::config::Config;
+use crate::error::Exit;
 use crate::report::fields::cells;
 use crate::report::{Report, Value};
 use crate::results::trends::{trend, TrendRow};
@@ -25,7 +26,7 @@ pub const COLUMNS: [&str; 10] = [
     "new_assets",
 ];
 
-pub fn run(args: &TrendsArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &TrendsArgs, ctx: &mut Ctx) -> Result<Exit> {
     let config = Config::from_args(&args.audit, &args.output, ctx.now)?;
     let request = TrendRequest {
         period: period_of(args.period),

@@ -4,6 +4,7 @@ use crate::analysis::Audit;
 use crate::cli::UnusedArgs;
 use crate::commands::{emit, parameters, Ctx};
 use crate::config::Config;
+use crate::error::Exit;
 use crate::report::fields::cells;
 use crate::report::Report;
 use crate::results::assets::{unused_rows, UnusedOrder};
@@ -13,7 +14,7 @@ pub const COLUMNS: [&str; 7] = [
     "asset_id", "title", "type", "owner", "created", "age_days", "cost",
 ];
 
-pub fn run(args: &UnusedArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &UnusedArgs, ctx: &mut Ctx) -> Result<Exit> {
     let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
     emit(&config, &report(&config, &audit), ctx.out)
 }

@@ -4,6 +4,7 @@ use crate::analysis::Audit;
 use crate::cli::UsersArgs;
 use crate::commands::{emit, parameters, Ctx};
 use crate::config::Config;
+use crate::error::Exit;
 use crate::report::fields::{cells, fields};
 use crate::report::{Report, Value};
 use crate::results::coverage::Coverage;
@@ -20,7 +21,7 @@ pub const COLUMNS: [&str; 7] = [
     "in_roster",
 ];
 
-pub fn run(args: &UsersArgs, ctx: &mut Ctx) -> Result<u8> {
+pub fn run(args: &UsersArgs, ctx: &mut Ctx) -> Result<Exit> {
     let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
     emit(&config, &report(&config, &audit), ctx.out)
 }
