@@ -89,7 +89,7 @@ impl Gates {
 /// Tells each breach on stderr and returns the exit code: 1 when any gate was breached.
 pub fn report_breaches(breaches: &[Breach]) -> Exit {
     for breach in breaches {
-        crate::message!("gate breached: {}", breach.0);
+        crate::messages::gate_breached(&breach.0);
     }
     if breaches.is_empty() {
         Exit::Success

@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         Err(err) => {
             let exit = Exit::of_error(&err);
             if exit != Exit::Success {
-                collateral_audit::message!("error: {err:#}");
+                collateral_audit::messages::error(format_args!("{err:#}"));
             }
             ExitCode::from(exit.code())
         }

@@ -105,7 +105,9 @@ pub fn apply(cli: &mut Cli) -> Result<()> {
 /// A file picked up without being named changes what counts: say so.
 fn note_implicit(explicit: bool, quiet: bool, path: &str) {
     if !explicit && !quiet {
-        crate::message!("note: using settings from {path} (--config names another file)");
+        crate::messages::note(format_args!(
+            "using settings from {path} (--config names another file)"
+        ));
     }
 }
 

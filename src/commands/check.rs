@@ -49,7 +49,7 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<Exit> {
     match error {
         Some(err) => {
             out.flush()?;
-            crate::message!("error: {err:#}");
+            crate::messages::error(format_args!("{err:#}"));
             Ok(Exit::UsageOrInput)
         }
         None => Ok(Exit::Success),

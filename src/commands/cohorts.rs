@@ -40,10 +40,10 @@ pub fn report(config: &Config, audit: &Audit, period: Period, within: &[u32]) ->
             .or_default()
             .push((created, first));
     }
-    if undated > 0 && !config.read.quiet {
-        crate::message!(
-            "note: {undated} assets have no created date and are left out of the cohorts"
-        );
+    if undated > 0 {
+        crate::messages::note(format_args!(
+            "{undated} assets have no created date and are left out of the cohorts"
+        ));
     }
     let as_of = config.window.as_of;
     let rows = cohorts

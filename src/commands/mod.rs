@@ -33,6 +33,7 @@ pub struct Ctx<'a> {
 /// Runs the parsed command line, writing the report to `out`; returns the exit code.
 pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
     crate::report::choose_color(crate::config::color_of(cli.color));
+    crate::messages::set_quiet(quiet(&cli.command));
     let ctx = &mut Ctx { now, out };
     match &cli.command {
         Command::Summary(args) => summary::run(args, ctx),
@@ -48,6 +49,23 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
         Command::Completions(args) => completions(args.shell, ctx),
         Command::Man(args) => man(args, ctx),
     }
+}
+
+/// `-q` as the command was given it (commands without inputs have none).
+fn quiet(command: &Command) -> bool {
+    let audit = match command {
+        Command::Summary(a) => &a.audit,
+        Command::Unused(a) => &a.audit,
+        Command::Assets(a) => &a.audit,
+        Command::Trends(a) => &a.audit,
+        Command::Cohorts(a) => &a.audit,
+        Command::Users(a) => &a.audit,
+        Command::Snapshot(a) => &a.audit,
+        Command::Report(a) => &a.audit,
+        Command::Check(a) => &a.audit,
+        Command::Diff(_) | Command::Completions(_) | Command::Man(_) => return false,
+    };
+    audit.input.quiet
 }
 
 fn completions(shell: clap_complete::Shell, ctx: &mut Ctx) -> Result<Exit> {
@@ -87,16 +105,14 @@ pub fn audit_with_trend(config: &Config, request: &TrendRequest) -> Result<(Audi
 
 /// Runs the pass with a progress bar on a terminal, then shows the first problems on stderr.
 pub fn prepare_with(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
-    let ticker = (!config.read.quiet && std::io::stderr().is_terminal())
+    let ticker = (!crate::messages::quiet() && std::io::stderr().is_terminal())
         .then(|| Ticker::start(input_bytes(config)));
     let audit = Audit::run(config, trend);
     drop(ticker);
     let audit = audit?;
-    if !config.read.quiet {
-        audit.problems.print_warnings();
-        for warning in &audit.warnings {
-            eprintln!("warning: {}: {}", warning.code, warning.message);
-        }
+    audit.problems.print_warnings();
+    for warning in &audit.warnings {
+        crate::messages::warning(format_args!("{}: {}", warning.code, warning.message));
     }
     Ok(audit)
 }

@@ -134,14 +134,16 @@ impl Problems {
     /// Writes the kept problems as warnings, and how many more there were.
     pub fn print_warnings(&self) {
         for note in &self.notes {
-            crate::message!("warning: {note}");
+            crate::messages::warning(note);
         }
         for problem in &self.kept {
-            crate::message!("warning: {problem}");
+            crate::messages::warning(problem);
         }
         let hidden = self.total - self.kept.len() as u64;
         if hidden > 0 {
-            crate::message!("warning: … and {hidden} more problems like these (run `check` to see the inputs' health)");
+            crate::messages::warning(format_args!(
+                "… and {hidden} more problems like these (run `check` to see the inputs' health)"
+            ));
         }
     }
 }
