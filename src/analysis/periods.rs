@@ -178,38 +178,109 @@ impl TrendTally {
     }
 }
 
-/// Distinct members (assets or users) per (period, group): one bitmap per pair, so memory
-/// grows with periods × members, never with events (a set of triples cost ~17 bytes each).
+/// Distinct members (assets or users) per (period, group), so memory grows with the
+/// members seen, never with events (a set of triples cost ~17 bytes each): each pair keeps
+/// its members' ids in a list while that is smaller than a bitmap of every id up to the
+/// largest seen, and a bitmap from then on (a split by title has as many groups as assets,
+/// each with a few; the whole library in a month has thousands).
 #[derive(Debug, Clone, Default)]
 pub struct MemberSets {
-    sets: FxHashMap<(i64, u32), Vec<u64>>,
+    sets: FxHashMap<(i64, u32), Members>,
+}
+
+#[derive(Debug, Clone)]
+enum Members {
+    /// Ids, possibly repeated since the last sort (sorted and deduplicated when it doubles).
+    List {
+        ids: Vec<u32>,
+        sorted_len: usize,
+    },
+    Bits(Vec<u64>),
+}
+
+impl Default for Members {
+    fn default() -> Self {
+        Members::List {
+            ids: Vec::new(),
+            sorted_len: 0,
+        }
+    }
+}
+
+impl Members {
+    #[inline]
+    fn insert(&mut self, member: u32) {
+        match self {
+            Members::Bits(bits) => set_bit(bits, member),
+            Members::List { ids, sorted_len } => {
+                ids.push(member);
+                if ids.len() >= (*sorted_len * 2).max(16) {
+                    ids.sort_unstable();
+                    ids.dedup();
+                    *sorted_len = ids.len();
+                    let max = ids.last().copied().unwrap_or(0) as usize;
+                    // 4 bytes an id in the list, one bit an id up to the largest in a bitmap.
+                    if ids.len() * 32 > max + 64 {
+                        let mut bits = Vec::new();
+                        for &id in ids.iter() {
+                            set_bit(&mut bits, id);
+                        }
+                        *self = Members::Bits(bits);
+                    }
+                }
+            }
+        }
+    }
+
+    fn count(&self) -> u64 {
+        match self {
+            Members::Bits(bits) => bits.iter().map(|w| u64::from(w.count_ones())).sum(),
+            Members::List { ids, .. } => {
+                let mut ids = ids.clone();
+                ids.sort_unstable();
+                ids.dedup();
+                ids.len() as u64
+            }
+        }
+    }
+
+    fn members(&self) -> Vec<u32> {
+        match self {
+            Members::Bits(bits) => bits
+                .iter()
+                .enumerate()
+                .flat_map(|(word, &w)| {
+                    (0..64u32)
+                        .filter(move |bit| w & (1 << bit) != 0)
+                        .map(move |bit| word as u32 * 64 + bit)
+                })
+                .collect(),
+            Members::List { ids, .. } => ids.clone(),
+        }
+    }
+}
+
+#[inline]
+fn set_bit(bits: &mut Vec<u64>, member: u32) {
+    let (word, bit) = (member as usize / 64, member % 64);
+    if word >= bits.len() {
+        bits.resize(word + 1, 0);
+    }
+    bits[word] |= 1 << bit;
 }
 
 impl MemberSets {
     #[inline]
     pub fn insert(&mut self, key: (i64, u32), member: u32) {
-        let bits = self.sets.entry(key).or_default();
-        let (word, bit) = (member as usize / 64, member % 64);
-        if word >= bits.len() {
-            bits.resize(word + 1, 0);
-        }
-        bits[word] |= 1 << bit;
+        self.sets.entry(key).or_default().insert(member);
     }
 
     /// How many distinct members each (period, group) has.
     pub fn counts(&self) -> FxHashMap<(i64, u32), u64> {
         self.sets
             .iter()
-            .map(|(&key, bits)| (key, bits.iter().map(|w| u64::from(w.count_ones())).sum()))
+            .map(|(&key, members)| (key, members.count()))
             .collect()
-    }
-
-    fn members(bits: &[u64]) -> impl Iterator<Item = u32> + '_ {
-        bits.iter().enumerate().flat_map(|(word, &w)| {
-            (0..64u32)
-                .filter(move |bit| w & (1 << bit) != 0)
-                .map(move |bit| word as u32 * 64 + bit)
-        })
     }
 
     /// Folds in another part's sets, renaming its groups and members.
@@ -219,8 +290,8 @@ impl MemberSets {
         group: impl Fn(u32) -> u32,
         member: impl Fn(u32) -> u32,
     ) {
-        for ((p, g), bits) in other.sets {
-            for m in MemberSets::members(&bits) {
+        for ((p, g), members) in other.sets {
+            for m in members.members() {
                 self.insert((p, group(g)), member(m));
             }
         }
@@ -285,6 +356,29 @@ mod tests {
         let counts = a.counts();
         assert_eq!(counts[&(5, 0)], 4);
         assert_eq!(counts[&(6, 1)], 1);
+    }
+
+    #[test]
+    fn member_sets_move_from_lists_to_bitmaps_and_count_alike() {
+        let mut sets = MemberSets::default();
+        // A dense group (turns into a bitmap) and a sparse one (stays a list), with repeats.
+        for _ in 0..3 {
+            for m in 0..1000 {
+                sets.insert((1, 0), m);
+            }
+            for m in [999_999, 5, 123_456] {
+                sets.insert((1, 1), m);
+            }
+        }
+        assert!(matches!(sets.sets[&(1, 0)], Members::Bits(_)));
+        assert!(matches!(sets.sets[&(1, 1)], Members::List { .. }));
+        let counts = sets.counts();
+        assert_eq!(counts[&(1, 0)], 1000);
+        assert_eq!(counts[&(1, 1)], 3);
+        let mut merged = MemberSets::default();
+        merged.merge(sets, |g| g, |m| m);
+        assert_eq!(merged.counts()[&(1, 0)], 1000);
+        assert_eq!(merged.counts()[&(1, 1)], 3);
     }
 
     #[test]

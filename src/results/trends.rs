@@ -140,19 +140,35 @@ fn libraries(audit: &Audit, tally: &TrendTally) -> Vec<Library> {
     let first_overall = |i: usize| audit.usage.assets[i].first;
     match &tally.split {
         TrendSplit::Whole => vec![build(String::new(), 0, &|_| true, &first_overall)],
-        TrendSplit::ByAsset(group_of) => audit
-            .trend_groups
-            .iter()
-            .enumerate()
-            .map(|(g, name)| {
-                build(
-                    name.clone(),
-                    g as u32,
-                    &|i| group_of[i] == g as u32,
-                    &first_overall,
-                )
-            })
-            .collect(),
+        TrendSplit::ByAsset(group_of) => {
+            // One pass over the inventory: a split by title may have as many groups as assets.
+            let mut libraries: Vec<Library> = audit
+                .trend_groups
+                .iter()
+                .enumerate()
+                .map(|(g, name)| Library {
+                    name: name.clone(),
+                    id: g as u32,
+                    created: Vec::new(),
+                    undated: 0,
+                    first_uses: Vec::new(),
+                })
+                .collect();
+            for (index, asset) in inventory.assets.iter().enumerate() {
+                let library = &mut libraries[group_of[index] as usize];
+                match asset.created {
+                    Some(c) => library.created.push(c),
+                    None => library.undated += 1,
+                }
+                if let Some(f) = first_overall(index) {
+                    library.first_uses.push((asset.created, f));
+                }
+            }
+            for library in &mut libraries {
+                library.created.sort_unstable();
+            }
+            libraries
+        }
         TrendSplit::ByTeam => {
             let mut teams: Vec<(String, u32)> = (0..audit.usage.teams.len() as u32)
                 .map(|t| (audit.usage.teams.spelling(t).to_string(), t))
