@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, Cli, Scratch, AS_OF};
+use common::{core, fixture, Cli, Scratch, AS_OF};
 use std::process::Stdio;
 
 /// `COMMAND` on the shipped sample in examples/data, at the fixtures' as-of.
@@ -166,4 +166,27 @@ fn control_characters_in_cells_are_shown_escaped_in_tables() {
         "{:?}",
         csv.stdout
     );
+}
+
+#[test]
+fn output_options_exist_only_where_a_table_is_written() {
+    // A snapshot is JSON and a report is HTML: a format option there would be ignored.
+    for (command, extra) in [
+        ("snapshot", ["--format", "csv"]),
+        ("report", ["--format", "json"]),
+        ("snapshot", ["--raw-csv", "-q"]),
+    ] {
+        let run = core(command).args(extra).run().expect_code(2);
+        assert!(
+            run.stderr.contains("unexpected argument"),
+            "{command} {extra:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{command} {extra:?}");
+    }
+    // Every table command still takes them.
+    for command in ["summary", "unused", "assets", "trends", "cohorts", "users", "check"] {
+        let run = core(command).args(["--format", "csv", "--raw-csv", "-q"]).run().ok();
+        assert!(run.stdout.lines().count() >= 2, "{command}: {}", run.stdout);
+    }
 }
