@@ -185,8 +185,13 @@ fn output_options_exist_only_where_a_table_is_written() {
         assert!(run.stdout.is_empty(), "{command} {extra:?}");
     }
     // Every table command still takes them.
-    for command in ["summary", "unused", "assets", "trends", "cohorts", "users", "check"] {
-        let run = core(command).args(["--format", "csv", "--raw-csv", "-q"]).run().ok();
+    for command in [
+        "summary", "unused", "assets", "trends", "cohorts", "users", "check",
+    ] {
+        let run = core(command)
+            .args(["--format", "csv", "--raw-csv", "-q"])
+            .run()
+            .ok();
         assert!(run.stdout.lines().count() >= 2, "{command}: {}", run.stdout);
     }
 }

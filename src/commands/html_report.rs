@@ -45,7 +45,7 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
 }
 
 pub fn page(config: &Config, audit: &Audit, tally: &TrendTally) -> Result<Page> {
-    let summary_report = summary::report(config, audit, None)?;
+    let summary_report = summary::report(config, audit)?;
     let figures = Figures::of(audit);
     let mut sections = vec![
         Section::Trend(trend_points(&trend(config.window, audit, tally))),

@@ -3,14 +3,15 @@
 use crate::analysis::summary::Summary;
 use crate::analysis::Audit;
 use crate::cli::SummaryArgs;
-use crate::commands::{emit, gates_of, parameters, Ctx};
+use crate::commands::{gates_of, parameters, Ctx};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::gates::{report_breaches, GateFigures};
 use crate::input::headers::quote_list;
 use crate::input_error;
-use crate::report::fields::fields;
-use crate::report::{money, Report, Value};
+use crate::report::fields::{fields, values};
+use crate::report::stream::{render_stream, RowStream};
+use crate::report::{money, render, RenderStyle, Report, Value};
 use crate::results::summary::{Figures, WarningEntry};
 use anyhow::Result;
 
@@ -22,46 +23,52 @@ pub fn summary_fields(s: &Summary) -> Vec<(String, Value)> {
 pub fn run(args: &SummaryArgs, ctx: &mut Ctx) -> Result<Exit> {
     let gates = gates_of(&args.gates, None)?;
     let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
-    let report = report(&config, &audit, args.group_by.as_deref())?;
-    emit(&config, &report, ctx.out)?;
+    let style = RenderStyle::for_stdout(config.raw_csv);
+    match args.group_by.as_deref() {
+        None => render(&report(&config, &audit)?, config.format, style, ctx.out)?,
+        Some(column) => {
+            let stream = grouped(&config, &audit, column)?;
+            render_stream(stream, config.format, style, ctx.out)?
+        }
+    }
     let figures = GateFigures::of(&Summary::whole(&audit));
     Ok(report_breaches(&gates.check(&figures)))
 }
 
-pub fn report(config: &Config, audit: &Audit, group_by: Option<&str>) -> Result<Report> {
+/// The summary of the whole library.
+pub fn report(config: &Config, audit: &Audit) -> Result<Report> {
     let figures = Figures::of(audit);
-    let whole = &figures.summary;
-    let Some(column_name) = group_by else {
-        let mut report = Report::record(parameters(config), fields(&figures));
-        report.headline = headline(whole);
-        report.warnings = Some(warning_pairs(audit));
-        return Ok(report);
-    };
+    let mut report = Report::record(parameters(config), fields(&figures));
+    report.headline = headline(&figures.summary);
+    report.warnings = Some(warning_pairs(audit));
+    Ok(report)
+}
+
+/// The figures per value of an asset column, a row made as it is written (a column of
+/// ids has as many groups as assets), then the whole library's as `total_*`.
+pub fn grouped<'a>(config: &Config, audit: &'a Audit, column_name: &str) -> Result<RowStream<'a>> {
+    let figures = Figures::of(audit);
     let column = resolve_asset_column(audit, "--group-by", column_name)?;
     let (names, group_of) = audit.inventory.groups_by_column(column);
     let summaries = Summary::by_group(audit, &group_of, names.len());
     let mut columns = vec!["group".to_string()];
-    columns.extend(summary_fields(whole).into_iter().map(|(k, _)| k));
-    let rows = names
-        .iter()
-        .zip(&summaries)
-        .map(|(name, s)| {
-            let mut row = vec![Value::text(name)];
-            row.extend(summary_fields(s).into_iter().map(|(_, v)| v));
-            row
-        })
-        .collect();
-    let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
+    columns.extend(summary_fields(&figures.summary).into_iter().map(|(k, _)| k));
+    let rows = names.into_iter().zip(summaries).map(|(name, s)| {
+        let mut row = vec![Value::text(name)];
+        row.extend(values(&s));
+        row
+    });
     let mut params = parameters(config);
     params.push(("group_by".into(), Value::text(column_name)));
-    let mut report = Report::rows(params, &column_refs, rows);
-    report.extra = fields(&figures)
+    let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut stream = RowStream::new(params, &column_refs, rows);
+    stream.extra = fields(&figures)
         .into_iter()
         .map(|(k, v)| (format!("total_{k}"), v))
         .collect();
-    report.headline = headline(whole);
-    report.warnings = Some(warning_pairs(audit));
-    Ok(report)
+    stream.headline = headline(&figures.summary);
+    stream.warnings = Some(warning_pairs(audit));
+    Ok(stream)
 }
 
 /// The audit's warnings as (code, message), for the `warnings` JSON key.

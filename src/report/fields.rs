@@ -19,6 +19,14 @@ pub fn fields<T: Serialize>(result: &T) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// Every field's cell, in order (the keys are [`fields`]').
+pub fn values<T: Serialize>(result: &T) -> Vec<Value> {
+    collect(result)
+        .into_iter()
+        .map(|(_, value)| value)
+        .collect()
+}
+
 fn collect<T: Serialize>(result: &T) -> Vec<(Key, Value)> {
     let mut out = Vec::new();
     // Only plain structs of scalars are results: anything else has no fields.

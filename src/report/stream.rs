@@ -3,7 +3,7 @@
 //! columns are sized to their widest cell), as [`super::table`] does.
 
 use super::csv_out::neutralise;
-use super::json_out::{to_json, write_key, write_value, SCHEMA_VERSION};
+use super::json_out::{to_json, warnings_array, write_key, write_value, SCHEMA_VERSION};
 use super::{Format, RenderStyle, Report, Value};
 use anyhow::Result;
 use serde_json::Value as Json;
@@ -18,6 +18,8 @@ pub struct RowStream<'a> {
     pub extra: Vec<(String, Value)>,
     /// Lines for people, above the table and Markdown.
     pub headline: Vec<String>,
+    /// (code, message) of each warning, as the last JSON key when set.
+    pub warnings: Option<Vec<(String, String)>>,
 }
 
 impl<'a> RowStream<'a> {
@@ -32,6 +34,7 @@ impl<'a> RowStream<'a> {
             rows: Box::new(rows),
             extra: Vec::new(),
             headline: Vec::new(),
+            warnings: None,
         }
     }
 }
@@ -49,6 +52,7 @@ pub fn render_stream(
             let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
             report.extra = stream.extra;
             report.headline = stream.headline;
+            report.warnings = stream.warnings;
             super::render(&report, format, style, out)
         }
         Format::Csv => csv(stream, style.raw_csv, out),
@@ -109,6 +113,10 @@ fn json(stream: RowStream, out: &mut dyn Write) -> Result<()> {
         write_key(keys, key, 1, out)?;
         write_value(&to_json(value), 1, out)?;
         keys += 1;
+    }
+    if let Some(warnings) = &stream.warnings {
+        write_key(keys, "warnings", 1, out)?;
+        write_value(&warnings_array(warnings), 1, out)?;
     }
     out.write_all(b"\n}\n")?;
     Ok(())
