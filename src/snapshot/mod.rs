@@ -112,7 +112,11 @@ fn write_assets(config: &Config, audit: &Audit, out: &mut dyn Write) -> Result<(
         fields.sort_by(|a, b| a.0.cmp(&b.0));
         for (k, (key, value)) in fields.iter().enumerate() {
             write_key(k, key, 3, out)?;
-            write_value(value, 3, out)?;
+            match value {
+                // Every asset field is a scalar: written as the pretty printer would.
+                Json::Array(_) | Json::Object(_) => write_value(value, 3, out)?,
+                scalar => serde_json::to_writer(&mut *out, scalar)?,
+            }
         }
         out.write_all(b"\n    }")?;
     }
