@@ -114,8 +114,12 @@ const ORPHAN_IDS_KEPT: usize = 10_000;
 #[derive(Debug, Default, Clone)]
 pub struct Aggregate {
     pub counts: EventCounts,
-    /// Indexed like the inventory.
+    /// Indexed like the inventory (empty in a part that keeps `part_assets` instead).
     pub assets: Vec<AssetUsage>,
+    /// A part of the input read beside others, for a large inventory: only the assets it
+    /// touches, so sixteen parts do not each hold a row per asset. Merged into a whole
+    /// aggregate, which is always dense.
+    pub part_assets: Option<FxHashMap<u32, AssetUsage>>,
     /// Distinct (asset, user) pairs among counted events.
     pub pairs: PairSet,
     pub users: Interner,
@@ -136,27 +140,56 @@ pub struct Aggregate {
     pub files: Vec<FileTally>,
     /// Per-period tallies, kept only when a trend was asked for.
     pub trend: Option<TrendTally>,
+    asset_count: usize,
 }
+
+/// Parts of the input keep only the assets they touch above this many assets (a dense row
+/// per asset is then megabytes a part; below it, indexing beats hashing).
+const SPARSE_PARTS_FROM: usize = 1 << 16;
 
 impl Aggregate {
     pub fn new(asset_count: usize) -> Aggregate {
         Aggregate {
             assets: vec![AssetUsage::default(); asset_count],
+            asset_count,
             pairs: PairSet::new(asset_count),
             ..Aggregate::default()
         }
     }
 
     /// A fresh aggregate for the same inventory and trend, for another part of the input.
+    /// With a large inventory it keeps only the assets its part touches.
     pub fn empty_like(&self) -> Aggregate {
+        let asset_count = self.asset_count();
+        let sparse = asset_count > SPARSE_PARTS_FROM;
         Aggregate {
-            assets: vec![AssetUsage::default(); self.assets.len()],
-            pairs: PairSet::new(self.assets.len()),
+            assets: if sparse {
+                Vec::new()
+            } else {
+                vec![AssetUsage::default(); asset_count]
+            },
+            part_assets: sparse.then(FxHashMap::default),
+            asset_count,
+            pairs: PairSet::new(asset_count),
             trend: self
                 .trend
                 .as_ref()
                 .map(|t| TrendTally::new(t.period, t.split.clone())),
             ..Aggregate::default()
+        }
+    }
+
+    /// The inventory's size.
+    pub fn asset_count(&self) -> usize {
+        self.asset_count
+    }
+
+    /// The usage of an asset, to count into.
+    #[inline]
+    fn asset_mut(&mut self, asset: u32) -> &mut AssetUsage {
+        match &mut self.part_assets {
+            None => &mut self.assets[asset as usize],
+            Some(part) => part.entry(asset).or_default(),
         }
     }
 
@@ -172,7 +205,7 @@ impl Aggregate {
     #[inline]
     pub fn count(&mut self, asset: u32, t: Millis, user: Option<u32>, team: Option<u32>) {
         self.counts.counted += 1;
-        self.assets[asset as usize].count(t);
+        self.asset_mut(asset).count(t);
         if let Some(trend) = &mut self.trend {
             trend.count(asset, t, user, team);
         }
@@ -215,7 +248,7 @@ impl Aggregate {
         self.counts.excluded += 1;
         self.excluded_by.add(step);
         if let Some(asset) = asset {
-            self.assets[asset as usize].excluded += 1;
+            self.asset_mut(asset).excluded += 1;
         }
     }
 
@@ -249,7 +282,7 @@ impl Aggregate {
 
     /// Takes in the aggregate of the next part of the input: a move while this one is empty.
     pub fn absorb(&mut self, next: Aggregate) {
-        if self.is_untouched() {
+        if self.is_untouched() && next.part_assets.is_none() && self.part_assets.is_none() {
             *self = next;
         } else {
             self.merge(next);
@@ -263,8 +296,24 @@ impl Aggregate {
     pub fn merge(&mut self, mut other: Aggregate) {
         other.settle();
         self.counts.add(&other.counts);
-        for (mine, theirs) in self.assets.iter_mut().zip(&other.assets) {
-            mine.merge(theirs);
+        match other.part_assets.take() {
+            Some(part) => {
+                for (asset, theirs) in part {
+                    self.asset_mut(asset).merge(&theirs);
+                }
+            }
+            None if self.part_assets.is_none() => {
+                for (mine, theirs) in self.assets.iter_mut().zip(&other.assets) {
+                    mine.merge(theirs);
+                }
+            }
+            None => {
+                for (asset, theirs) in other.assets.iter().enumerate() {
+                    if *theirs != AssetUsage::default() {
+                        self.asset_mut(asset as u32).merge(theirs);
+                    }
+                }
+            }
         }
         let user_map = self.merge_users(&other);
         let team_map: Vec<u32> = other
@@ -385,5 +434,36 @@ mod tests {
         assert_eq!(first.users.spelling(0), "Ann");
         assert_eq!(first.assets[0].first, Some(2));
         assert_eq!(first.assets[0].last, Some(9));
+    }
+
+    #[test]
+    fn parts_of_a_large_inventory_keep_only_what_they_touch_and_merge_alike() {
+        let assets = SPARSE_PARTS_FROM + 10;
+        let events: Vec<(u32, i64)> = (0..5000u32)
+            .map(|i| ((i * 7919) % assets as u32, i64::from(i)))
+            .collect();
+        let mut whole = Aggregate::new(assets);
+        for &(a, t) in &events {
+            whole.count(a, t, None, None);
+        }
+        whole.exclude(Some(3), Exclusion::Window);
+        let mut main = Aggregate::new(assets);
+        let (first, second) = events.split_at(2000);
+        let mut parts = Vec::new();
+        for half in [first, second] {
+            let mut part = main.empty_like();
+            assert!(part.assets.is_empty() && part.part_assets.is_some());
+            for &(a, t) in half {
+                part.count(a, t, None, None);
+            }
+            parts.push(part);
+        }
+        parts[1].exclude(Some(3), Exclusion::Window);
+        for part in parts {
+            main.absorb(part);
+        }
+        assert!(main.part_assets.is_none());
+        assert_eq!(main.assets, whole.assets);
+        assert_eq!(main.counts.counted, whole.counts.counted);
     }
 }
