@@ -26,18 +26,21 @@ pub const COLUMNS: [&str; 11] = [
     "days_since_last_open",
 ];
 
-fn wanted(filter: &[StatusArg], status: Status) -> bool {
-    filter.is_empty()
-        || filter.iter().any(|f| {
-            matches!(
-                (f, status),
-                (StatusArg::Unpublished, Status::Unpublished)
-                    | (StatusArg::New, Status::New)
-                    | (StatusArg::Never, Status::Never)
-                    | (StatusArg::Stale, Status::Stale)
-                    | (StatusArg::Active, Status::Active)
-            )
+fn wanted(filter: &[Status], status: Status) -> bool {
+    filter.is_empty() || filter.contains(&status)
+}
+
+/// `--status` in the model's terms.
+fn statuses(args: &[StatusArg]) -> Vec<Status> {
+    args.iter()
+        .map(|arg| match arg {
+            StatusArg::Unpublished => Status::Unpublished,
+            StatusArg::New => Status::New,
+            StatusArg::Never => Status::Never,
+            StatusArg::Stale => Status::Stale,
+            StatusArg::Active => Status::Active,
         })
+        .collect()
 }
 
 pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<Exit> {
@@ -53,7 +56,7 @@ pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<Exit> {
 }
 
 /// The report, its rows made as they are written.
-pub fn rows<'a>(config: &Config, audit: &'a Audit, filter: &[StatusArg]) -> RowStream<'a> {
+pub fn rows<'a>(config: &Config, audit: &'a Audit, filter: &[Status]) -> RowStream<'a> {
     let rows = asset_rows(
         audit,
         config.window.as_of,
@@ -71,7 +74,7 @@ pub fn rows<'a>(config: &Config, audit: &'a Audit, filter: &[StatusArg]) -> RowS
 }
 
 /// The whole report (for the HTML page's lists).
-pub fn report(config: &Config, audit: &Audit, filter: &[StatusArg]) -> Report {
+pub fn report(config: &Config, audit: &Audit, filter: &[Status]) -> Report {
     let stream = rows(config, audit, filter);
     let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
     Report::rows(stream.params, &columns, stream.rows.collect())

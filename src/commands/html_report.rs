@@ -7,12 +7,12 @@ use crate::analysis::periods::{Period, TrendTally};
 use crate::analysis::summary::Summary;
 use crate::analysis::Audit;
 use crate::analysis::TrendRequest;
-use crate::cli::StatusArg;
 use crate::cli::{OutputArgs, ReportArgs};
 use crate::commands::{assets, parameters, summary, unused, users};
 use crate::commands::{audit_with_trend, write_to, Ctx};
 use crate::config::Config;
 use crate::error::Exit;
+use crate::model::Status;
 use crate::report::fields::cells;
 use crate::report::html::{Bar, Page, Section, TrendPoint};
 use crate::report::{Body, Report, Value};
@@ -66,7 +66,7 @@ pub fn page(config: &Config, audit: &Audit, tally: &TrendTally) -> Result<Page> 
                 "the last days",
                 &format!("the last {} days", config.policy.stale_after_days),
             ),
-            table: cut(assets::report(config, audit, &[StatusArg::Stale])),
+            table: cut(assets::report(config, audit, &[Status::Stale])),
         },
     ];
     if let Some(coverage) = Coverage::of(audit) {
