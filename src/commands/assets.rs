@@ -46,8 +46,9 @@ fn statuses(args: &[StatusArg]) -> Vec<Status> {
 pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<Exit> {
     let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
     let style = RenderStyle::for_stdout(config.raw_csv);
+    let filter = statuses(&args.status);
     render_stream(
-        rows(&config, &audit, &args.status),
+        rows(&config, &audit, &filter),
         config.format,
         style,
         ctx.out,
