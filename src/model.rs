@@ -8,19 +8,52 @@ use rustc_hash::FxHashMap;
 mod filter;
 pub use filter::EventFilter;
 
-/// One row of the inventory, with the logical fields pulled out and every raw column kept.
+/// One row of the inventory: every column kept once (trimmed), the logical fields read from
+/// it, the created date and cost parsed.
 #[derive(Debug, Clone)]
 pub struct Asset {
-    pub id: String,
-    pub title: String,
-    pub kind: String,
-    pub owner: String,
-    /// `owner` folded for comparison with event users (`--exclude-owners`).
-    pub owner_key: Vec<u8>,
+    /// Where id, title, type and owner sit in `fields`.
+    pub columns: AssetColumns,
+    /// The owner folded for comparison with event users (`--exclude-owners`), as an index
+    /// into [`Inventory::owner_keys`] (a library has a few dozen owners, not one per asset).
+    pub owner_key: u32,
     pub created: Option<Millis>,
     pub cost: Option<f64>,
     /// Every column of the row, in header order, for `--group-by` on any column.
     pub fields: RowText,
+}
+
+/// The inventory columns of the logical fields (`NONE` when the inventory lacks one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssetColumns {
+    pub id: u32,
+    pub title: u32,
+    pub kind: u32,
+    pub owner: u32,
+}
+
+impl AssetColumns {
+    pub const NONE: u32 = u32::MAX;
+}
+
+impl Asset {
+    pub fn id(&self) -> &str {
+        self.fields.get(self.columns.id as usize)
+    }
+
+    /// Empty when the inventory has no title column.
+    pub fn title(&self) -> &str {
+        self.fields.get(self.columns.title as usize)
+    }
+
+    /// The asset's type; empty when the inventory has none.
+    pub fn kind(&self) -> &str {
+        self.fields.get(self.columns.kind as usize)
+    }
+
+    pub fn owner(&self) -> &str {
+        self.fields.get(self.columns.owner as usize)
+    }
 }
 
 /// A row's trimmed fields in one allocation (a million-asset inventory would otherwise pay
@@ -77,9 +110,17 @@ pub struct Inventory {
     pub has_cost: bool,
     pub has_owner: bool,
     pub stats: InventoryStats,
+    /// The distinct folded owners, indexed by [`Asset::owner_key`].
+    pub owner_keys: Vec<Box<[u8]>>,
 }
 
 impl Inventory {
+    /// The folded owner of the asset at `position`.
+    #[inline]
+    pub fn owner_key(&self, position: usize) -> &[u8] {
+        &self.owner_keys[self.assets[position].owner_key as usize]
+    }
+
     /// The position of an asset by its id as found in a file (trimmed here).
     #[inline]
     pub fn lookup(&self, raw_id: &[u8]) -> Option<u32> {

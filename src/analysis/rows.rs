@@ -402,7 +402,7 @@ impl<'a> RowScanner<'a> {
             let own = filter.exclude_owners
                 && !known.folded.as_bytes().is_empty()
                 && asset.is_some_and(|a| {
-                    ctx.inventory.assets[a as usize].owner_key == known.folded.as_bytes()
+                    ctx.inventory.owner_key(a as usize) == known.folded.as_bytes()
                 });
             judge(&mut verdict, known.admitted && !own, Exclusion::User, every);
         }

@@ -310,7 +310,7 @@ impl Findings<'_> {
             .assets
             .iter()
             .take(IDS_SHOWN)
-            .map(|a| format!("{:?}", a.id))
+            .map(|a| format!("{:?}", a.id()))
             .collect();
         let inventory_ids = if inventory_ids.is_empty() {
             "(the inventory is empty)".to_string()

@@ -11,7 +11,7 @@ use crate::input::source::{open_csv, read_record, record_line};
 use crate::input::time::TimeParser;
 use crate::input_error;
 use crate::keys::SmallKey;
-use crate::model::{fold_key, trim_bytes, Asset, Inventory, RowText};
+use crate::model::{self, fold_key, trim_bytes, Asset, Inventory, RowText};
 use anyhow::{Context, Result};
 use csv::ByteRecord;
 
@@ -82,6 +82,7 @@ pub fn load_inventory(
         created_order,
         found: Vec::new(),
         costs: Vec::new(),
+        owners: Default::default(),
         warned_encoding: false,
         last_line: None,
     };
@@ -96,7 +97,11 @@ pub fn load_inventory(
     // inventory's memory), and the problems found are told in line order afterwards.
     let costs = match columns.cost {
         Some(column) => {
-            let values = loader.costs.iter().map(|c| (c.raw.as_str(), c.line));
+            let assets = &inventory.assets;
+            let values = loader
+                .costs
+                .iter()
+                .map(|c| (assets[c.position as usize].fields.get(column), c.line));
             let reading = CostReading::decide(opts.decimal, values)
                 .map_err(|undecided| input_error!("{}", undecided.message(&file)))?;
             if let Some(note) = reading.note(&file) {
@@ -137,12 +142,11 @@ pub fn load_inventory(
     Ok((inventory, report))
 }
 
-/// A kept asset's cost as written, and where.
+/// Where a kept asset's cost was written (its text is in the asset's fields).
 struct RawCost {
     position: u32,
     line: u64,
     last_line: Option<u64>,
-    raw: String,
 }
 
 struct Loader<'a> {
@@ -156,6 +160,8 @@ struct Loader<'a> {
     found: Vec<Problem>,
     /// The kept assets' costs as written, read once the separator is decided.
     costs: Vec<RawCost>,
+    /// The owners seen, folded, by index.
+    owners: rustc_hash::FxHashMap<Vec<u8>, u32>,
     /// Text that is not UTF-8 is told once per file, not on every row.
     warned_encoding: bool,
     /// The line the row being loaded ends on, when it runs over several.
@@ -199,28 +205,29 @@ impl Loader<'_> {
         let position =
             u32::try_from(inventory.assets.len()).context("more than 4 billion assets")?;
         if let Some(column) = self.columns.cost {
-            let raw = text(trim_bytes(&record[column]));
-            if !raw.is_empty() {
+            if !trim_bytes(&record[column]).is_empty() {
                 let last_line = self.last_line;
                 self.costs.push(RawCost {
                     position,
                     line,
                     last_line,
-                    raw,
                 });
             }
         }
-        let field = |column: Option<usize>| {
-            column
-                .map(|c| text(trim_bytes(&record[c])))
-                .unwrap_or_default()
-        };
-        let owner = field(self.columns.owner);
+        let column = |c: Option<usize>| c.map_or(model::AssetColumns::NONE, |c| c as u32);
+        let owner = self
+            .columns
+            .owner
+            .map(|c| text(trim_bytes(&record[c])))
+            .unwrap_or_default();
         let asset = Asset {
-            title: field(self.columns.title),
-            kind: field(self.columns.kind),
-            owner_key: fold_key(&owner),
-            owner,
+            columns: model::AssetColumns {
+                id: self.columns.id as u32,
+                title: column(self.columns.title),
+                kind: column(self.columns.kind),
+                owner: column(self.columns.owner),
+            },
+            owner_key: self.owner_key(&owner, inventory),
             created,
             cost: None,
             fields: RowText::new(
@@ -228,11 +235,10 @@ impl Loader<'_> {
                     .iter()
                     .map(|f| String::from_utf8_lossy(trim_bytes(f))),
             ),
-            id,
         };
         inventory
             .index
-            .insert(SmallKey::new(asset.id.as_bytes()), position);
+            .insert(SmallKey::new(id.as_bytes()), position);
         inventory.assets.push(asset);
         Ok(())
     }
@@ -272,16 +278,30 @@ impl Loader<'_> {
         }
     }
 
+    /// The index of `owner`'s folded form among the inventory's owners.
+    fn owner_key(&mut self, owner: &str, inventory: &mut Inventory) -> u32 {
+        let key = fold_key(owner);
+        if let Some(&id) = self.owners.get(&key) {
+            return id;
+        }
+        let id = inventory.owner_keys.len() as u32;
+        inventory.owner_keys.push(key.clone().into_boxed_slice());
+        self.owners.insert(key, id);
+        id
+    }
+
     /// Reads the kept costs with the decided separator into the assets.
     fn read_costs(&mut self, decimal: DecimalSeparator, column: usize, inventory: &mut Inventory) {
         for cost in std::mem::take(&mut self.costs) {
-            match parse_cost(&cost.raw, decimal) {
-                Ok(value) => inventory.assets[cost.position as usize].cost = value,
+            let asset = &mut inventory.assets[cost.position as usize];
+            match parse_cost(asset.fields.get(column), decimal) {
+                Ok(value) => asset.cost = value,
                 Err(why) => {
+                    let raw = asset.fields.get(column).to_string();
                     inventory.stats.values_invalid += 1;
                     let message = format!("cannot read the cost ({why}); kept empty");
                     self.last_line = cost.last_line;
-                    let _ = self.problem(cost.line, Some(column), Some(cost.raw), message);
+                    let _ = self.problem(cost.line, Some(column), Some(raw), message);
                 }
             }
         }

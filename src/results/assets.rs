@@ -50,7 +50,7 @@ pub fn asset_rows(
     let mut chosen: Vec<u32> = (0..assets.len() as u32)
         .filter(|&i| keep(audit.statuses[i as usize]))
         .collect();
-    let id = |i: u32| assets[i as usize].id.as_str();
+    let id = |i: u32| assets[i as usize].id();
     match order {
         AssetOrder::MostOpened => chosen.sort_by(|&a, &b| {
             usage[b as usize]
@@ -83,10 +83,10 @@ impl Iterator for AssetRows<'_> {
         let i = self.chosen.next()? as usize;
         let (asset, used) = (&self.audit.inventory.assets[i], &self.audit.usage.assets[i]);
         Some(AssetRow {
-            asset_id: asset.id.clone(),
-            title: asset.title.clone(),
-            kind: asset.kind.clone(),
-            owner: asset.owner.clone(),
+            asset_id: asset.id().to_string(),
+            title: asset.title().to_string(),
+            kind: asset.kind().to_string(),
+            owner: asset.owner().to_string(),
             created: asset.created,
             status: self.audit.statuses[i],
             opens: used.opens,
@@ -140,7 +140,7 @@ pub fn unused_rows(audit: &Audit, as_of: Millis, order: UnusedOrder) -> Vec<Unus
             (
                 assets[i].created.is_none(),
                 assets[i].created,
-                &assets[i].id,
+                assets[i].id(),
             )
         };
         key(a).cmp(&key(b))
@@ -157,10 +157,10 @@ pub fn unused_rows(audit: &Audit, as_of: Millis, order: UnusedOrder) -> Vec<Unus
         .map(|i| {
             let asset = &assets[i];
             UnusedRow {
-                asset_id: asset.id.clone(),
-                title: asset.title.clone(),
-                kind: asset.kind.clone(),
-                owner: asset.owner.clone(),
+                asset_id: asset.id().to_string(),
+                title: asset.title().to_string(),
+                kind: asset.kind().to_string(),
+                owner: asset.owner().to_string(),
                 created: asset.created,
                 age_days: asset.created.map(|c| (as_of - c).div_euclid(MS_PER_DAY)),
                 cost: asset.cost,
