@@ -190,6 +190,16 @@ impl PairSet {
         }
     }
 
+    /// A set kept as per-user lists from the start: for a part of the input that sees a
+    /// fraction of the pairs (a bitmap would take its whole budget in every part).
+    pub fn lists() -> PairSet {
+        PairSet {
+            store: PairStore::Lists(Vec::new()),
+            pending: Vec::new(),
+            unsorted: false,
+        }
+    }
+
     #[inline]
     pub fn insert(&mut self, asset: u32, user: u32) {
         match &mut self.store {

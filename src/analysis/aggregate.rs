@@ -170,7 +170,11 @@ impl Aggregate {
             },
             part_assets: sparse.then(FxHashMap::default),
             asset_count,
-            pairs: PairSet::new(asset_count),
+            pairs: if sparse {
+                PairSet::lists()
+            } else {
+                PairSet::new(asset_count)
+            },
             trend: self
                 .trend
                 .as_ref()
@@ -444,7 +448,8 @@ mod tests {
             .collect();
         let mut whole = Aggregate::new(assets);
         for &(a, t) in &events {
-            whole.count(a, t, None, None);
+            let user = whole.user_id(format!("u{}", t % 50).as_bytes(), b"u");
+            whole.count(a, t, Some(user), None);
         }
         whole.exclude(Some(3), Exclusion::Window);
         let mut main = Aggregate::new(assets);
@@ -454,8 +459,10 @@ mod tests {
             let mut part = main.empty_like();
             assert!(part.assets.is_empty() && part.part_assets.is_some());
             for &(a, t) in half {
-                part.count(a, t, None, None);
+                let user = part.user_id(format!("u{}", t % 50).as_bytes(), b"u");
+                part.count(a, t, Some(user), None);
             }
+            part.settle();
             parts.push(part);
         }
         parts[1].exclude(Some(3), Exclusion::Window);
@@ -463,6 +470,10 @@ mod tests {
             main.absorb(part);
         }
         assert!(main.part_assets.is_none());
+        main.settle();
+        whole.settle();
+        assert_eq!(main.pairs.len(), whole.pairs.len());
+        assert_eq!(main.users.len(), 50);
         assert_eq!(main.assets, whole.assets);
         assert_eq!(main.counts.counted, whole.counts.counted);
     }
