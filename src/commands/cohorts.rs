@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::error::Exit;
 use crate::input::time::{Millis, MS_PER_DAY};
 use crate::model::Status;
+use crate::report::fields::values;
 use crate::report::{Report, Value};
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -19,7 +20,14 @@ type Cohort = Vec<(Millis, Option<Millis>)>;
 
 pub fn run(args: &CohortsArgs, ctx: &mut Ctx) -> Result<Exit> {
     let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
-    let report = report(&config, &audit, period_of(args.period), &args.within);
+    // A horizon asked twice is one column.
+    let mut within: Vec<u32> = Vec::new();
+    for &n in &args.within {
+        if !within.contains(&n) {
+            within.push(n);
+        }
+    }
+    let report = report(&config, &audit, period_of(args.period), &within);
     emit(&config, &report, ctx.out)
 }
 
@@ -48,7 +56,10 @@ pub fn report(config: &Config, audit: &Audit, period: Period, within: &[u32]) ->
     let as_of = config.window.as_of;
     let rows = cohorts
         .into_iter()
-        .map(|(ordinal, cohort)| cohort_row(period.label(ordinal), &cohort, within, as_of))
+        .map(|(ordinal, cohort)| {
+            let row = cohort_row(period.label(ordinal), &cohort, within, as_of);
+            values(&row)
+        })
         .collect();
     let mut columns: Vec<String> = [
         "cohort",
@@ -75,19 +86,35 @@ pub fn report(config: &Config, audit: &Audit, period: Period, within: &[u32]) ->
     report
 }
 
-fn cohort_row(label: String, cohort: &Cohort, within: &[u32], as_of: Millis) -> Vec<Value> {
+/// One cohort: the assets created in one period and how fast they got their first use.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CohortRow {
+    pub cohort: String,
+    pub assets: u64,
+    pub opened: u64,
+    pub never: u64,
+    /// Days from created to first counted event, one decimal; null when none was opened.
+    pub median_days_to_first_open: Option<f64>,
+    /// `opened_within_<N>d_pct` per horizon, in the order asked (null when no asset of the
+    /// cohort is N days old).
+    #[serde(flatten)]
+    pub within: serde_json::Map<String, serde_json::Value>,
+}
+
+fn cohort_row(label: String, cohort: &Cohort, within: &[u32], as_of: Millis) -> CohortRow {
     let mut days: Vec<f64> = cohort
         .iter()
         .filter_map(|&(created, first)| first.map(|f| (f - created) as f64 / MS_PER_DAY as f64))
         .collect();
     let opened = days.len() as u64;
-    let mut row = vec![
-        Value::text(label),
-        Value::count(cohort.len() as u64),
-        Value::count(opened),
-        Value::count(cohort.len() as u64 - opened),
-        median(&mut days).map_or(Value::Null, |m| Value::Num((m * 10.0).round() / 10.0)),
-    ];
+    let mut row = CohortRow {
+        cohort: label,
+        assets: cohort.len() as u64,
+        opened,
+        never: cohort.len() as u64 - opened,
+        median_days_to_first_open: median(&mut days).map(|m| (m * 10.0).round() / 10.0),
+        within: serde_json::Map::new(),
+    };
     for &n in within {
         let horizon = i64::from(n) * MS_PER_DAY;
         let old_enough: Vec<_> = cohort
@@ -98,11 +125,10 @@ fn cohort_row(label: String, cohort: &Cohort, within: &[u32], as_of: Millis) -> 
             .iter()
             .filter(|(created, first)| first.is_some_and(|f| f - created < horizon))
             .count();
-        row.push(if old_enough.is_empty() {
-            Value::Null
-        } else {
-            Value::Num(round2(percent(quick as u64, old_enough.len() as u64)))
-        });
+        let pct = (!old_enough.is_empty())
+            .then(|| round2(percent(quick as u64, old_enough.len() as u64)));
+        row.within
+            .insert(format!("opened_within_{n}d_pct"), pct.into());
     }
     row
 }
