@@ -1,5 +1,6 @@
 //! Validated settings built once from the command line: the window, filters, thresholds, readers.
 
+use crate::choices::{ColorChoice, Format};
 use crate::cli::{self, AuditArgs, ColorArg, CountArgs, EncodingArg, InputArgs, OutputArgs};
 use crate::input::date_order::DateOrder;
 use crate::input::encoding::Encoding;
@@ -12,7 +13,6 @@ use crate::input_error;
 use crate::model::{EventFilter, StatusPolicy};
 use crate::presets::Preset;
 use crate::pseudonym::{show_user, Pseudonymizer};
-use crate::report::{ColorChoice, Format};
 use anyhow::Result;
 
 /// Assets younger than this at as-of are `new` unless --min-age says otherwise.
@@ -20,41 +20,9 @@ pub const DEFAULT_MIN_AGE_DAYS: u32 = 30;
 /// Opened assets unused for longer than this are `stale` unless --stale-after says otherwise.
 pub const DEFAULT_STALE_AFTER_DAYS: u32 = 90;
 
-/// How inputs are found and read.
-#[derive(Debug, Clone)]
-pub struct ReadOptions {
-    pub assets: InputPath,
-    pub events: Vec<InputPath>,
-    pub roster: Option<InputPath>,
-    pub overrides: Vec<ColumnOverride>,
-    pub delimiter: Option<u8>,
-    /// `--encoding`; `None` reads UTF-8, or UTF-16 when a byte-order mark says so.
-    pub encoding: Option<Encoding>,
-    pub time: TimeParser,
-    /// `--day-first`: also how `--since/--until/--as-of` read a slashed date.
-    pub day_first: bool,
-    /// `--decimal-comma` or `--decimal-point`; `None` lets the cost column's values decide.
-    pub decimal: Option<DecimalSeparator>,
-    pub strict: bool,
-    pub quiet: bool,
-    /// `--max-record-size`: the longest record read, in bytes.
-    pub max_record: u64,
-    /// Hash the bytes of stream inputs as they are read (for a snapshot's digests).
-    pub digest_streams: bool,
-    pub parallel: Parallelism,
-    /// Where a preset says the asset id sits inside a JSON cell.
-    pub asset_json_key: Option<&'static str>,
-}
+pub use crate::input::options::ReadOptions;
 
 impl ReadOptions {
-    /// Every input: the inventory, the roster, the usage logs.
-    pub fn inputs(&self) -> Vec<&InputPath> {
-        std::iter::once(&self.assets)
-            .chain(&self.roster)
-            .chain(&self.events)
-            .collect()
-    }
-
     pub fn from_args(args: &InputArgs) -> Result<ReadOptions> {
         let assets = InputPath::new(&args.assets);
         let mut events = Vec::new();

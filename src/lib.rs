@@ -5,6 +5,7 @@
 //! one pass, [`commands`] turn the result into [`report::Report`]s, and [`report`] renders them.
 
 pub mod analysis;
+pub mod choices;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -4,13 +4,13 @@
 
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::rows::{EventColumns, RowScanner, ScanContext, Stop};
-use crate::config::ReadOptions;
 use crate::input::chunks::{split_at_newlines, RangeReader};
 use crate::input::date_order::ColumnOrder;
 use crate::input::fields::Fields;
 use crate::input::file_report::{read_headers, FileReport};
 use crate::input::headers::{HeaderMap, Role};
 use crate::input::lines::{Counting, LineIndex};
+use crate::input::options::ReadOptions;
 use crate::input::plain::PlainRecords;
 use crate::input::plan::{InputFacts, Parallelism, ReadPlan};
 use crate::input::problems::Problems;

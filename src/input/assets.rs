@@ -1,11 +1,11 @@
 //! Loading the asset inventory into memory (it is small next to the usage log).
 
-use crate::config::ReadOptions;
 use crate::input::date_order::{Clash, ColumnOrder};
 use crate::input::decimal::CostReading;
 use crate::input::file_report::read_headers;
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::numbers::{parse_cost, DecimalSeparator};
+use crate::input::options::ReadOptions;
 use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, read_record, record_line};
 use crate::input::time::TimeParser;

@@ -1,8 +1,8 @@
 //! Loading the roster of reps: the people who could use the library, used or not.
 
-use crate::config::ReadOptions;
 use crate::input::file_report::{read_headers, FileReport};
 use crate::input::headers::{Field, HeaderMap, Role};
+use crate::input::options::ReadOptions;
 use crate::input::problems::{Problem, Problems};
 use crate::input::source::{open_csv, record_line, InputPath};
 use crate::input_error;

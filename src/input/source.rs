@@ -2,10 +2,10 @@
 //!
 //! Every CSV reader of the tool is built here, so all inputs get the same treatment.
 
-use crate::config::ReadOptions;
 use crate::input::encoding::{decode, nuls_alternate, TextEncoding};
 use crate::input::gzip::ungzip;
 use crate::input::lines::{Counting, LineIndex};
+use crate::input::options::ReadOptions;
 use crate::input::quotes::RecordTooLong;
 use crate::input_error;
 use anyhow::{Context, Result};

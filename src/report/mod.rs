@@ -13,23 +13,7 @@ use anyhow::Result;
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
 
-/// How a report is written: `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-    Markdown,
-}
-
-/// `--color`: whether tables are coloured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColorChoice {
-    /// When stdout is a terminal and `NO_COLOR` is unset or empty.
-    Auto,
-    Always,
-    Never,
-}
+pub use crate::choices::{ColorChoice, Format};
 
 /// One cell of a report.
 #[derive(Debug, Clone, PartialEq)]
