@@ -156,6 +156,8 @@ pub struct Report {
     /// (code, message) of each warning, as the JSON key `warnings` when set (people read
     /// them on stderr, so other formats leave them out).
     pub warnings: Option<Vec<(String, String)>>,
+    /// Lines for people, shown after the last table in table and markdown formats only.
+    pub footer: Vec<String>,
 }
 
 impl Report {
@@ -170,6 +172,7 @@ impl Report {
             sections: Vec::new(),
             headline: Vec::new(),
             warnings: None,
+            footer: Vec::new(),
         }
     }
 
@@ -181,6 +184,7 @@ impl Report {
             sections: Vec::new(),
             headline: Vec::new(),
             warnings: None,
+            footer: Vec::new(),
         }
     }
 }
