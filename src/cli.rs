@@ -302,6 +302,9 @@ pub struct CheckArgs {
     pub audit: AuditArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// An opportunities CSV for `influence`: its mapping and rows are checked too; repeatable.
+    #[arg(long = "opportunities", value_name = "FILE")]
+    pub opportunities: Vec<String>,
 }
 
 /// Where the data comes from and how to read it.

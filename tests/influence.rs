@@ -451,3 +451,106 @@ fn tables_end_with_the_caution_line() {
         );
     }
 }
+
+#[test]
+fn every_filter_applies_but_the_window() {
+    let dir = Scratch::new();
+    // Every event is before --since, so none is counted, yet all touch their deals (which
+    // closed after --since); W1's event by an excluded user and W2's first event by another
+    // team touch nothing.
+    let events = "\
+Asset ID,User,Team,Timestamp,Opportunity
+A1,admin,Sales,2026-05-05T08:00:00Z,W1
+A2,u,Marketing,2026-05-05T10:00:00Z,W2
+A1,u,Sales,2026-05-05T11:00:00Z,W2
+A3,u,Sales,2026-05-05T09:00:00Z,W3
+";
+    let extra = [
+        "--since",
+        "2026-05-06",
+        "--team",
+        "Sales",
+        "--exclude-user",
+        "ADMIN",
+    ];
+    let json = json_of(&dir, events, MODEL_DEALS, &extra);
+    let s = &json["summary"];
+    assert_eq!(s["deals_in_scope"], 5);
+    assert_eq!(s["deals_touched"], 2);
+    assert_eq!(s["touches"], 2);
+    assert_eq!(s["revenue_won_touched"], 500.0);
+    assert_eq!(asset(&json, "A1")["revenue_won_attributed"], 200.0);
+    assert_eq!(asset(&json, "A2")["deals_touched"], 0);
+    assert_eq!(asset(&json, "A3")["revenue_won_attributed"], 300.0);
+    assert_eq!(asset(&json, "A1")["status"], "never");
+    // A deal that closed before --since is out of scope.
+    let json = json_of(&dir, events, MODEL_DEALS, &["--since", "2026-05-11"]);
+    assert_eq!(json["summary"]["deals_in_scope"], 0);
+    assert_eq!(json["summary"]["win_rate_pct"], Value::Null);
+}
+
+#[test]
+fn opportunities_from_stdin_globs_and_several_threads_agree() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let events = dir.file("events.csv", MODEL_EVENTS);
+    let (first, rest) = MODEL_DEALS.split_at(MODEL_DEALS.find("W3").unwrap());
+    let header = MODEL_DEALS.lines().next().unwrap();
+    dir.file("deals-1.csv", first);
+    dir.file("deals-2.csv", format!("{header}\n{rest}"));
+    let pattern = dir.path("deals-*.csv");
+    let base = || {
+        Cli::new("influence")
+            .assets(&assets)
+            .events(&events)
+            .as_of(AS_OF)
+    };
+    let globbed = base()
+        .args(["--opportunities", &pattern, "--format", "json", "-q"])
+        .run()
+        .ok()
+        .json();
+    let piped = base()
+        .args(["--opportunities", "-", "--format", "json", "-q"])
+        .stdin(MODEL_DEALS)
+        .run()
+        .ok()
+        .json();
+    let threaded = base()
+        .args(["--opportunities", "-", "--format", "json", "-q"])
+        .args(["--threads", "3", "--chunk-bytes", "64"])
+        .stdin(MODEL_DEALS)
+        .run()
+        .ok()
+        .json();
+    assert_eq!(globbed["summary"]["deals_read"], 5);
+    assert_eq!(globbed["summary"]["revenue_won_touched"], 1650.0);
+    assert_eq!(globbed["rows"], piped["rows"]);
+    assert_eq!(globbed["summary"], piped["summary"]);
+    assert_eq!(threaded["rows"], piped["rows"]);
+    assert_eq!(threaded["summary"], piped["summary"]);
+}
+
+#[test]
+fn check_shows_the_opportunities_mapping() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let events = dir.file("events.csv", MODEL_EVENTS);
+    let deals = dir.file(
+        "deals.csv",
+        format!("{SALESFORCE_HEADER}D1,A,o,5,,1,1,2026-03-20,\n"),
+    );
+    let run = Cli::new("check")
+        .assets(&assets)
+        .events(&events)
+        .args(["--opportunities", &deals, "--format", "csv"])
+        .as_of(AS_OF)
+        .run()
+        .ok();
+    let rows = run.csv_rows();
+    let value = |check: &str| row(&rows, "check", check)["value"].clone();
+    assert_eq!(value("opportunities.id"), "\"Id\"");
+    assert_eq!(value("opportunities.won"), "\"IsWon\"");
+    assert_eq!(value("opportunities.created"), "\"CreatedDate\"");
+    assert_eq!(value("deals read"), "1");
+}
