@@ -2,6 +2,9 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+const EXAMPLES_INFLUENCE: &str = "Examples:
+  collateral-audit influence --assets assets.csv --events usage.csv --opportunities deals.csv --since 2026-01-01
+  collateral-audit influence --assets assets.csv --events usage.csv --opportunities deals.csv --model u-shaped --by type";
 const EXAMPLES_SUMMARY: &str = "Examples:
   collateral-audit summary --assets examples/data/assets.csv --events examples/data/events.csv --as-of 2026-11-01
   collateral-audit summary --assets assets.csv --events 'logs/*.csv' --since 2026-01-01 --group-by type
@@ -89,6 +92,9 @@ pub enum Command {
     /// Rep coverage: one row per user with counted events (and every roster rep).
     #[command(after_long_help = EXAMPLES_USERS)]
     Users(UsersArgs),
+    /// Revenue influence: which collateral is on the deals sales wins (needs --opportunities).
+    #[command(after_long_help = EXAMPLES_INFLUENCE)]
+    Influence(InfluenceArgs),
     /// Everything needed to compare months later, as one deterministic JSON document.
     #[command(after_long_help = EXAMPLES_SNAPSHOT)]
     Snapshot(SnapshotArgs),
@@ -150,6 +156,53 @@ pub struct AssetsArgs {
     /// Keep only assets in these statuses: unpublished, new, never, stale, active.
     #[arg(long, value_delimiter = ',', value_name = "STATUS,...")]
     pub status: Vec<StatusArg>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InfluenceArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// An opportunities (deals) CSV; repeat for several files. `-` reads standard input; .gz is decompressed.
+    #[arg(long = "opportunities", value_name = "FILE", required = true)]
+    pub opportunities: Vec<String>,
+    /// How events find deals: opportunity, account or owner [default: the first whose columns exist].
+    #[arg(long, value_enum, value_name = "RULE")]
+    pub link: Option<LinkArg>,
+    /// How a won deal's amount is shared among its touched assets.
+    #[arg(long, value_enum, default_value_t = ModelArg::Linear)]
+    pub model: ModelArg,
+    /// Days before a deal's created day that its window starts.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub lookback: u32,
+    /// The length assumed for a deal without a created date, in days.
+    #[arg(long, value_name = "DAYS", default_value_t = 180)]
+    pub cycle_days: u32,
+    /// A stage that means won, when the deals have no won column (any case); repeatable [default: Won, Closed Won].
+    #[arg(long, value_name = "STAGE")]
+    pub won_stage: Vec<String>,
+    /// A stage that means lost, when the deals have no closed column (any case); repeatable [default: Lost, Closed Lost].
+    #[arg(long, value_name = "STAGE")]
+    pub lost_stage: Vec<String>,
+    /// A row per value of this inventory column, or per deal owner with `rep`.
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinkArg {
+    Opportunity,
+    Account,
+    Owner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    Linear,
+    First,
+    Last,
+    UShaped,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -249,6 +302,9 @@ pub struct CheckArgs {
     pub audit: AuditArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// An opportunities CSV for `influence`: its mapping and rows are checked too; repeatable.
+    #[arg(long = "opportunities", value_name = "FILE")]
+    pub opportunities: Vec<String>,
 }
 
 /// Where the data comes from and how to read it.

@@ -27,7 +27,7 @@ impl ReadOptions {
         let assets = InputPath::new(&args.assets);
         let mut events = Vec::new();
         for pattern in &args.events {
-            events.extend(expand_glob(pattern)?);
+            events.extend(expand_glob("--events", pattern)?);
         }
         let roster = args.roster.as_deref().map(InputPath::new);
         let stdin_uses = std::iter::once(&assets)
@@ -147,13 +147,13 @@ pub fn parse_size(option: &str, text: &str) -> Result<u64> {
 
 /// Expands a shell-style pattern the shell left alone (`'logs/2026-*.csv.gz'`), in name order.
 /// A path that exists, or holds no wildcard, is taken as it is.
-fn expand_glob(pattern: &str) -> Result<Vec<InputPath>> {
+pub fn expand_glob(option: &str, pattern: &str) -> Result<Vec<InputPath>> {
     let has_wildcard = pattern.contains(['*', '?', '[']);
     if !has_wildcard || pattern == "-" || std::path::Path::new(pattern).exists() {
         return Ok(vec![InputPath::new(pattern)]);
     }
     let paths =
-        glob::glob(pattern).map_err(|e| input_error!("--events {pattern:?}: bad pattern: {e}"))?;
+        glob::glob(pattern).map_err(|e| input_error!("{option} {pattern:?}: bad pattern: {e}"))?;
     let mut found: Vec<String> = paths
         .filter_map(|p| p.ok())
         .filter(|p| p.is_file())
@@ -161,7 +161,7 @@ fn expand_glob(pattern: &str) -> Result<Vec<InputPath>> {
         .collect();
     found.sort();
     if found.is_empty() {
-        return Err(input_error!("--events {pattern:?}: no file matches"));
+        return Err(input_error!("{option} {pattern:?}: no file matches"));
     }
     Ok(found.iter().map(|p| InputPath::new(p)).collect())
 }

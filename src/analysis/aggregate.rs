@@ -1,6 +1,7 @@
 //! The per-asset, per-user and per-file tallies that one pass over the events builds.
 
 use crate::analysis::file_tally::{Exclusion, Exclusions, FileTally};
+use crate::analysis::influence::Touch;
 use crate::analysis::periods::TrendTally;
 use crate::input::time::Millis;
 use crate::keys::{PairSet, SmallKey};
@@ -140,6 +141,8 @@ pub struct Aggregate {
     pub files: Vec<FileTally>,
     /// Per-period tallies, kept only when a trend was asked for.
     pub trend: Option<TrendTally>,
+    /// `influence`: each (deal, counted-but-for-the-window event) pair.
+    pub touches: Vec<Touch>,
     asset_count: usize,
 }
 
@@ -351,6 +354,7 @@ impl Aggregate {
         // The other's open file is the next part of ours (or empty when it was finished).
         self.file.merge(&other.file);
         self.files.extend(other.files);
+        self.touches.extend(other.touches);
         if let (Some(mine), Some(theirs)) = (&mut self.trend, other.trend) {
             mine.merge(theirs, &user_map, &team_map);
         }

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod file_tally;
+pub mod influence;
 pub mod periods;
 pub mod rows;
 pub mod scan;
@@ -50,16 +51,26 @@ pub struct TrendRequest {
 impl Audit {
     /// Reads the inputs named in `config` and runs the pass, tallying `trend` if asked.
     pub fn run(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
-        Audit::run_with(config, trend, false)
+        Audit::run_with(config, trend, false, None)
+    }
+
+    /// The pass for `influence`: counted events also touch the deals of `deals`.
+    pub fn run_influence(config: &Config, deals: &influence::DealIndex) -> Result<Audit> {
+        Audit::run_with(config, None, false, Some(deals))
     }
 
     /// The pass for `check`: every readable row's type and team are tallied, in the window
     /// or not.
     pub fn run_listing(config: &Config) -> Result<Audit> {
-        Audit::run_with(config, None, true)
+        Audit::run_with(config, None, true, None)
     }
 
-    fn run_with(config: &Config, trend: Option<&TrendRequest>, list_values: bool) -> Result<Audit> {
+    fn run_with(
+        config: &Config,
+        trend: Option<&TrendRequest>,
+        list_values: bool,
+        deals: Option<&influence::DealIndex>,
+    ) -> Result<Audit> {
         crate::input::identity::refuse_same_data(&config.read.events)?;
         let mut problems = Problems::new(config.read.strict);
         let (inventory, assets_report) = load_inventory(&config.read, &mut problems)?;
@@ -102,6 +113,7 @@ impl Audit {
             asset_json_key: config.read.asset_json_key,
             list_values,
             pseudonyms: config.pseudonyms.as_ref(),
+            deals,
         };
         files.extend(scan_events(
             &config.read,

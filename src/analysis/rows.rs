@@ -3,6 +3,7 @@
 
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
+use crate::analysis::influence::{DealIndex, Link, Touch};
 use crate::analysis::values::ValueCache;
 use crate::config::Window;
 use crate::input::date_order::{Clash, ColumnOrder};
@@ -12,7 +13,7 @@ use crate::input::problems::{Problem, NOT_UTF8};
 use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
 use crate::model::EventFilter;
-use crate::model::{trim_bytes, Inventory};
+use crate::model::{fold_key_into, trim_bytes, Inventory};
 use crate::progress;
 use crate::pseudonym::show_user;
 use anyhow::Result;
@@ -32,6 +33,8 @@ pub struct ScanContext<'a> {
     pub list_values: bool,
     /// `--pseudonymize-users`: user values in problem messages are shown as pseudonyms too.
     pub pseudonyms: Option<&'a crate::pseudonym::Pseudonymizer>,
+    /// `influence`: the deals counted events touch, whatever the window.
+    pub deals: Option<&'a DealIndex>,
 }
 
 /// Where the logical fields sit in one event file.
@@ -43,6 +46,10 @@ pub struct EventColumns {
     pub team: Option<usize>,
     pub kind: Option<usize>,
     pub width: usize,
+    /// `influence`: how events find deals, and the columns that rule reads.
+    pub link: Option<Link>,
+    pub opportunity: Option<usize>,
+    pub account: Option<usize>,
 }
 
 impl EventColumns {
@@ -92,8 +99,59 @@ impl EventColumns {
             )?,
             kind: needed(Field::EventType, !filter.types.is_empty(), "--types")?,
             width: map.headers.len(),
+            link: ctx.deals.map(|d| resolve_link(map, file, d)).transpose()?,
+            opportunity: map.column(Field::EventOpportunity),
+            account: map.column(Field::EventAccount),
         })
     }
+}
+
+/// The rule by which this file's events find deals: `--link`, else the one the first file
+/// chose, else the first whose columns exist; a usage error when its columns are missing.
+fn resolve_link(map: &HeaderMap, file: &str, index: &DealIndex) -> Result<Link> {
+    let deals = &index.deals;
+    let has = |link: Link| match link {
+        Link::Opportunity => map.column(Field::EventOpportunity).is_some(),
+        Link::Account => map.column(Field::EventAccount).is_some() && deals.has_account,
+        Link::Owner => map.column(Field::User).is_some() && deals.has_owner,
+    };
+    let chosen = index
+        .rules
+        .link
+        .or_else(|| index.link.get().copied())
+        .or_else(|| {
+            [Link::Opportunity, Link::Account, Link::Owner]
+                .into_iter()
+                .find(|&l| has(l))
+        });
+    let found = format!(
+        "events headers found: {}; opportunities headers found: {}",
+        map.quoted_headers(),
+        crate::input::headers::quote_list(&deals.headers)
+    );
+    let needs = |link: Link| {
+        match link {
+        Link::Opportunity => "an opportunity column in the events (events.opportunity: opportunity_id, opportunity id, opp id, deal id, opportunity)",
+        Link::Account => "an account column in the events (events.account: account, account id, account name, company, customer) and one in the opportunities (opportunities.account: account, account id, account name, company)",
+        Link::Owner => "a user column in the events (events.user) and an owner column in the opportunities (opportunities.owner: owner email, owner, opportunity owner, sales_agent, sales agent, rep, owner name)",
+    }
+    };
+    let Some(link) = chosen else {
+        return Err(input_error!(
+            "{file}: no way to link events to deals: --link opportunity needs {}; --link account needs {}; --link owner needs {}; {found}",
+            needs(Link::Opportunity),
+            needs(Link::Account),
+            needs(Link::Owner)
+        ));
+    };
+    if !has(link) {
+        return Err(input_error!(
+            "{file}: --link {} needs {}; {found}",
+            link.as_str(),
+            needs(link)
+        ));
+    }
+    Ok(*index.link.get_or_init(|| link))
 }
 
 /// The text under `key` in a cell holding a JSON object (an audit log's `AuditData`).
@@ -158,6 +216,10 @@ pub struct RowScanner<'a> {
     /// Lines before the reader's first byte, so that the values the order remembers carry
     /// their line in the file (problems are moved down by the caller instead).
     lines_before: u64,
+    /// `influence`: the current row passes every filter but the window.
+    others_ok: bool,
+    /// A folded account, reused from row to row.
+    key: Vec<u8>,
 }
 
 impl<'a> RowScanner<'a> {
@@ -183,6 +245,8 @@ impl<'a> RowScanner<'a> {
             warned_mixed_times: false,
             order,
             lines_before: 0,
+            others_ok: false,
+            key: Vec::new(),
         }
     }
 
@@ -325,7 +389,11 @@ impl<'a> RowScanner<'a> {
             self.check_time_shape(record)
         };
         let asset = self.ctx.inventory.lookup(asset_raw);
-        if let Err(step) = self.admits(record, t, asset) {
+        let verdict = self.admits(record, t, asset);
+        if let (true, Some(index), Some(asset)) = (self.others_ok, self.ctx.deals, asset) {
+            self.touch(index, record, asset, t, agg);
+        }
+        if let Err(step) = verdict {
             agg.exclude(asset, step);
             return Ok(mixed);
         }
@@ -362,18 +430,73 @@ impl<'a> RowScanner<'a> {
     /// that filter, in this order, so no row costs a lookup it did not cost before: the
     /// values a warning lists are those of the rows the filter saw. For `check`, every
     /// readable row's values are looked up and counted, whatever the verdict.
+    ///
+    /// For `influence`, every filter but the window is looked at whatever the time (the
+    /// window still comes first in the verdict), and whether they pass is kept for
+    /// [`RowScanner::touch`].
     #[inline]
     fn admits(&mut self, record: &Fields, t: i64, asset: Option<u32>) -> Result<(), Exclusion> {
+        if self.ctx.deals.is_none() {
+            return self.filters(record, t, asset, true);
+        }
+        let others = self.filters(record, t, asset, false);
+        self.others_ok = others.is_ok();
+        if self.ctx.window.contains(t) {
+            others
+        } else {
+            Err(Exclusion::Window)
+        }
+    }
+
+    /// Records the deals the row's event touches.
+    #[inline]
+    fn touch(
+        &mut self,
+        index: &DealIndex,
+        record: &Fields,
+        asset: u32,
+        t: i64,
+        agg: &mut Aggregate,
+    ) {
+        let cols = self.columns;
+        let Some(link) = cols.link else { return };
+        let key: &[u8] = match (link, cols.opportunity, cols.account, self.user) {
+            (Link::Opportunity, Some(c), _, _) => trim_bytes(&record[c]),
+            (Link::Account, _, Some(c), _) => {
+                fold_key_into(&record[c], &mut self.key);
+                &self.key
+            }
+            (Link::Owner, _, _, Some(entry)) if cols.user.is_some() => {
+                self.users.get(entry).folded.as_bytes()
+            }
+            _ => return,
+        };
+        index.each_touched(link, key, t, |deal| {
+            agg.touches.push(Touch { deal, asset, t })
+        });
+    }
+
+    /// The filters, the window first when `window` is set.
+    #[inline]
+    fn filters(
+        &mut self,
+        record: &Fields,
+        t: i64,
+        asset: Option<u32>,
+        window: bool,
+    ) -> Result<(), Exclusion> {
         let ctx = self.ctx;
         let filter = ctx.filter;
         let every = ctx.list_values;
         let mut verdict = Ok(());
-        if !judge(
-            &mut verdict,
-            ctx.window.contains(t),
-            Exclusion::Window,
-            every,
-        ) {
+        if window
+            && !judge(
+                &mut verdict,
+                ctx.window.contains(t),
+                Exclusion::Window,
+                every,
+            )
+        {
             return verdict;
         }
         if let (Some(c), Some(kinds)) = (self.columns.kind, &mut self.kinds) {

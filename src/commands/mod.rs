@@ -5,6 +5,7 @@ pub mod check;
 pub mod cohorts;
 pub mod diff;
 pub mod html_report;
+pub mod influence;
 pub mod snapshot;
 pub mod summary;
 pub mod trends;
@@ -45,6 +46,7 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
         Command::Snapshot(args) => snapshot::run(args, ctx),
         Command::Diff(args) => diff::run(args, ctx),
         Command::Report(args) => html_report::run(args, ctx),
+        Command::Influence(args) => influence::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),
         Command::Completions(args) => completions(args.shell, ctx),
         Command::Man(args) => man(args, ctx),
@@ -62,6 +64,7 @@ fn quiet(command: &Command) -> bool {
         Command::Users(a) => &a.audit,
         Command::Snapshot(a) => &a.audit,
         Command::Report(a) => &a.audit,
+        Command::Influence(a) => &a.audit,
         Command::Check(a) => &a.audit,
         Command::Diff(_) | Command::Completions(_) | Command::Man(_) => return false,
     };
@@ -105,9 +108,21 @@ pub fn audit_with_trend(config: &Config, request: &TrendRequest) -> Result<(Audi
 
 /// Runs the pass with a progress bar on a terminal, then shows the first problems on stderr.
 pub fn prepare_with(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
+    shown(config, || Audit::run(config, trend))
+}
+
+/// The pass for `influence`, shown as [`prepare_with`] shows it.
+pub fn prepare_influence(
+    config: &Config,
+    deals: &crate::analysis::influence::DealIndex,
+) -> Result<Audit> {
+    shown(config, || Audit::run_influence(config, deals))
+}
+
+fn shown(config: &Config, pass: impl FnOnce() -> Result<Audit>) -> Result<Audit> {
     let ticker = (!crate::messages::quiet() && std::io::stderr().is_terminal())
         .then(|| Ticker::start(input_bytes(config)));
-    let audit = Audit::run(config, trend);
+    let audit = pass();
     drop(ticker);
     let audit = audit?;
     audit.problems.print_warnings();

@@ -13,6 +13,7 @@ pub enum Role {
     Assets,
     Events,
     Roster,
+    Opportunities,
 }
 
 impl Role {
@@ -21,6 +22,7 @@ impl Role {
             Role::Assets => "assets",
             Role::Events => "events",
             Role::Roster => "roster",
+            Role::Opportunities => "opportunities",
         }
     }
 
@@ -41,8 +43,21 @@ impl Role {
                 Field::User,
                 Field::Team,
                 Field::EventType,
+                Field::EventOpportunity,
+                Field::EventAccount,
             ],
             Role::Roster => &[Field::RosterUser, Field::RosterTeam],
+            Role::Opportunities => &[
+                Field::DealId,
+                Field::Amount,
+                Field::DealOwner,
+                Field::DealAccount,
+                Field::Stage,
+                Field::Won,
+                Field::Closed,
+                Field::DealCreated,
+                Field::CloseDate,
+            ],
         }
     }
 }
@@ -63,6 +78,17 @@ pub enum Field {
     EventType,
     RosterUser,
     RosterTeam,
+    EventOpportunity,
+    EventAccount,
+    DealId,
+    DealOwner,
+    DealAccount,
+    Amount,
+    Stage,
+    Won,
+    Closed,
+    DealCreated,
+    CloseDate,
 }
 
 /// The asset-id names, then the bare names usage logs also use for the asset column.
@@ -93,6 +119,15 @@ const USER: &[&str] = &[
     "rep email",
     "viewer",
 ];
+/// A deal's account, in the opportunities and (with `customer`) in the events.
+const ACCOUNT: &[&str] = &["account", "account id", "account name", "company"];
+const EVENT_ACCOUNT: &[&str] = &[
+    "account",
+    "account id",
+    "account name",
+    "company",
+    "customer",
+];
 const TEAM: &[&str] = &[
     "team",
     "department",
@@ -116,13 +151,28 @@ impl Field {
             Field::Time => "time",
             Field::User | Field::RosterUser => "user",
             Field::Team | Field::RosterTeam => "team",
+            Field::EventOpportunity => "opportunity",
+            Field::EventAccount | Field::DealAccount => "account",
+            Field::DealId => "id",
+            Field::DealOwner => "owner",
+            Field::Amount => "amount",
+            Field::Stage => "stage",
+            Field::Won => "won",
+            Field::Closed => "closed",
+            Field::DealCreated => "created",
+            Field::CloseDate => "close",
         }
     }
 
     pub fn is_required(self) -> bool {
         matches!(
             self,
-            Field::AssetId | Field::EventAsset | Field::Time | Field::RosterUser
+            Field::AssetId
+                | Field::EventAsset
+                | Field::Time
+                | Field::RosterUser
+                | Field::DealId
+                | Field::Amount
         )
     }
 
@@ -162,6 +212,60 @@ impl Field {
             Field::Cost => &["cost", "cost usd", "production cost", "spend"],
             Field::User | Field::RosterUser => USER,
             Field::Team | Field::RosterTeam => TEAM,
+            Field::EventOpportunity => &[
+                "opportunity_id",
+                "opportunity id",
+                "opp id",
+                "deal id",
+                "opportunity",
+            ],
+            Field::EventAccount => EVENT_ACCOUNT,
+            Field::DealAccount => ACCOUNT,
+            Field::DealId => &[
+                "opportunity_id",
+                "opportunity id",
+                "opp id",
+                "deal id",
+                "id",
+            ],
+            Field::DealOwner => &[
+                "owner email",
+                "owner",
+                "opportunity owner",
+                "sales_agent",
+                "sales agent",
+                "rep",
+                "owner name",
+            ],
+            Field::Amount => &[
+                "amount",
+                "close_value",
+                "close value",
+                "deal value",
+                "value",
+                "revenue",
+                "arr",
+            ],
+            Field::Stage => &[
+                "stage",
+                "stage name",
+                "stagename",
+                "deal_stage",
+                "deal stage",
+                "status",
+            ],
+            Field::Won => &["is won", "iswon", "won"],
+            Field::Closed => &["is closed", "isclosed", "closed"],
+            Field::DealCreated => &[
+                "created date",
+                "createddate",
+                "created",
+                "engage_date",
+                "engage date",
+                "open date",
+                "opened",
+            ],
+            Field::CloseDate => &["close date", "closedate", "close_date", "closed date"],
             Field::EventType => &[
                 "event_type",
                 "event",
@@ -227,9 +331,10 @@ impl ColumnOverride {
             "assets" => Role::Assets,
             "events" => Role::Events,
             "roster" => Role::Roster,
+            "opportunities" => Role::Opportunities,
             other => {
                 return Err(input_error!(
-                    "--col {spec:?}: unknown file {other:?} (expected assets, events or roster)"
+                    "--col {spec:?}: unknown file {other:?} (expected assets, events, roster or opportunities)"
                 ))
             }
         };
@@ -572,6 +677,59 @@ mod tests {
         let o = ColumnOverride::parse("assets.created = Published on").unwrap();
         assert_eq!(o.field, Field::Created);
         assert_eq!(o.header, "Published on");
+    }
+
+    #[test]
+    fn salesforce_and_maven_opportunity_headers_map() {
+        let map = HeaderMap::build(
+            Role::Opportunities,
+            &headers(&[
+                "Id",
+                "AccountId",
+                "Owner Email",
+                "Amount",
+                "StageName",
+                "IsWon",
+                "IsClosed",
+                "CloseDate",
+                "CreatedDate",
+            ]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(column_of(&map, Field::DealId), Some("Id"));
+        assert_eq!(column_of(&map, Field::DealAccount), Some("AccountId"));
+        assert_eq!(column_of(&map, Field::DealOwner), Some("Owner Email"));
+        assert_eq!(column_of(&map, Field::Amount), Some("Amount"));
+        assert_eq!(column_of(&map, Field::Stage), Some("StageName"));
+        assert_eq!(column_of(&map, Field::Won), Some("IsWon"));
+        assert_eq!(column_of(&map, Field::Closed), Some("IsClosed"));
+        assert_eq!(column_of(&map, Field::CloseDate), Some("CloseDate"));
+        assert_eq!(column_of(&map, Field::DealCreated), Some("CreatedDate"));
+        let maven = HeaderMap::build(
+            Role::Opportunities,
+            &headers(&[
+                "opportunity_id",
+                "sales_agent",
+                "product",
+                "account",
+                "deal_stage",
+                "engage_date",
+                "close_date",
+                "close_value",
+            ]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(column_of(&maven, Field::DealId), Some("opportunity_id"));
+        assert_eq!(column_of(&maven, Field::DealOwner), Some("sales_agent"));
+        assert_eq!(column_of(&maven, Field::DealAccount), Some("account"));
+        assert_eq!(column_of(&maven, Field::Amount), Some("close_value"));
+        assert_eq!(column_of(&maven, Field::Stage), Some("deal_stage"));
+        assert_eq!(column_of(&maven, Field::DealCreated), Some("engage_date"));
+        assert_eq!(column_of(&maven, Field::CloseDate), Some("close_date"));
+        assert_eq!(maven.column(Field::Won), None);
+        assert!(maven.require("pipeline.csv").is_ok());
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod headers;
 pub mod identity;
 pub mod lines;
 pub mod numbers;
+pub mod opportunities;
 pub mod options;
 pub mod plain;
 pub mod plan;

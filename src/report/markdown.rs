@@ -16,6 +16,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "\n### {}\n", escape(title))?;
         write_body(out, &[], body)?;
     }
+    if !report.footer.is_empty() {
+        writeln!(out)?;
+    }
+    for line in &report.footer {
+        writeln!(out, "{}  ", escape(line))?;
+    }
     Ok(())
 }
 

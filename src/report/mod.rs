@@ -140,6 +140,8 @@ pub struct Report {
     /// (code, message) of each warning, as the JSON key `warnings` when set (people read
     /// them on stderr, so other formats leave them out).
     pub warnings: Option<Vec<(String, String)>>,
+    /// Lines for people, shown after the last table in table and markdown formats only.
+    pub footer: Vec<String>,
 }
 
 impl Report {
@@ -154,6 +156,7 @@ impl Report {
             sections: Vec::new(),
             headline: Vec::new(),
             warnings: None,
+            footer: Vec::new(),
         }
     }
 
@@ -165,6 +168,7 @@ impl Report {
             sections: Vec::new(),
             headline: Vec::new(),
             warnings: None,
+            footer: Vec::new(),
         }
     }
 }

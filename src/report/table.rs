@@ -17,6 +17,9 @@ pub fn write(report: &Report, style: RenderStyle, out: &mut dyn Write) -> Result
         writeln!(out, "\n{title}")?;
         write_body(out, &[], body, style)?;
     }
+    for line in &report.footer {
+        writeln!(out, "{}", super::escape_controls(line))?;
+    }
     Ok(())
 }
 

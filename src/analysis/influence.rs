@@ -1,0 +1,335 @@
+//! Revenue influence: each deal's window, the index that finds the deals whose windows hold
+//! a counted event, and what the touches add up to per deal and per asset.
+
+use crate::config::Window;
+use crate::input::opportunities::{Deals, Outcome};
+use crate::input::time::{Millis, MS_PER_DAY};
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+/// How events find deals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Opportunity,
+    Account,
+    Owner,
+}
+
+impl Link {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Link::Opportunity => "opportunity",
+            Link::Account => "account",
+            Link::Owner => "owner",
+        }
+    }
+}
+
+/// How a won deal's amount is shared among its touched assets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    Linear,
+    First,
+    Last,
+    UShaped,
+}
+
+impl Model {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Model::Linear => "linear",
+            Model::First => "first",
+            Model::Last => "last",
+            Model::UShaped => "u-shaped",
+        }
+    }
+}
+
+/// An event whose time a deal's window holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Touch {
+    pub deal: u32,
+    pub asset: u32,
+    pub t: Millis,
+}
+
+/// `--lookback`, `--cycle-days`, `--link`.
+#[derive(Debug, Clone, Copy)]
+pub struct WindowRules {
+    pub lookback_days: i64,
+    pub cycle_days: i64,
+    pub link: Option<Link>,
+}
+
+/// The windows of one key's deals, by start.
+#[derive(Debug, Default)]
+struct KeyDeals {
+    spans: Vec<(Millis, Millis, u32)>,
+    longest: Millis,
+}
+
+impl KeyDeals {
+    /// Every deal whose window holds `t`: only windows starting after `t` minus the longest
+    /// window and at or before `t` can.
+    fn each(&self, t: Millis, f: &mut impl FnMut(u32)) {
+        let floor = t.saturating_sub(self.longest);
+        let lo = self.spans.partition_point(|s| s.0 <= floor);
+        let hi = self.spans.partition_point(|s| s.0 <= t);
+        for &(_, end, deal) in &self.spans[lo..hi] {
+            if t < end {
+                f(deal);
+            }
+        }
+    }
+}
+
+/// The deals, their windows and scope, and the index events look them up by.
+#[derive(Debug)]
+pub struct DealIndex {
+    pub deals: Deals,
+    /// `[start, end)` of each deal's window.
+    pub windows: Vec<(Millis, Millis)>,
+    pub in_scope: Vec<bool>,
+    pub rules: WindowRules,
+    by_id: FxHashMap<Vec<u8>, u32>,
+    by_account: FxHashMap<Vec<u8>, KeyDeals>,
+    by_owner: FxHashMap<Vec<u8>, KeyDeals>,
+    /// The rule in use, decided by the first events file's columns when not asked for.
+    pub link: OnceLock<Link>,
+}
+
+impl DealIndex {
+    pub fn new(deals: Deals, window: Window, rules: WindowRules) -> DealIndex {
+        let as_of_day = window.as_of.div_euclid(MS_PER_DAY);
+        let mut windows = Vec::with_capacity(deals.deals.len());
+        let mut in_scope = Vec::with_capacity(deals.deals.len());
+        let (mut by_id, mut by_account, mut by_owner) = (
+            FxHashMap::default(),
+            FxHashMap::<Vec<u8>, KeyDeals>::default(),
+            FxHashMap::<Vec<u8>, KeyDeals>::default(),
+        );
+        for (i, deal) in deals.deals.iter().enumerate() {
+            let (end_day, end) = match deal.close_day {
+                Some(close) if deal.outcome.is_closed() => (close, (close + 1) * MS_PER_DAY),
+                _ => (as_of_day, window.as_of),
+            };
+            let start_day = match deal.created_day {
+                Some(created) => created - rules.lookback_days,
+                None => end_day - rules.cycle_days - rules.lookback_days,
+            };
+            let span = (start_day * MS_PER_DAY, end);
+            let scope = match (deal.outcome.is_closed(), deal.close_day, deal.created_day) {
+                (true, Some(close), _) => {
+                    let midnight = close * MS_PER_DAY;
+                    midnight < window.until && window.since.is_none_or(|s| midnight >= s)
+                }
+                (true, None, _) => false,
+                (false, _, Some(created)) => created * MS_PER_DAY < window.as_of,
+                (false, _, None) => true,
+            };
+            windows.push(span);
+            in_scope.push(scope);
+            if !scope {
+                continue;
+            }
+            let i = i as u32;
+            by_id.insert(deal.id.clone(), i);
+            for (key, index) in [
+                (&deal.account_key, &mut by_account),
+                (&deal.owner_key, &mut by_owner),
+            ] {
+                if !key.is_empty() {
+                    let entry = index.entry(key.clone()).or_default();
+                    entry.spans.push((span.0, span.1, i));
+                    entry.longest = entry.longest.max(span.1 - span.0);
+                }
+            }
+        }
+        for index in [&mut by_account, &mut by_owner] {
+            for key in index.values_mut() {
+                key.spans.sort_unstable();
+            }
+        }
+        DealIndex {
+            deals,
+            windows,
+            in_scope,
+            rules,
+            by_id,
+            by_account,
+            by_owner,
+            link: OnceLock::new(),
+        }
+    }
+
+    /// Calls `f` with every in-scope deal that an event with `key` (the opportunity id
+    /// trimmed, or the account or user folded) at `t` touches under `link`.
+    #[inline]
+    pub fn each_touched(&self, link: Link, key: &[u8], t: Millis, mut f: impl FnMut(u32)) {
+        if key.is_empty() {
+            return;
+        }
+        match link {
+            Link::Opportunity => {
+                if let Some(&deal) = self.by_id.get(key) {
+                    let (start, end) = self.windows[deal as usize];
+                    if start <= t && t < end {
+                        f(deal);
+                    }
+                }
+            }
+            Link::Account => {
+                if let Some(k) = self.by_account.get(key) {
+                    k.each(t, &mut f)
+                }
+            }
+            Link::Owner => {
+                if let Some(k) = self.by_owner.get(key) {
+                    k.each(t, &mut f)
+                }
+            }
+        }
+    }
+}
+
+/// What one deal's touches come to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DealTouches<'a> {
+    pub deal: u32,
+    /// Its distinct touched assets, by id.
+    pub assets: &'a [u32],
+    pub first: u32,
+    pub last: u32,
+    pub touches: u64,
+}
+
+/// Groups `touches` by deal (sorting them) and calls `visit` once per touched deal. `rank`
+/// orders assets by id as plain text.
+pub fn each_deal(touches: &mut [Touch], rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
+    touches.sort_unstable_by_key(|x| (x.deal, x.t, rank[x.asset as usize]));
+    let mut assets: Vec<u32> = Vec::new();
+    for group in touches.chunk_by(|a, b| a.deal == b.deal) {
+        let first = group[0].asset;
+        let latest = group[group.len() - 1].t;
+        let last = group[group.partition_point(|x| x.t < latest)].asset;
+        assets.clear();
+        assets.extend(group.iter().map(|x| x.asset));
+        assets.sort_unstable_by_key(|&a| rank[a as usize]);
+        assets.dedup();
+        visit(&DealTouches {
+            deal: group[0].deal,
+            assets: &assets,
+            first,
+            last,
+            touches: group.len() as u64,
+        });
+    }
+}
+
+/// The shares of `amount` each of a deal's touched assets gets under `model`, unrounded.
+pub fn shares(model: Model, deal: &DealTouches, amount: f64, mut give: impl FnMut(u32, f64)) {
+    match model {
+        Model::Linear => {
+            let share = amount / deal.assets.len() as f64;
+            for &a in deal.assets {
+                give(a, share);
+            }
+        }
+        Model::First => give(deal.first, amount),
+        Model::Last => give(deal.last, amount),
+        Model::UShaped => {
+            give(deal.first, amount * 0.4);
+            give(deal.last, amount * 0.4);
+            let others: Vec<u32> = deal
+                .assets
+                .iter()
+                .copied()
+                .filter(|&a| a != deal.first && a != deal.last)
+                .collect();
+            if others.is_empty() {
+                give(deal.first, amount * 0.1);
+                give(deal.last, amount * 0.1);
+            } else {
+                let share = amount * 0.2 / others.len() as f64;
+                for a in others {
+                    give(a, share);
+                }
+            }
+        }
+    }
+}
+
+/// The rank of each asset when ids are ordered as plain text.
+pub fn id_ranks<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let ids: Vec<&str> = ids.collect();
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    order.sort_by(|&a, &b| ids[a as usize].cmp(ids[b as usize]));
+    let mut rank = vec![0; ids.len()];
+    for (r, &a) in order.iter().enumerate() {
+        rank[a as usize] = r as u32;
+    }
+    rank
+}
+
+/// True for a deal that counts as won (and so gives its amount).
+pub fn is_won(outcome: Outcome) -> bool {
+    outcome == Outcome::Won
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(model: Model, touches: &[(i64, u32)]) -> Vec<f64> {
+        let mut list: Vec<Touch> = touches
+            .iter()
+            .map(|&(t, asset)| Touch { deal: 0, asset, t })
+            .collect();
+        let rank = vec![0, 1, 2, 3];
+        let mut out = vec![0.0; 4];
+        each_deal(&mut list, &rank, |d| {
+            shares(model, d, 100.0, |a, s| out[a as usize] += s)
+        });
+        out
+    }
+
+    #[test]
+    fn u_shaped_as_defined() {
+        assert_eq!(shared(Model::UShaped, &[(1, 0)]), [100.0, 0.0, 0.0, 0.0]);
+        assert_eq!(
+            shared(Model::UShaped, &[(1, 0), (2, 1)]),
+            [50.0, 50.0, 0.0, 0.0]
+        );
+        let abc = shared(Model::UShaped, &[(1, 0), (2, 1), (3, 2)]);
+        assert_eq!(abc, [40.0, 20.0, 40.0, 0.0]);
+        let abca = shared(Model::UShaped, &[(1, 0), (2, 1), (3, 2), (4, 0)]);
+        assert_eq!(abca, [80.0, 10.0, 10.0, 0.0]);
+    }
+
+    #[test]
+    fn ties_go_to_the_smaller_id_both_ways() {
+        let touches = [(5, 2), (5, 1), (9, 3), (9, 2)];
+        assert_eq!(shared(Model::First, &touches), [0.0, 100.0, 0.0, 0.0]);
+        assert_eq!(shared(Model::Last, &touches), [0.0, 0.0, 100.0, 0.0]);
+        let linear = shared(Model::Linear, &touches);
+        assert_eq!(linear, [0.0, 100.0 / 3.0, 100.0 / 3.0, 100.0 / 3.0]);
+    }
+
+    #[test]
+    fn a_key_finds_only_windows_holding_the_time() {
+        let k = KeyDeals {
+            spans: vec![(0, 10, 0), (5, 100, 1), (20, 30, 2)],
+            longest: 95,
+        };
+        let found = |t| {
+            let mut v = Vec::new();
+            k.each(t, &mut |d| v.push(d));
+            v
+        };
+        assert_eq!(found(0), vec![0]);
+        assert_eq!(found(9), vec![0, 1]);
+        assert_eq!(found(10), vec![1]);
+        assert_eq!(found(25), vec![1, 2]);
+        assert_eq!(found(100), Vec::<u32>::new());
+    }
+}

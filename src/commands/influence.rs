@@ -1,0 +1,172 @@
+//! `influence`: which collateral is on the deals sales wins, per asset, group or rep.
+
+use crate::analysis::influence::{DealIndex, Link, Model, WindowRules};
+use crate::analysis::Audit;
+use crate::cli::{InfluenceArgs, LinkArg, ModelArg};
+use crate::commands::summary::resolve_asset_column;
+use crate::commands::{emit, parameters, Ctx};
+use crate::config::{expand_glob, Config};
+use crate::error::Exit;
+use crate::input::opportunities::{load_deals, StageRules};
+use crate::input::problems::Problems;
+use crate::input_error;
+use crate::report::fields::{cells, fields};
+use crate::report::{money, Body, Report, Value};
+use crate::results::influence::{Influence, InfluenceSummary};
+use anyhow::Result;
+
+/// Closes every table and Markdown output of the command.
+pub const CAUTION: &str = "Deals that saw content are not proof that content won them.";
+/// Said under the per-asset table.
+const NOT_ADDITIVE: &str = "revenue_won_influenced counts a won deal's whole amount for every asset on it, so it does not add up across assets; revenue_won_attributed does, to revenue_won_touched.";
+
+pub const ASSET_COLUMNS: [&str; 14] = [
+    "asset_id",
+    "title",
+    "type",
+    "owner",
+    "status",
+    "deals_touched",
+    "deals_won",
+    "deals_lost",
+    "deals_open",
+    "win_rate_pct",
+    "revenue_won_influenced",
+    "revenue_won_attributed",
+    "first_touch_won",
+    "last_touch_won",
+];
+
+pub const GROUP_COLUMNS: [&str; 9] = [
+    "group",
+    "assets",
+    "deals_touched",
+    "deals_won",
+    "deals_lost",
+    "deals_open",
+    "win_rate_pct",
+    "revenue_won_influenced",
+    "revenue_won_attributed",
+];
+
+pub const REP_COLUMNS: [&str; 11] = [
+    "rep",
+    "deals_in_scope",
+    "deals_won",
+    "deals_lost",
+    "deals_open",
+    "win_rate_pct",
+    "deals_touched",
+    "touched_pct",
+    "revenue_won",
+    "revenue_won_touched",
+    "touches_per_deal_touched",
+];
+
+fn model_of(arg: ModelArg) -> Model {
+    match arg {
+        ModelArg::Linear => Model::Linear,
+        ModelArg::First => Model::First,
+        ModelArg::Last => Model::Last,
+        ModelArg::UShaped => Model::UShaped,
+    }
+}
+
+fn link_of(arg: LinkArg) -> Link {
+    match arg {
+        LinkArg::Opportunity => Link::Opportunity,
+        LinkArg::Account => Link::Account,
+        LinkArg::Owner => Link::Owner,
+    }
+}
+
+pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
+    let config = Config::from_args(&args.audit, &args.output, ctx.now)?;
+    let mut paths = Vec::new();
+    for pattern in &args.opportunities {
+        paths.extend(expand_glob("--opportunities", pattern)?);
+    }
+    let stdin_elsewhere = config.read.inputs().iter().any(|p| p.is_stdin());
+    if paths.iter().filter(|p| p.is_stdin()).count() + usize::from(stdin_elsewhere) > 1 {
+        return Err(input_error!(
+            "standard input (`-`) can feed only one of --assets, --events, --roster and --opportunities"
+        ));
+    }
+    let rules = StageRules::new(&args.won_stage, &args.lost_stage);
+    let mut problems = Problems::new(config.read.strict);
+    let (deals, _reports) = load_deals(&paths, &config.read, &rules, &mut problems)?;
+    problems.print_warnings();
+    let index = DealIndex::new(
+        deals,
+        config.window,
+        WindowRules {
+            lookback_days: i64::from(args.lookback),
+            cycle_days: i64::from(args.cycle_days),
+            link: args.link.map(link_of),
+        },
+    );
+    let mut audit = super::prepare_influence(&config, &index)?;
+    let mut touches = std::mem::take(&mut audit.usage.touches);
+    let model = model_of(args.model);
+    let influence = Influence::of(&audit, &index, &mut touches, model);
+    let report = report(&config, &audit, &index, &influence, args.by.as_deref())?;
+    emit(&config, &report, ctx.out)
+}
+
+/// The report: rows per asset (or group, or rep), then the summary.
+pub fn report(
+    config: &Config,
+    audit: &Audit,
+    index: &DealIndex,
+    influence: &Influence,
+    by: Option<&str>,
+) -> Result<Report> {
+    let mut params = parameters(config);
+    let mut report = match by {
+        None => {
+            let rows = influence.asset_rows(audit);
+            let rows = rows.iter().map(|r| cells(r, &ASSET_COLUMNS)).collect();
+            let mut report = Report::rows(params, &ASSET_COLUMNS, rows);
+            report.footer.push(NOT_ADDITIVE.to_string());
+            report
+        }
+        Some("rep") => {
+            params.push(("by".into(), Value::text("rep")));
+            let rows = influence.rep_rows(index);
+            let rows = rows.iter().map(|r| cells(r, &REP_COLUMNS)).collect();
+            Report::rows(params, &REP_COLUMNS, rows)
+        }
+        Some(name) => {
+            let column = resolve_asset_column(audit, "--by", name)?;
+            params.push(("by".into(), Value::text(name)));
+            let (names, group_of) = audit.inventory.groups_by_column(column);
+            let rows = influence.group_rows(index, &names, &group_of);
+            let rows = rows.iter().map(|r| cells(r, &GROUP_COLUMNS)).collect();
+            let mut report = Report::rows(params, &GROUP_COLUMNS, rows);
+            report.footer.push(NOT_ADDITIVE.to_string());
+            report
+        }
+    };
+    report.headline = headline(&influence.summary);
+    report
+        .sections
+        .push(("summary".into(), Body::Record(fields(&influence.summary))));
+    report.footer.push(CAUTION.to_string());
+    Ok(report)
+}
+
+/// The sentence a person reads first.
+fn headline(s: &InfluenceSummary) -> Vec<String> {
+    let rate = |r: Option<f64>| r.map_or("n/a".to_string(), |r| format!("{r}%"));
+    vec![format!(
+        "Won deals that saw content: {} of {}, {} of {} won revenue; win rate {} with content, {} without (link: {}, model: {})",
+        s.deals_won_touched,
+        s.deals_won,
+        money(s.revenue_won_touched),
+        money(s.revenue_won),
+        rate(s.win_rate_touched_pct),
+        rate(s.win_rate_untouched_pct),
+        s.link,
+        s.model
+    )]
+}

@@ -1,0 +1,383 @@
+//! Loading the opportunities export (`--opportunities`): one deal per id, with its outcome,
+//! amount, owner, account and created and close days.
+
+use crate::config::ReadOptions;
+use crate::input::decimal::CostReading;
+use crate::input::file_report::{read_headers, FileReport};
+use crate::input::headers::{Field, HeaderMap, Role};
+use crate::input::numbers::parse_cost;
+use crate::input::problems::{Problem, Problems};
+use crate::input::source::{open_csv, record_line, InputPath};
+use crate::input::time::MS_PER_DAY;
+use crate::input_error;
+use crate::model::{fold_key, fold_key_into, trim_bytes};
+use anyhow::Result;
+use csv::ByteRecord;
+use rustc_hash::FxHashSet;
+
+/// How a deal ended, or that it has not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Won,
+    Lost,
+    Open,
+}
+
+impl Outcome {
+    pub fn is_closed(self) -> bool {
+        self != Outcome::Open
+    }
+}
+
+/// One kept deal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deal {
+    /// Trimmed, compared exactly.
+    pub id: Vec<u8>,
+    /// As spelled (trimmed), and folded for comparison with event users.
+    pub owner: String,
+    pub owner_key: Vec<u8>,
+    /// Folded for comparison with the events' account.
+    pub account_key: Vec<u8>,
+    pub amount: f64,
+    pub outcome: Outcome,
+    /// Days since 1970-01-01 (UTC).
+    pub created_day: Option<i64>,
+    pub close_day: Option<i64>,
+}
+
+/// The stages that mean won and lost when the file has no won or closed column.
+#[derive(Debug, Clone)]
+pub struct StageRules {
+    pub won: Vec<Vec<u8>>,
+    pub lost: Vec<Vec<u8>>,
+}
+
+impl StageRules {
+    /// `--won-stage` and `--lost-stage`, their defaults when not given.
+    pub fn new(won: &[String], lost: &[String]) -> StageRules {
+        let fold = |given: &[String], default: &[&str]| -> Vec<Vec<u8>> {
+            if given.is_empty() {
+                default.iter().map(|s| fold_key(s)).collect()
+            } else {
+                given.iter().map(|s| fold_key(s)).collect()
+            }
+        };
+        StageRules {
+            won: fold(won, &["Won", "Closed Won"]),
+            lost: fold(lost, &["Lost", "Closed Lost"]),
+        }
+    }
+}
+
+/// The deals of every opportunities file, and how their rows were accounted for:
+/// `read` = `skipped` + `duplicate` + the deals kept.
+#[derive(Debug, Clone, Default)]
+pub struct Deals {
+    pub deals: Vec<Deal>,
+    pub read: u64,
+    pub skipped: u64,
+    pub duplicate: u64,
+    pub values_invalid: u64,
+    /// Every file has an owner / account column.
+    pub has_owner: bool,
+    pub has_account: bool,
+    /// The headers of the first file, for messages.
+    pub headers: Vec<String>,
+}
+
+/// `true`, `1`, `yes`, `y` in any case.
+pub fn is_true(raw: &[u8]) -> bool {
+    let v = trim_bytes(raw);
+    ["true", "1", "yes", "y"]
+        .iter()
+        .any(|t| v.eq_ignore_ascii_case(t.as_bytes()))
+}
+
+/// Reads every file of `paths` in order.
+pub fn load_deals(
+    paths: &[InputPath],
+    opts: &ReadOptions,
+    rules: &StageRules,
+    problems: &mut Problems,
+) -> Result<(Deals, Vec<FileReport>)> {
+    let mut deals = Deals {
+        has_owner: true,
+        has_account: true,
+        ..Deals::default()
+    };
+    let mut seen: FxHashSet<Vec<u8>> = FxHashSet::default();
+    let mut reports = Vec::new();
+    for path in paths {
+        reports.push(load_file(
+            path, opts, rules, problems, &mut deals, &mut seen,
+        )?);
+    }
+    Ok((deals, reports))
+}
+
+/// Where the fields sit in one file.
+struct Columns {
+    id: usize,
+    amount: usize,
+    owner: Option<usize>,
+    account: Option<usize>,
+    stage: Option<usize>,
+    won: Option<usize>,
+    closed: Option<usize>,
+    created: Option<usize>,
+    close: Option<usize>,
+}
+
+fn load_file(
+    path: &InputPath,
+    opts: &ReadOptions,
+    rules: &StageRules,
+    problems: &mut Problems,
+    deals: &mut Deals,
+    seen: &mut FxHashSet<Vec<u8>>,
+) -> Result<FileReport> {
+    let file = path.display().to_string();
+    let mut opened = open_csv(path, opts)?;
+    let headers = read_headers(&mut opened.reader, &file)?;
+    let header = HeaderMap::build(Role::Opportunities, &headers, &opts.overrides)?;
+    header.require(&file)?;
+    for note in opened.notes.drain(..).chain(header.notes(&file)) {
+        problems.note(note);
+    }
+    let cols = Columns {
+        id: header.column(Field::DealId).expect("required"),
+        amount: header.column(Field::Amount).expect("required"),
+        owner: header.column(Field::DealOwner),
+        account: header.column(Field::DealAccount),
+        stage: header.column(Field::Stage),
+        won: header.column(Field::Won),
+        closed: header.column(Field::Closed),
+        created: header.column(Field::DealCreated),
+        close: header.column(Field::CloseDate),
+    };
+    if cols.won.is_none() && cols.stage.is_none() {
+        return Err(input_error!(
+            "{file}: the opportunities need a won column (is won, iswon, won) or a stage column (stage, stage name, stagename, deal_stage, deal stage, status) to tell won deals; headers found: {}; map one with --col opportunities.won=HEADER or --col opportunities.stage=HEADER",
+            header.quoted_headers()
+        ));
+    }
+    if deals.headers.is_empty() {
+        deals.headers = headers.clone();
+    }
+    deals.has_owner &= cols.owner.is_some();
+    deals.has_account &= cols.account.is_some();
+    let mut rows: Vec<(ByteRecord, u64)> = Vec::new();
+    let mut record = ByteRecord::new();
+    while opened.read_record(&mut record, &file)? {
+        let line = record_line(&record, &opened.lines);
+        rows.push((record.clone(), line));
+    }
+    let amounts = rows
+        .iter()
+        .filter(|(r, _)| r.len() == headers.len())
+        .map(|(r, line)| (std::str::from_utf8(&r[cols.amount]).unwrap_or(""), *line));
+    let reading = CostReading::decide(opts.decimal, amounts)
+        .map_err(|undecided| input_error!("{}", undecided.message(&file)))?;
+    if let Some(note) = reading.note(&file) {
+        problems.note(note);
+    }
+    let reader = RowReader {
+        file: &file,
+        headers: &headers,
+        cols: &cols,
+        rules,
+        opts,
+        decimal: reading.decimal,
+    };
+    for (record, line) in &rows {
+        deals.read += 1;
+        match reader.deal(record, *line, problems, &mut deals.values_invalid)? {
+            None => deals.skipped += 1,
+            Some(deal) if seen.contains(&deal.id) => deals.duplicate += 1,
+            Some(deal) => {
+                seen.insert(deal.id.clone());
+                deals.deals.push(deal);
+            }
+        }
+    }
+    Ok(FileReport {
+        path: file.clone(),
+        role: Role::Opportunities,
+        dialect: opened.dialect,
+        header,
+        rows: rows.len() as u64,
+        costs: None,
+    })
+}
+
+struct RowReader<'a> {
+    file: &'a str,
+    headers: &'a [String],
+    cols: &'a Columns,
+    rules: &'a StageRules,
+    opts: &'a ReadOptions,
+    decimal: crate::input::numbers::DecimalSeparator,
+}
+
+impl RowReader<'_> {
+    fn problem(
+        &self,
+        line: u64,
+        column: Option<usize>,
+        record: &ByteRecord,
+        message: String,
+    ) -> Problem {
+        Problem {
+            file: self.file.to_string(),
+            line,
+            last_line: None,
+            column: column.map(|c| self.headers[c].clone()),
+            value: column.map(|c| String::from_utf8_lossy(&record[c]).into_owned()),
+            message,
+        }
+    }
+
+    /// The deal of a row, or `None` for a row that is skipped (told to `problems`).
+    fn deal(
+        &self,
+        record: &ByteRecord,
+        line: u64,
+        problems: &mut Problems,
+        invalid: &mut u64,
+    ) -> Result<Option<Deal>> {
+        let cols = self.cols;
+        if record.len() != self.headers.len() {
+            let message = format!(
+                "expected {} fields, found {}; deal skipped",
+                self.headers.len(),
+                record.len()
+            );
+            problems.record(self.problem(line, None, record, message))?;
+            return Ok(None);
+        }
+        let id = trim_bytes(&record[cols.id]);
+        if id.is_empty() {
+            problems.record(self.problem(
+                line,
+                Some(cols.id),
+                record,
+                "empty opportunity id; deal skipped".into(),
+            ))?;
+            return Ok(None);
+        }
+        let mut stage = Vec::new();
+        if let Some(c) = cols.stage {
+            fold_key_into(&record[c], &mut stage);
+        }
+        let won = match cols.won {
+            Some(c) => is_true(&record[c]),
+            None => self.rules.won.contains(&stage),
+        };
+        let closed = won
+            || match cols.closed {
+                Some(c) => is_true(&record[c]),
+                None => cols.stage.is_some() && self.rules.lost.contains(&stage),
+            };
+        let outcome = match (won, closed) {
+            (true, _) => Outcome::Won,
+            (false, true) => Outcome::Lost,
+            (false, false) => Outcome::Open,
+        };
+        let day = |c: Option<usize>| -> (bool, Option<i64>) {
+            match c {
+                None => (false, None),
+                Some(c) if trim_bytes(&record[c]).is_empty() => (false, None),
+                Some(c) => (
+                    true,
+                    self.opts
+                        .time
+                        .parse(&record[c])
+                        .map(|t| t.div_euclid(MS_PER_DAY)),
+                ),
+            }
+        };
+        let (_, mut close_day) = day(cols.close);
+        if outcome.is_closed() && close_day.is_none() {
+            let message = "a closed deal without a readable close date; deal skipped".to_string();
+            problems.record(self.problem(line, cols.close, record, message))?;
+            return Ok(None);
+        }
+        if !outcome.is_closed() {
+            close_day = None;
+        }
+        let (given, mut created_day) = day(cols.created);
+        if given && created_day.is_none() {
+            *invalid += 1;
+            let message =
+                "cannot read the created date; the deal is read as having none".to_string();
+            problems.record(self.problem(line, cols.created, record, message))?;
+        }
+        if let (Some(created), Some(close)) = (created_day, close_day) {
+            if close < created {
+                *invalid += 1;
+                created_day = Some(close);
+                let message =
+                    "the close date is before the created date; the close day is used as the created day"
+                        .to_string();
+                problems.record(self.problem(line, cols.close, record, message))?;
+            }
+        }
+        let raw_amount = String::from_utf8_lossy(&record[cols.amount]);
+        let amount = match parse_cost(&raw_amount, self.decimal) {
+            Ok(Some(a)) => a,
+            Ok(None) if outcome == Outcome::Won => {
+                *invalid += 1;
+                let message = "a won deal without an amount; read as 0".to_string();
+                problems.record(self.problem(line, Some(cols.amount), record, message))?;
+                0.0
+            }
+            Ok(None) => 0.0,
+            Err(why) => {
+                *invalid += 1;
+                let message = format!("cannot read the amount ({why}); read as 0");
+                problems.record(self.problem(line, Some(cols.amount), record, message))?;
+                0.0
+            }
+        };
+        let owner_raw = cols.owner.map_or(&b""[..], |c| &record[c]);
+        let mut owner_key = Vec::new();
+        fold_key_into(owner_raw, &mut owner_key);
+        let mut account_key = Vec::new();
+        if let Some(c) = cols.account {
+            fold_key_into(&record[c], &mut account_key);
+        }
+        Ok(Some(Deal {
+            id: id.to_vec(),
+            owner: String::from_utf8_lossy(trim_bytes(owner_raw)).into_owned(),
+            owner_key,
+            account_key,
+            amount,
+            outcome,
+            created_day,
+            close_day,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truth_values() {
+        for t in ["true", "TRUE", "1", "yes", " Y "] {
+            assert!(is_true(t.as_bytes()), "{t}");
+        }
+        for f in ["false", "0", "", "no", "won"] {
+            assert!(!is_true(f.as_bytes()), "{f}");
+        }
+    }
+
+    #[test]
+    fn default_stages_fold() {
+        let rules = StageRules::new(&[], &["Dead ".to_string()]);
+        assert!(rules.won.contains(&b"closed won".to_vec()));
+        assert_eq!(rules.lost, vec![b"dead".to_vec()]);
+    }
+}
