@@ -95,6 +95,8 @@ impl CostReading {
         let flag = self.decimal.other().flag();
         match &self.why {
             Why::Forced => None,
+            // A decimal point is what is read without a word; `check` still says why.
+            Why::Shown { against: None, .. } if self.decimal == DecimalSeparator::Point => None,
             Why::Shown { by, against: None } => Some(format!(
                 "{file}: costs read with a {name} (as {:?} on line {} shows); {flag} to override",
                 by.value, by.line
