@@ -53,6 +53,13 @@ fn build(columns: &[String], rows: &[Vec<Value>], style: RenderStyle) -> Table {
     } else {
         ContentArrangement::Disabled
     });
+    if style.fit_terminal {
+        // The terminal's width, read before colour is decided: with colour off the table is
+        // told it is not on a terminal, which would also turn fitting off.
+        if let Some(width) = Table::new().width() {
+            table.set_width(width);
+        }
+    }
     if style.color {
         table.enforce_styling();
         table.set_header(
