@@ -11,7 +11,7 @@ use crate::config::{Config, ReadingAsked};
 use crate::input_error;
 use crate::report::json_out::{write_key, write_value};
 use crate::results::assets::{asset_rows, AssetOrder};
-use crate::results::influence::Influence;
+use crate::results::influence::Influence as Credited;
 use crate::results::params::Parameters;
 use crate::results::summary::{Figures, WarningEntry};
 use anyhow::{Context, Result};
@@ -33,7 +33,7 @@ pub fn write(
     config: &Config,
     audit: &Audit,
     digests: &[Option<String>],
-    influence: Option<&Influence>,
+    influence: Option<&Credited>,
     out: &mut dyn Write,
 ) -> Result<()> {
     let head = head(config, audit, digests)?;
@@ -59,7 +59,7 @@ pub fn write(
 const DESCRIBED_ELSEWHERE: [&str; 4] = ["title", "type", "owner", "status"];
 
 /// `{"assets": [each asset's influence columns, by id], "summary": {...}}`, one asset at a time.
-fn write_influence(audit: &Audit, influence: &Influence, out: &mut dyn Write) -> Result<()> {
+fn write_influence(audit: &Audit, influence: &Credited, out: &mut dyn Write) -> Result<()> {
     let mut rows = influence.asset_rows(audit);
     rows.sort_by(|a, b| a.asset_id.cmp(&b.asset_id));
     out.write_all(b"{")?;
@@ -224,6 +224,8 @@ pub struct Loaded {
     pub path: String,
     pub as_of: String,
     pub summary: Map<String, Json>,
+    /// The influence summary, in a snapshot made with `--opportunities`.
+    pub influence: Option<Map<String, Json>>,
     /// In id order (the last of an id given twice).
     pub assets: Vec<SnapshotAsset>,
 }
@@ -329,6 +331,22 @@ pub fn load(path: &str) -> Result<Loaded> {
             )));
         }
     }
+    let influence = match doc.influence {
+        None => None,
+        Some(Influence {
+            summary: Some(Json::Object(summary)),
+        }) => Some(summary),
+        Some(_) => return Err(malformed("an influence object without its summary")),
+    };
+    if let Some((key, value)) = influence
+        .iter()
+        .flatten()
+        .find(|(_, v)| v.is_array() || v.is_object())
+    {
+        return Err(malformed(&format!(
+            "influence figure {key:?} is {value}, not a number"
+        )));
+    }
     let Some(Assets(mut assets)) = doc.assets else {
         return Err(malformed("no assets array"));
     };
@@ -346,6 +364,7 @@ pub fn load(path: &str) -> Result<Loaded> {
             .unwrap_or_default()
             .to_string(),
         summary,
+        influence,
         assets,
     })
 }
@@ -360,7 +379,14 @@ struct Document {
     schema_version: Option<Json>,
     as_of: Option<Json>,
     summary: Option<Json>,
+    influence: Option<Influence>,
     assets: Option<Assets>,
+}
+
+/// What `diff` reads of the `influence` object: its summary (the assets are passed over).
+#[derive(serde::Deserialize)]
+struct Influence {
+    summary: Option<Json>,
 }
 
 /// The assets array, each asset checked and kept compact as it is read.
