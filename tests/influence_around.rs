@@ -237,3 +237,32 @@ fn diff_shows_the_influence_figures_deltas() {
         .iter()
         .all(|r| !r["figure"].as_str().unwrap().starts_with("influence")));
 }
+
+#[test]
+fn diff_refuses_a_snapshot_whose_influence_object_is_broken() {
+    let dir = Scratch::new();
+    let good = snapshot(&dir, Some(DEALS), &[]);
+    let old = dir.file("old.json", good.to_string());
+    for (influence, said) in [
+        (serde_json::json!("x"), "influence is not an object"),
+        (
+            serde_json::json!({"assets": []}),
+            "an influence object without its summary",
+        ),
+        (
+            serde_json::json!({"summary": {"deals_won": [3]}}),
+            "influence figure \"deals_won\" is [3], not a number",
+        ),
+    ] {
+        let mut broken = good.clone();
+        broken["influence"] = influence;
+        let new = dir.file("new.json", broken.to_string());
+        let run = Cli::new("diff").args([&old, &new]).run().expect_code(2);
+        assert!(
+            run.stderr
+                .contains(&format!("new.json: malformed snapshot: {said}")),
+            "{}",
+            run.stderr
+        );
+    }
+}

@@ -333,10 +333,11 @@ pub fn load(path: &str) -> Result<Loaded> {
     }
     let influence = match doc.influence {
         None => None,
-        Some(Influence {
-            summary: Some(Json::Object(summary)),
-        }) => Some(summary),
-        Some(_) => return Err(malformed("an influence object without its summary")),
+        Some(Json::Object(mut object)) => match object.remove("summary") {
+            Some(Json::Object(summary)) => Some(summary),
+            _ => return Err(malformed("an influence object without its summary")),
+        },
+        Some(_) => return Err(malformed("influence is not an object")),
     };
     if let Some((key, value)) = influence
         .iter()
@@ -379,14 +380,8 @@ struct Document {
     schema_version: Option<Json>,
     as_of: Option<Json>,
     summary: Option<Json>,
-    influence: Option<Influence>,
+    influence: Option<Json>,
     assets: Option<Assets>,
-}
-
-/// What `diff` reads of the `influence` object: its summary (the assets are passed over).
-#[derive(serde::Deserialize)]
-struct Influence {
-    summary: Option<Json>,
 }
 
 /// The assets array, each asset checked and kept compact as it is read.
