@@ -167,27 +167,45 @@ pub struct InfluenceArgs {
     /// An opportunities (deals) CSV; repeat for several files. `-` reads standard input; .gz is decompressed.
     #[arg(long = "opportunities", value_name = "FILE", required = true)]
     pub opportunities: Vec<String>,
-    /// How events find deals: opportunity, account or owner [default: the first whose columns exist].
-    #[arg(long, value_enum, value_name = "RULE")]
-    pub link: Option<LinkArg>,
-    /// How a won deal's amount is shared among its touched assets.
-    #[arg(long, value_enum, default_value_t = ModelArg::Linear)]
-    pub model: ModelArg,
-    /// Days before a deal's created day that its window starts.
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
-    pub lookback: u32,
-    /// The length assumed for a deal without a created date, in days.
-    #[arg(long, value_name = "DAYS", default_value_t = 180)]
-    pub cycle_days: u32,
-    /// A stage that means won, when the deals have no won column (any case); repeatable [default: Won, Closed Won].
-    #[arg(long, value_name = "STAGE")]
-    pub won_stage: Vec<String>,
-    /// A stage that means lost, when the deals have no closed column (any case); repeatable [default: Lost, Closed Lost].
-    #[arg(long, value_name = "STAGE")]
-    pub lost_stage: Vec<String>,
+    #[command(flatten)]
+    pub deals: DealArgs,
     /// A row per value of this inventory column, or per deal owner with `rep`.
     #[arg(long, value_name = "COLUMN")]
     pub by: Option<String>,
+}
+
+/// How deals are read, found by events and credited: `influence`, and `report` and `snapshot`
+/// with `--opportunities`.
+#[derive(Debug, Args, Clone)]
+pub struct DealArgs {
+    /// How events find deals: opportunity, account or owner [default: the first whose columns exist].
+    #[arg(long, value_enum, value_name = "RULE", requires = "opportunities")]
+    pub link: Option<LinkArg>,
+    /// How a won deal's amount is shared among its touched assets.
+    #[arg(long, value_enum, default_value_t = ModelArg::Linear, requires = "opportunities")]
+    pub model: ModelArg,
+    /// Days before a deal's created day that its window starts.
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 30,
+        requires = "opportunities"
+    )]
+    pub lookback: u32,
+    /// The length assumed for a deal without a created date, in days.
+    #[arg(
+        long,
+        value_name = "DAYS",
+        default_value_t = 180,
+        requires = "opportunities"
+    )]
+    pub cycle_days: u32,
+    /// A stage that means won, when the deals have no won column (any case); repeatable [default: Won, Closed Won].
+    #[arg(long, value_name = "STAGE", requires = "opportunities")]
+    pub won_stage: Vec<String>,
+    /// A stage that means lost, when the deals have no closed column (any case); repeatable [default: Lost, Closed Lost].
+    #[arg(long, value_name = "STAGE", requires = "opportunities")]
+    pub lost_stage: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -245,6 +263,11 @@ pub struct UsersArgs {
 pub struct SnapshotArgs {
     #[command(flatten)]
     pub audit: AuditArgs,
+    /// An opportunities (deals) CSV, as for `influence`: the snapshot gains an `influence` object; repeatable.
+    #[arg(long = "opportunities", value_name = "FILE")]
+    pub opportunities: Vec<String>,
+    #[command(flatten)]
+    pub deals: DealArgs,
     #[command(flatten)]
     pub gates: GateArgs,
     /// Write the snapshot to this file instead of standard output.
@@ -276,6 +299,11 @@ pub struct DiffArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub audit: AuditArgs,
+    /// An opportunities (deals) CSV, as for `influence`: the page gains a section "Content on won deals"; repeatable.
+    #[arg(long = "opportunities", value_name = "FILE")]
+    pub opportunities: Vec<String>,
+    #[command(flatten)]
+    pub deals: DealArgs,
     /// Write the page to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<String>,

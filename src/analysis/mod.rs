@@ -54,9 +54,14 @@ impl Audit {
         Audit::run_with(config, trend, false, None)
     }
 
-    /// The pass for `influence`: counted events also touch the deals of `deals`.
-    pub fn run_influence(config: &Config, deals: &influence::DealIndex) -> Result<Audit> {
-        Audit::run_with(config, None, false, Some(deals))
+    /// The pass for `influence` (and `report`, `snapshot` with deals): counted events also
+    /// touch the deals of `deals`; `trend` is tallied if asked.
+    pub fn run_influence(
+        config: &Config,
+        trend: Option<&TrendRequest>,
+        deals: &influence::DealIndex,
+    ) -> Result<Audit> {
+        Audit::run_with(config, trend, false, Some(deals))
     }
 
     /// The pass for `check`: every readable row's type and team are tallied, in the window

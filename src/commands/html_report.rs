@@ -9,7 +9,7 @@ use crate::analysis::Audit;
 use crate::analysis::TrendRequest;
 use crate::cli::{OutputArgs, ReportArgs};
 use crate::commands::{assets, parameters, summary, unused, users};
-use crate::commands::{audit_with_trend, write_to, Ctx};
+use crate::commands::{audit_with_trend, influence, prepare_influence, write_to, Ctx};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::model::Status;
@@ -18,6 +18,7 @@ use crate::report::html::{Bar, Page, Section, TrendPoint};
 use crate::report::{Body, Report, Value};
 use crate::results::assets::{unused_rows, UnusedOrder};
 use crate::results::coverage::Coverage;
+use crate::results::influence::Influence;
 use crate::results::summary::Figures;
 use crate::results::trends::{trend, Trend};
 use crate::results::users::user_rows;
@@ -27,6 +28,18 @@ use anyhow::Result;
 const LIST_ROWS: usize = 200;
 /// Owners shown in the by-owner chart, most judged assets first.
 const OWNER_BARS: usize = 15;
+/// Assets shown in "Content on won deals", most attributed revenue first.
+const TOP_ASSETS: usize = 10;
+/// The columns of that list (the `influence` report's, fewer).
+const TOP_COLUMNS: [&str; 7] = [
+    "asset_id",
+    "title",
+    "type",
+    "deals_won",
+    "win_rate_pct",
+    "revenue_won_attributed",
+    "revenue_won_influenced",
+];
 
 pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
     let config = Config::from_args(&args.audit, &OutputArgs::default(), ctx.now)?;
@@ -38,8 +51,24 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
         period: Period::Month,
         by: None,
     };
-    let (audit, tally) = audit_with_trend(&config, &request)?;
-    let page = crate::report::html::render(&page(&config, &audit, &tally)?);
+    let (audit, tally, influence) = if args.opportunities.is_empty() {
+        let (audit, tally) = audit_with_trend(&config, &request)?;
+        (audit, tally, None)
+    } else {
+        let index = influence::deal_index(&config, &args.opportunities, &args.deals)?;
+        let mut audit = prepare_influence(&config, Some(&request), &index)?;
+        let tally = audit.usage.trend.take().ok_or_else(|| {
+            anyhow::anyhow!("the pass tallied no trend although one was asked for")
+        })?;
+        let credited = influence::credit(&mut audit, &index, &args.deals);
+        (audit, tally, Some(credited))
+    };
+    let mut page = page(&config, &audit, &tally)?;
+    if let Some(credited) = &influence {
+        page.sections
+            .push(influence_section(parameters(&config), &audit, credited));
+    }
+    let page = crate::report::html::render(&page);
     write_to(args.out.as_deref(), &config, page.as_bytes(), ctx.out)?;
     Ok(Exit::Success)
 }
@@ -81,6 +110,54 @@ pub fn page(config: &Config, audit: &Audit, tally: &TrendTally) -> Result<Page> 
         figures: key_figures(&figures),
         sections,
     })
+}
+
+/// "Content on won deals": the `influence` command's summary and its asset rows, the assets on
+/// no won deal left out, at most [`TOP_ASSETS`] of them.
+fn influence_section(params: Vec<(String, Value)>, audit: &Audit, credited: &Influence) -> Section {
+    let s = &credited.summary;
+    let cards = [
+        (
+            "win_rate_touched_pct",
+            Value::opt_num(s.win_rate_touched_pct),
+        ),
+        (
+            "win_rate_untouched_pct",
+            Value::opt_num(s.win_rate_untouched_pct),
+        ),
+        ("win_rate_pct", Value::opt_num(s.win_rate_pct)),
+        ("revenue_won_touched", Value::Num(s.revenue_won_touched)),
+        ("revenue_won", Value::Num(s.revenue_won)),
+        ("revenue_touched_pct", Value::opt_num(s.revenue_touched_pct)),
+        ("deals_won_touched", Value::count(s.deals_won_touched)),
+        ("deals_won", Value::count(s.deals_won)),
+    ];
+    let fields = cards
+        .into_iter()
+        .filter(|(_, v)| *v != Value::Null)
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let on_won: Vec<_> = credited
+        .asset_rows(audit)
+        .into_iter()
+        .filter(|r| r.deals_won > 0)
+        .collect();
+    let left_out = on_won.len().saturating_sub(TOP_ASSETS);
+    let rows = on_won
+        .iter()
+        .take(TOP_ASSETS)
+        .map(|r| cells(r, &TOP_COLUMNS))
+        .collect();
+    Section::Influence {
+        sentence: influence::headline(s).concat(),
+        fields,
+        top: (Report::rows(params, &TOP_COLUMNS, rows), left_out),
+        notes: vec![
+            format!("Model {}: {}", s.model, influence::model_note(&s.model)),
+            influence::NOT_ADDITIVE.to_string(),
+            influence::CAUTION.to_string(),
+        ],
+    }
 }
 
 /// The figures shown as cards at the top (those without a value left out).

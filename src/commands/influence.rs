@@ -2,7 +2,7 @@
 
 use crate::analysis::influence::{DealIndex, Link, Model, WindowRules};
 use crate::analysis::Audit;
-use crate::cli::{InfluenceArgs, LinkArg, ModelArg};
+use crate::cli::{DealArgs, InfluenceArgs, LinkArg, ModelArg};
 use crate::commands::summary::resolve_asset_column;
 use crate::commands::{emit, parameters, Ctx};
 use crate::config::{expand_glob, Config};
@@ -18,7 +18,7 @@ use anyhow::Result;
 /// Closes every table and Markdown output of the command.
 pub const CAUTION: &str = "Deals that saw content are not proof that content won them.";
 /// Said under the per-asset table.
-const NOT_ADDITIVE: &str = "revenue_won_influenced counts a won deal's whole amount for every asset on it, so it does not add up across assets; revenue_won_attributed does, to revenue_won_touched.";
+pub const NOT_ADDITIVE: &str = "revenue_won_influenced counts a won deal's whole amount for every asset on it, so it does not add up across assets; revenue_won_attributed does, to revenue_won_touched.";
 
 pub const ASSET_COLUMNS: [&str; 14] = [
     "asset_id",
@@ -82,8 +82,17 @@ fn link_of(arg: LinkArg) -> Link {
 
 pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
     let config = Config::from_args(&args.audit, &args.output, ctx.now)?;
+    let index = deal_index(&config, &args.opportunities, &args.deals)?;
+    let mut audit = super::prepare_influence(&config, None, &index)?;
+    let influence = credit(&mut audit, &index, &args.deals);
+    let report = report(&config, &audit, &index, &influence, args.by.as_deref())?;
+    emit(&config, &report, ctx.out)
+}
+
+/// Reads the deals of `opportunities` (globs, `-`) and indexes them for the pass.
+pub fn deal_index(config: &Config, opportunities: &[String], args: &DealArgs) -> Result<DealIndex> {
     let mut paths = Vec::new();
-    for pattern in &args.opportunities {
+    for pattern in opportunities {
         paths.extend(expand_glob("--opportunities", pattern)?);
     }
     let stdin_elsewhere = config.read.inputs().iter().any(|p| p.is_stdin());
@@ -96,7 +105,7 @@ pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
     let mut problems = Problems::new(config.read.strict);
     let (deals, _reports) = load_deals(&paths, &config.read, &rules, &mut problems)?;
     problems.print_warnings();
-    let index = DealIndex::new(
+    Ok(DealIndex::new(
         deals,
         config.window,
         WindowRules {
@@ -104,13 +113,13 @@ pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
             cycle_days: i64::from(args.cycle_days),
             link: args.link.map(link_of),
         },
-    );
-    let mut audit = super::prepare_influence(&config, &index)?;
+    ))
+}
+
+/// Credits the deals the pass's counted events touched, under `--model`.
+pub fn credit(audit: &mut Audit, index: &DealIndex, args: &DealArgs) -> Influence {
     let mut touches = std::mem::take(&mut audit.usage.touches);
-    let model = model_of(args.model);
-    let influence = Influence::of(&audit, &index, &mut touches, model);
-    let report = report(&config, &audit, &index, &influence, args.by.as_deref())?;
-    emit(&config, &report, ctx.out)
+    Influence::of(audit, index, &mut touches, model_of(args.model))
 }
 
 /// The report: rows per asset (or group, or rep), then the summary.
@@ -156,7 +165,7 @@ pub fn report(
 }
 
 /// The sentence a person reads first.
-fn headline(s: &InfluenceSummary) -> Vec<String> {
+pub fn headline(s: &InfluenceSummary) -> Vec<String> {
     let rate = |r: Option<f64>| r.map_or("n/a".to_string(), |r| format!("{r}%"));
     vec![format!(
         "Won deals that saw content: {} of {}, {} of {} won revenue; win rate {} with content, {} without (link: {}, model: {})",
@@ -169,4 +178,14 @@ fn headline(s: &InfluenceSummary) -> Vec<String> {
         s.link,
         s.model
     )]
+}
+
+/// What a model does with a won deal's amount, in a sentence.
+pub fn model_note(model: &str) -> &'static str {
+    match model {
+        "first" => "each won deal's whole amount goes to the asset of its first touch.",
+        "last" => "each won deal's whole amount goes to the asset of its last touch.",
+        "u-shaped" => "40% of each won deal's amount goes to its first touch's asset, 40% to its last's, 20% in equal shares to the others (to the first and last when there are none).",
+        _ => "each won deal's amount is shared equally among the distinct assets it touched.",
+    }
 }

@@ -114,9 +114,10 @@ pub fn prepare_with(config: &Config, trend: Option<&TrendRequest>) -> Result<Aud
 /// The pass for `influence`, shown as [`prepare_with`] shows it.
 pub fn prepare_influence(
     config: &Config,
+    trend: Option<&TrendRequest>,
     deals: &crate::analysis::influence::DealIndex,
 ) -> Result<Audit> {
-    shown(config, || Audit::run_influence(config, deals))
+    shown(config, || Audit::run_influence(config, trend, deals))
 }
 
 fn shown(config: &Config, pass: impl FnOnce() -> Result<Audit>) -> Result<Audit> {

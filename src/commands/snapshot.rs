@@ -2,7 +2,8 @@
 
 use crate::analysis::summary::Summary;
 use crate::cli::{OutputArgs, SnapshotArgs};
-use crate::commands::{gates_of, prepare_with, Ctx};
+use crate::commands::influence::{credit, deal_index};
+use crate::commands::{gates_of, prepare_influence, prepare_with, Ctx};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::gates::{report_breaches, GateFigures};
@@ -18,13 +19,23 @@ pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<Exit> {
         crate::output::refuse_input(path, &config.read.inputs())?;
     }
     // Hashing reads every file a second time, so it runs beside the pass rather than after it.
+    let index = match args.opportunities.is_empty() {
+        true => None,
+        false => Some(deal_index(&config, &args.opportunities, &args.deals)?),
+    };
     let (audit, digests) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| digests(&config));
-        let audit = prepare_with(&config, None);
+        let audit = match &index {
+            Some(index) => prepare_influence(&config, None, index),
+            None => prepare_with(&config, None),
+        };
         let digests = hashing.join().unwrap_or_else(|_| Ok(Vec::new()));
         (audit, digests)
     });
-    let (audit, mut digests) = (audit?, digests?);
+    let (mut audit, mut digests) = (audit?, digests?);
+    let influence = index
+        .as_ref()
+        .map(|index| credit(&mut audit, index, &args.deals));
     let read = &config.read;
     let inputs = std::iter::once(&read.assets)
         .chain(&read.roster)
@@ -36,9 +47,9 @@ pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<Exit> {
     }
     match out_path {
         Some(path) => crate::output::write_file(path, &config.read.inputs(), |file| {
-            write(&config, &audit, &digests, file)
+            write(&config, &audit, &digests, influence.as_ref(), file)
         })?,
-        None => write(&config, &audit, &digests, ctx.out)?,
+        None => write(&config, &audit, &digests, influence.as_ref(), ctx.out)?,
     }
     let figures = GateFigures::of(&Summary::whole(&audit));
     Ok(report_breaches(&gates.check(&figures)))

@@ -29,6 +29,14 @@ pub enum Section {
         fields: Vec<(String, Value)>,
         silent: (Report, usize),
     },
+    /// Content on won deals: the sentence naming the link and model, the figures as cards,
+    /// the top assets by attributed revenue, and the notes under them.
+    Influence {
+        sentence: String,
+        fields: Vec<(String, Value)>,
+        top: (Report, usize),
+        notes: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +166,21 @@ fn write_section(html: &mut String, section: &Section) {
             write_cards(html, fields);
             html.push_str("<p class=\"muted\">Roster reps with no counted event:</p>\n");
             write_table(html, silent);
+        }
+        Section::Influence {
+            sentence,
+            fields,
+            top,
+            notes,
+        } => {
+            html.push_str("<h2 id=\"influence\">Content on won deals</h2>\n");
+            let _ = writeln!(html, "<p>{}</p>", escape(sentence));
+            write_cards(html, fields);
+            html.push_str("<p class=\"muted\">Assets by revenue attributed from won deals:</p>\n");
+            write_table(html, top);
+            for note in notes {
+                let _ = writeln!(html, "<p class=\"muted\">{}</p>", escape(note));
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// The `summary` object: how the deals were read, how many were touched, and what they won.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InfluenceSummary {
     pub link: String,
     pub model: String,
@@ -37,6 +37,16 @@ pub struct InfluenceSummary {
     pub median_cycle_days_touched: Option<f64>,
     pub median_cycle_days_untouched: Option<f64>,
     pub touches: u64,
+}
+
+impl InfluenceSummary {
+    /// The summary's keys, in the order reports list them.
+    pub fn keys() -> Vec<String> {
+        match serde_json::to_value(InfluenceSummary::default()) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// One inventory asset's deals.

@@ -2,6 +2,7 @@
 
 use super::{Kept, Loaded, SnapshotAsset};
 use crate::analysis::summary::round2;
+use crate::results::influence::InfluenceSummary;
 use crate::results::summary::Figures;
 use serde_json::{Map, Value as Json};
 
@@ -73,8 +74,22 @@ pub struct Diff {
 
 impl Diff {
     pub fn between(old: &Loaded, new: &Loaded) -> Diff {
+        let mut figures = figures(&old.summary, &new.summary, &Figures::keys(), "");
+        if old.influence.is_some() || new.influence.is_some() {
+            let none = Map::new();
+            let (before, after) = (
+                old.influence.as_ref().unwrap_or(&none),
+                new.influence.as_ref().unwrap_or(&none),
+            );
+            figures.extend(self::figures(
+                before,
+                after,
+                &InfluenceSummary::keys(),
+                "influence.",
+            ));
+        }
         Diff {
-            figures: figures(&old.summary, &new.summary),
+            figures,
             changes: asset_changes(&old.assets, &new.assets),
         }
     }
@@ -88,10 +103,14 @@ impl Diff {
     }
 }
 
-/// Every figure of either summary, in the order the summary report lists them (then any
-/// unknown to this version, alphabetically).
-fn figures(old: &Map<String, Json>, new: &Map<String, Json>) -> Vec<FigureDelta> {
-    let order = Figures::keys();
+/// Every figure of either summary, in the order `order` lists them (then any unknown to this
+/// version, alphabetically), named with `prefix`.
+fn figures(
+    old: &Map<String, Json>,
+    new: &Map<String, Json>,
+    order: &[String],
+    prefix: &str,
+) -> Vec<FigureDelta> {
     let rank = |name: &String| order.iter().position(|k| k == name).unwrap_or(order.len());
     let mut names: Vec<&String> = new.keys().chain(old.keys()).collect();
     names.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
@@ -105,7 +124,7 @@ fn figures(old: &Map<String, Json>, new: &Map<String, Json>) -> Vec<FigureDelta>
                 _ => None,
             };
             FigureDelta {
-                figure: name.clone(),
+                figure: format!("{prefix}{name}"),
                 old: before,
                 new: after,
                 delta,
@@ -205,6 +224,7 @@ mod tests {
             path: "x.json".into(),
             as_of: String::new(),
             summary: summary.as_object().unwrap().clone(),
+            influence: None,
             assets,
         }
     }

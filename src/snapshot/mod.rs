@@ -11,6 +11,7 @@ use crate::config::{Config, ReadingAsked};
 use crate::input_error;
 use crate::report::json_out::{write_key, write_value};
 use crate::results::assets::{asset_rows, AssetOrder};
+use crate::results::influence::Influence as Credited;
 use crate::results::params::Parameters;
 use crate::results::summary::{Figures, WarningEntry};
 use anyhow::{Context, Result};
@@ -26,24 +27,58 @@ pub const SNAPSHOT_SCHEMA_VERSION: u64 = 1;
 /// Writes the snapshot document of a finished audit, as `serde_json` would pretty-print it
 /// with its keys sorted, but one asset at a time: a library of many thousands of assets is
 /// never held as one JSON tree.
+/// With deals (`--opportunities`), an `influence` object holds their summary and each asset's
+/// influence columns; without, the document is as it always was.
 pub fn write(
     config: &Config,
     audit: &Audit,
     digests: &[Option<String>],
+    influence: Option<&Credited>,
     out: &mut dyn Write,
 ) -> Result<()> {
     let head = head(config, audit, digests)?;
-    let mut keys: Vec<&str> = head.keys().map(String::as_str).chain(["assets"]).collect();
+    let streamed = ["assets"].into_iter().chain(influence.map(|_| "influence"));
+    let mut keys: Vec<&str> = head.keys().map(String::as_str).chain(streamed).collect();
     keys.sort_unstable();
     out.write_all(b"{")?;
     for (i, key) in keys.into_iter().enumerate() {
         write_key(i, key, 1, out)?;
-        match head.get(key) {
-            Some(value) => write_value(value, 1, out)?,
-            None => write_assets(config, audit, out)?,
+        match (head.get(key), influence) {
+            (Some(value), _) => write_value(value, 1, out)?,
+            (None, Some(influence)) if key == "influence" => {
+                write_influence(audit, influence, out)?
+            }
+            (None, _) => write_assets(config, audit, out)?,
         }
     }
     out.write_all(b"\n}\n")?;
+    Ok(())
+}
+
+/// The columns of the `influence` report that describe the asset itself, left to `assets`.
+const DESCRIBED_ELSEWHERE: [&str; 4] = ["title", "type", "owner", "status"];
+
+/// `{"assets": [each asset's influence columns, by id], "summary": {...}}`, one asset at a time.
+fn write_influence(audit: &Audit, influence: &Credited, out: &mut dyn Write) -> Result<()> {
+    let mut rows = influence.asset_rows(audit);
+    rows.sort_by(|a, b| a.asset_id.cmp(&b.asset_id));
+    out.write_all(b"{")?;
+    write_key(0, "assets", 2, out)?;
+    let rows = rows.into_iter().map(|row| {
+        let mut fields = object(&row)?;
+        for key in DESCRIBED_ELSEWHERE {
+            fields.remove(key);
+        }
+        Ok(fields)
+    });
+    write_objects(rows, 2, out)?;
+    write_key(1, "summary", 2, out)?;
+    write_value(
+        &sort_keys(serde_json::to_value(&influence.summary)?),
+        2,
+        out,
+    )?;
+    out.write_all(b"\n  }")?;
     Ok(())
 }
 
@@ -101,26 +136,37 @@ fn inputs(audit: &Audit, digests: &[Option<String>]) -> Json {
 /// Every asset (the `assets` report's columns plus cost), ordered by id, keys sorted.
 fn write_assets(config: &Config, audit: &Audit, out: &mut dyn Write) -> Result<()> {
     let rows = asset_rows(audit, config.window.as_of, |_| true, AssetOrder::Id);
-    if rows.len() == 0 {
-        out.write_all(b"[]")?;
-        return Ok(());
-    }
-    out.write_all(b"[")?;
+    write_objects(rows.map(|row| object(&row)), 1, out)
+}
+
+/// An array of objects `depth` levels down, keys sorted, written as the pretty printer would
+/// but one object at a time.
+fn write_objects(
+    rows: impl Iterator<Item = Result<Map<String, Json>>>,
+    depth: usize,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let indent = "  ".repeat(depth + 1);
+    let mut any = false;
     for (i, row) in rows.enumerate() {
-        out.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
-        let mut fields: Vec<(String, Json)> = object(&row)?.into_iter().collect();
+        any = true;
+        write!(out, "{}\n{indent}{{", if i == 0 { "[" } else { "," })?;
+        let mut fields: Vec<(String, Json)> = row?.into_iter().collect();
         fields.sort_by(|a, b| a.0.cmp(&b.0));
         for (k, (key, value)) in fields.iter().enumerate() {
-            write_key(k, key, 3, out)?;
+            write_key(k, key, depth + 2, out)?;
             match value {
                 // Every asset field is a scalar: written as the pretty printer would.
-                Json::Array(_) | Json::Object(_) => write_value(value, 3, out)?,
+                Json::Array(_) | Json::Object(_) => write_value(value, depth + 2, out)?,
                 scalar => serde_json::to_writer(&mut *out, scalar)?,
             }
         }
-        out.write_all(b"\n    }")?;
+        write!(out, "\n{indent}}}")?;
     }
-    out.write_all(b"\n  ]")?;
+    match any {
+        true => write!(out, "\n{}]", "  ".repeat(depth))?,
+        false => out.write_all(b"[]")?,
+    }
     Ok(())
 }
 
@@ -178,6 +224,8 @@ pub struct Loaded {
     pub path: String,
     pub as_of: String,
     pub summary: Map<String, Json>,
+    /// The influence summary, in a snapshot made with `--opportunities`.
+    pub influence: Option<Map<String, Json>>,
     /// In id order (the last of an id given twice).
     pub assets: Vec<SnapshotAsset>,
 }
@@ -283,6 +331,23 @@ pub fn load(path: &str) -> Result<Loaded> {
             )));
         }
     }
+    let influence = match doc.influence {
+        None => None,
+        Some(Json::Object(mut object)) => match object.remove("summary") {
+            Some(Json::Object(summary)) => Some(summary),
+            _ => return Err(malformed("an influence object without its summary")),
+        },
+        Some(_) => return Err(malformed("influence is not an object")),
+    };
+    if let Some((key, value)) = influence
+        .iter()
+        .flatten()
+        .find(|(_, v)| v.is_array() || v.is_object())
+    {
+        return Err(malformed(&format!(
+            "influence figure {key:?} is {value}, not a number"
+        )));
+    }
     let Some(Assets(mut assets)) = doc.assets else {
         return Err(malformed("no assets array"));
     };
@@ -300,6 +365,7 @@ pub fn load(path: &str) -> Result<Loaded> {
             .unwrap_or_default()
             .to_string(),
         summary,
+        influence,
         assets,
     })
 }
@@ -314,6 +380,7 @@ struct Document {
     schema_version: Option<Json>,
     as_of: Option<Json>,
     summary: Option<Json>,
+    influence: Option<Json>,
     assets: Option<Assets>,
 }
 
