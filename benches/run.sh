@@ -7,7 +7,9 @@
 # (default target/bench-data), installs DuckDB from PyPI into a throwaway virtual environment,
 # and prints a Markdown table of wall time and peak memory (from /usr/bin/time -v), the ratio
 # to DuckDB, and whether both found the same never-opened count. Each size is also measured
-# as the exports usually come: one gzip file per month. Not a test: CI times nothing.
+# as the exports usually come: one gzip file per month. A second table times `influence --link
+# owner` on the same events with 100,000 deals of the same reps (the issue's bar: within 2× of
+# `summary`). Not a test: CI times nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,12 +64,15 @@ monthly_gzip() {
 
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); DuckDB $duckdb_version; as-of $as_of"
 echo
+influence_rows=()
 echo "| events | CSV size | command | wall (s) | peak memory (MiB) | DuckDB wall (s) | DuckDB memory (MiB) | speed-up | never-opened (ours / DuckDB) |"
 echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
 for n in "${sizes[@]}"; do
   dir="$data_dir/$n"
-  if [ ! -f "$dir/events.csv" ]; then
-    "$generate" --out "$dir" --assets 20000 --reps 5000 --events "$n" --clean --no-roster --seed 7 2>/dev/null
+  if [ ! -f "$dir/opportunities.csv" ]; then
+    # --account-share 0: events.csv is the same bytes as without deals.
+    "$generate" --out "$dir" --assets 20000 --reps 5000 --events "$n" --deals 100000 \
+      --account-share 0 --clean --no-roster --seed 7 2>/dev/null
   fi
   size=$(du -m "$dir/events.csv" | cut -f1)
   cat "$dir/events.csv" > /dev/null  # warm the page cache for both tools alike
@@ -77,7 +82,13 @@ for n in "${sizes[@]}"; do
     # shellcheck disable=SC2086
     measure "$tool" $cmd --assets "$dir/assets.csv" --events "$dir/events.csv" --as-of "$as_of" --format csv -q
     row "$cmd" "$dir/events.csv"
+    if [ "$cmd" = summary ]; then summary_wall=$wall; fi
   done
+  measure "$tool" influence --assets "$dir/assets.csv" --events "$dir/events.csv" \
+    --opportunities "$dir/opportunities.csv" --link owner --as-of "$as_of" --format json -q
+  touches=$(echo "$out" | awk -F': ' '/^    "touches"/ {gsub(",","",$2); print $2}')
+  influence_rows+=("| $n | 100000 | $summary_wall | $wall | $(awk -v a="$wall" -v b="$summary_wall" \
+    'BEGIN { printf "%.1f×", a / b }') | $rss | $touches |")
   monthly_gzip "$dir"
   events="$dir/monthly/*.csv.gz"
   size=$(du -cm "$dir"/monthly/*.csv.gz | tail -n 1 | cut -f1)
@@ -86,3 +97,7 @@ for n in "${sizes[@]}"; do
   measure "$tool" summary --assets "$dir/assets.csv" --events "$events" --as-of "$as_of" --format csv -q
   row "summary" "$events" " ($(ls "$dir"/monthly/*.csv.gz | wc -l) monthly .csv.gz)"
 done
+echo
+echo "| events | deals | \`summary\` wall (s) | \`influence --link owner\` wall (s) | ratio | influence memory (MiB) | touches |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${influence_rows[@]}"

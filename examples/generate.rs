@@ -1,12 +1,15 @@
 //! Sample-data generator for collateral-audit.
 //!
-//! Writes three CSV files into `--out` (default `examples/data`):
+//! Writes four CSV files into `--out` (default `examples/data`):
 //!
 //! * `assets.csv`  — the collateral inventory as a content platform exports it
 //!   (`Content ID,Title,Content Type,Owner,Published Date,Production Cost,Region`);
 //! * `events.csv`  — the usage log, views/downloads/shares in time order
-//!   (`Asset ID,User Email,Team,Event Type,Timestamp`);
-//! * `roster.csv`  — the sales roster (`Email,Name,Team`), unless `--no-roster`.
+//!   (`Asset ID,User Email,Team,Event Type,Timestamp`, plus `Account` when some events
+//!   carry the account of one of the rep's deals: see `--account-share`);
+//! * `roster.csv`  — the sales roster (`Email,Name,Team`), unless `--no-roster`;
+//! * `opportunities.csv` — the reps' deals as a CRM exports them (`Opportunity ID,Account,
+//!   Owner Email,Stage,Amount,Created Date,Close Date`), unless `--deals 0`.
 //!
 //! The data carries the quirks real exports have, so the tool's handling of them
 //! can be exercised: CSV-quoted titles, costs written `$1,200.50`, blank dates and
@@ -33,7 +36,8 @@ use std::path::{Path, PathBuf};
 use std::process;
 
 const USAGE: &str = "\
-generate: write sample data for collateral-audit (assets.csv, events.csv, roster.csv)
+generate: write sample data for collateral-audit (assets.csv, events.csv, roster.csv,
+opportunities.csv)
 
 usage: cargo run --release --example generate -- [options]
 
@@ -45,6 +49,11 @@ usage: cargo run --release --example generate -- [options]
   --start YYYY-MM-DD first day of the usage log (default 2024-11-01)
   --months N         span of the usage log in months (default 24)
   --no-roster        do not write roster.csv
+  --deals N          deals in opportunities.csv, owned by the log's reps (default 300;
+                     0: no opportunities.csv)
+  --account-share P  share of rep events that carry the account of one of the rep's
+                     deals open that day, in an Account column (default 0.25; 0: no
+                     Account column, events.csv as without deals)
   --clean            no malformed rows and no orphan events (benchmarks, comparisons)
   -h, --help         print this help
 
@@ -63,6 +72,8 @@ struct Opts {
     months: u32,
     roster: bool,
     clean: bool,
+    deals: usize,
+    account_share: f64,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -76,6 +87,8 @@ fn parse_args() -> Result<Opts, String> {
         months: 24,
         roster: true,
         clean: false,
+        deals: 300,
+        account_share: 0.25,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -107,6 +120,15 @@ fn parse_args() -> Result<Opts, String> {
                     parse_date(&v).ok_or(format!("--start: bad date {v:?}, want YYYY-MM-DD"))?;
             }
             "--no-roster" => o.roster = false,
+            "--deals" => o.deals = number(&name, &value()?)?,
+            "--account-share" => {
+                let v = value()?;
+                o.account_share = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|p| (0.0..=1.0).contains(p))
+                    .ok_or(format!("--account-share: {v:?} is not a share from 0 to 1"))?;
+            }
             "--clean" => o.clean = true,
             _ => return Err(format!("unknown option {arg:?}")),
         }
@@ -1215,7 +1237,6 @@ impl<'a> Log<'a> {
             Some(Bad::NotADate) => row.extend_from_slice(b"not-a-date"),
             _ => row.extend_from_slice(stamp),
         }
-        row.push(b'\n');
     }
 }
 
@@ -1288,9 +1309,14 @@ fn write_events(
     end: i64,
     assets: &[Asset],
     reps: &[Rep],
+    deals: &[Deal],
 ) -> io::Result<LogStats> {
     let mut w = BufWriter::with_capacity(1 << 22, File::create(path)?);
-    w.write_all(b"Asset ID,User Email,Team,Event Type,Timestamp\n")?;
+    let mut accounts = EventAccounts::new(o, reps.len(), deals, end);
+    w.write_all(match accounts {
+        Some(_) => b"Asset ID,User Email,Team,Event Type,Timestamp,Account\n".as_slice(),
+        None => b"Asset ID,User Email,Team,Event Type,Timestamp\n".as_slice(),
+    })?;
     let mut log = Log::new(o, assets, reps);
     let changes = schedule(assets, reps, o.start, end);
     let bad = bad_rows(o.events, o.clean);
@@ -1321,6 +1347,13 @@ fn write_events(
             stamp(&mut ts, &prefix, secs);
             row.clear();
             log.write_row(&mut row, &ev, &ts, this_bad);
+            if let Some(accounts) = accounts.as_mut() {
+                row.push(b',');
+                if let Who::Rep(rep, _) = ev.who {
+                    accounts.push(&mut row, rep, day);
+                }
+            }
+            row.push(b'\n');
             w.write_all(&row)?;
             count_event(&mut stats, &ev, this_bad.is_some());
         }
@@ -1340,6 +1373,131 @@ fn count_event(stats: &mut LogStats, ev: &Event, bad: bool) {
     }
 }
 
+// ---------------------------------------------------------------- deals
+
+/// One CRM opportunity, owned by one of the log's reps.
+struct Deal {
+    rep: usize,
+    account: usize,
+    created: i64,
+    /// None: still open at the end of the log.
+    close: Option<i64>,
+    won: bool,
+    stage: &'static str,
+    /// Whole dollars.
+    amount: u64,
+}
+
+const OPEN_STAGES: [&str; 4] = ["Prospecting", "Qualification", "Proposal", "Negotiation"];
+
+/// `o.deals` deals spread evenly over the log's reps (about deals / reps each), created while
+/// the rep is around, with cycles of one week to about eight months; those closing by the end
+/// of the log are won (40%) or lost, the rest open. Accounts are shared: three deals each.
+fn make_deals(o: &Opts, reps: &[Rep], end: i64) -> Vec<Deal> {
+    let mut rng = Rng::new(o.seed, 5);
+    let accounts = (o.deals as u64 / 3).max(1);
+    let mut deals: Vec<Deal> = (0..o.deals)
+        .map(|_| {
+            let rep = rng.below(reps.len() as u64) as usize;
+            let r = &reps[rep];
+            let last = r.leave.unwrap_or(end).min(end);
+            let created = rng.range(r.join - 30, last.max(r.join - 29));
+            let u = rng.unit();
+            let close = created + 7 + (u * u * 240.0) as i64;
+            let won = rng.chance(0.4);
+            let amount = (2000.0 / (0.02 + 0.98 * rng.unit())) as u64 / 100 * 100;
+            let account = rng.below(accounts) as usize;
+            let open_stage = *rng.pick(&OPEN_STAGES);
+            let (close, won, stage) = if close >= end {
+                (None, false, open_stage)
+            } else if won {
+                (Some(close), true, "Closed Won")
+            } else {
+                (Some(close), false, "Closed Lost")
+            };
+            Deal {
+                rep,
+                account,
+                created,
+                close,
+                won,
+                stage,
+                amount,
+            }
+        })
+        .collect();
+    deals.sort_by_key(|d| d.created);
+    deals
+}
+
+fn write_deals(path: &Path, deals: &[Deal], reps: &[Rep]) -> io::Result<()> {
+    let mut w = BufWriter::new(File::create(path)?);
+    writeln!(
+        w,
+        "Opportunity ID,Account,Owner Email,Stage,Amount,Created Date,Close Date"
+    )?;
+    for (k, d) in deals.iter().enumerate() {
+        writeln!(
+            w,
+            "OPP-{:06},{},{},{},{},{},{}",
+            k + 1,
+            account_name(d.account),
+            reps[d.rep].email,
+            d.stage,
+            d.amount,
+            format_date(d.created),
+            d.close.map(format_date).unwrap_or_default(),
+        )?;
+    }
+    w.flush()
+}
+
+fn account_name(k: usize) -> String {
+    format!("ACC-{:05}", k + 1)
+}
+
+/// Which account a rep's event carries: with `--account-share`, one of the rep's deals whose
+/// days (two weeks before it was created to its close, or the end of the log) hold the event's.
+struct EventAccounts {
+    rng: Rng,
+    share: f64,
+    /// Per rep: (first day, last day, account) of each deal.
+    by_rep: Vec<Vec<(i64, i64, usize)>>,
+    candidates: Vec<usize>,
+}
+
+impl EventAccounts {
+    fn new(o: &Opts, reps: usize, deals: &[Deal], end: i64) -> Option<Self> {
+        if deals.is_empty() || o.account_share <= 0.0 {
+            return None;
+        }
+        let mut by_rep = vec![Vec::new(); reps];
+        for d in deals {
+            by_rep[d.rep].push((d.created - 14, d.close.unwrap_or(end), d.account));
+        }
+        Some(EventAccounts {
+            rng: Rng::new(o.seed, 6),
+            share: o.account_share,
+            by_rep,
+            candidates: Vec::new(),
+        })
+    }
+
+    fn push(&mut self, row: &mut Vec<u8>, rep: usize, day: i64) {
+        if !self.rng.chance(self.share) {
+            return;
+        }
+        self.candidates.clear();
+        let deals = &self.by_rep[rep];
+        self.candidates
+            .extend((0..deals.len()).filter(|&i| deals[i].0 <= day && day <= deals[i].1));
+        if !self.candidates.is_empty() {
+            let pick = *self.rng.pick(&self.candidates);
+            row.extend_from_slice(account_name(deals[pick].2).as_bytes());
+        }
+    }
+}
+
 // ---------------------------------------------------------------- main
 
 fn run(o: &Opts) -> io::Result<()> {
@@ -1348,7 +1506,20 @@ fn run(o: &Opts) -> io::Result<()> {
     let assets = make_assets(o, end);
     let (reps, silent) = make_reps(o, end);
     write_assets(&o.out.join("assets.csv"), &assets)?;
-    let s = write_events(&o.out.join("events.csv"), o, end, &assets, &reps)?;
+    let deals = make_deals(o, &reps, end);
+    let s = write_events(&o.out.join("events.csv"), o, end, &assets, &reps, &deals)?;
+    let opportunities = if o.deals > 0 {
+        write_deals(&o.out.join("opportunities.csv"), &deals, &reps)?;
+        let open = deals.iter().filter(|d| d.close.is_none()).count();
+        let won = deals.iter().filter(|d| d.won).count();
+        format!(
+            ", opportunities.csv ({} deals: {won} won, {} lost, {open} open)",
+            deals.len(),
+            deals.len() - won - open
+        )
+    } else {
+        String::new()
+    };
     let roster = if o.roster {
         let n = write_roster(&o.out.join("roster.csv"), &reps, &silent)?;
         format!(", roster.csv ({n} rows)")
@@ -1357,7 +1528,7 @@ fn run(o: &Opts) -> io::Result<()> {
     };
     eprintln!(
         "wrote {}: assets.csv ({} rows), events.csv ({} rows, {} to {}: {} orphan, {} bad, \
-         {} owner previews, {} admin, {} re-cased emails){roster}",
+         {} owner previews, {} admin, {} re-cased emails){roster}{opportunities}",
         o.out.display(),
         assets.len(),
         s.rows,

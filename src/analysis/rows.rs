@@ -220,7 +220,13 @@ pub struct RowScanner<'a> {
     others_ok: bool,
     /// A folded account, reused from row to row.
     key: Vec<u8>,
+    /// `--link owner`: each entry of `users`' slot among the deal owners, looked up once
+    /// ([`NOT_LOOKED_UP`] until then, [`NO_DEALS`] for a user who owns none).
+    owner_slots: Vec<u32>,
 }
+
+const NOT_LOOKED_UP: u32 = u32::MAX;
+const NO_DEALS: u32 = u32::MAX - 1;
 
 impl<'a> RowScanner<'a> {
     pub fn new(
@@ -247,6 +253,7 @@ impl<'a> RowScanner<'a> {
             lines_before: 0,
             others_ok: false,
             key: Vec::new(),
+            owner_slots: Vec::new(),
         }
     }
 
@@ -467,7 +474,20 @@ impl<'a> RowScanner<'a> {
                 &self.key
             }
             (Link::Owner, _, _, Some(entry)) if cols.user.is_some() => {
-                self.users.get(entry).folded.as_bytes()
+                if self.owner_slots.len() <= entry {
+                    self.owner_slots.resize(entry + 1, NOT_LOOKED_UP);
+                }
+                if self.owner_slots[entry] == NOT_LOOKED_UP {
+                    let folded = self.users.get(entry).folded.as_bytes();
+                    self.owner_slots[entry] = index.owner_slot(folded).unwrap_or(NO_DEALS);
+                }
+                let slot = self.owner_slots[entry];
+                if slot != NO_DEALS {
+                    index.each_owner_deal(slot, t, |deal| {
+                        agg.touches.push(Touch { deal, asset, t })
+                    });
+                }
+                return;
             }
             _ => return,
         };
