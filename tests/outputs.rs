@@ -195,3 +195,31 @@ fn output_options_exist_only_where_a_table_is_written() {
         assert!(run.stdout.lines().count() >= 2, "{command}: {}", run.stdout);
     }
 }
+
+#[test]
+fn no_message_ends_in_a_dangling_colon() {
+    let dir = Scratch::new();
+    let assets = dir.file(
+        "a.csv",
+        "asset_id,title,created,cost\nA1,Deck,soon,12\nA2,Other,2026-01-01,n/a\n",
+    );
+    let events = dir.file(
+        "e.csv",
+        "asset_id,user,timestamp\nA1,u,2026-06-01\nA1,v,never\n",
+    );
+    let run = Cli::new("summary")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .run()
+        .ok();
+    assert!(
+        run.stderr
+            .contains("cannot read the created date; kept as undated"),
+        "{}",
+        run.stderr
+    );
+    for line in run.stderr.lines() {
+        assert!(!line.trim_end().ends_with(':'), "{line}");
+    }
+}

@@ -271,7 +271,7 @@ impl Loader<'_> {
             )),
             Ok(None) => {
                 inventory.stats.values_invalid += 1;
-                let message = "cannot read the created date; kept as undated:".into();
+                let message = "cannot read the created date; kept as undated".into();
                 self.problem(line, Some(column), Some(text(raw)), message)?;
                 Ok(None)
             }
