@@ -363,7 +363,8 @@ pub struct InputArgs {
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
 
-    /// Text encoding of every input (default: UTF-8, and UTF-16 when it starts with a byte-order mark).
+    /// Force one text encoding for every input (default: decided per file: a byte-order mark,
+    /// UTF-16 by its NULs, else UTF-8, or the legacy encoding detected when it is not UTF-8).
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub encoding: Option<EncodingArg>,
 
