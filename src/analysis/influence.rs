@@ -2,7 +2,9 @@
 //! a counted event, and what the touches add up to per deal and per asset.
 
 use crate::config::Window;
+use crate::input::file_report::FileReport;
 use crate::input::opportunities::{Deals, Outcome};
+use crate::input::source::InputPath;
 use crate::input::time::{Millis, MS_PER_DAY};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -104,6 +106,8 @@ pub struct DealIndex {
     owners: Vec<KeyDeals>,
     /// The rule in use, decided by the first events file's columns when not asked for.
     pub link: OnceLock<Link>,
+    /// The opportunities files as read (for a snapshot's `inputs`), each with its path.
+    pub files: Vec<(FileReport, InputPath)>,
 }
 
 impl DealIndex {
@@ -170,6 +174,7 @@ impl DealIndex {
             owner_slots,
             owners,
             link: OnceLock::new(),
+            files: Vec::new(),
         }
     }
 
