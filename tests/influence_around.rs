@@ -177,7 +177,97 @@ fn the_snapshot_holds_the_influence_summary_and_each_assets_columns() {
     for d in [&mut with, &mut plain] {
         d.as_object_mut().unwrap().remove("inputs");
     }
+    let options = with["options"].as_object_mut().unwrap();
+    for key in DEAL_OPTIONS {
+        options.remove(key).expect("a deal option");
+    }
     assert_eq!(with, plain);
+}
+
+/// What `--opportunities` adds to a snapshot's `options`.
+const DEAL_OPTIONS: [&str; 6] = [
+    "link",
+    "model",
+    "lookback_days",
+    "cycle_days",
+    "won_stages",
+    "lost_stages",
+];
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn the_snapshot_lists_the_opportunities_among_its_inputs_and_the_deal_options() {
+    let dir = Scratch::new();
+    // Two files: the six deals, then D7 under the same header (so 1 row).
+    let later = format!("{}{D7}", DEALS.lines().next().unwrap().to_owned() + "\n");
+    let first = dir.file("deals-a.csv", DEALS);
+    let second = dir.file("deals-b.csv", &later);
+    let doc = run(
+        &dir,
+        "snapshot",
+        None,
+        &[
+            "--opportunities",
+            &first,
+            "--opportunities",
+            &second,
+            "--model",
+            "u-shaped",
+            "--lookback",
+            "7",
+            "--cycle-days",
+            "90",
+            "--lost-stage",
+            "Closed Lost",
+            "--lost-stage",
+            "Dead",
+        ],
+    )
+    .ok()
+    .json();
+    let inputs = doc["inputs"].as_array().unwrap();
+    let roles: Vec<&str> = inputs.iter().map(|i| i["role"].as_str().unwrap()).collect();
+    assert_eq!(
+        roles,
+        ["assets", "events", "opportunities", "opportunities"]
+    );
+    assert_eq!(inputs[2]["path"], first.as_str());
+    assert_eq!(inputs[2]["rows"], 6);
+    assert_eq!(inputs[2]["sha256"], sha256(DEALS.as_bytes()));
+    assert_eq!(inputs[3]["path"], second.as_str());
+    assert_eq!(inputs[3]["rows"], 1);
+    assert_eq!(inputs[3]["sha256"], sha256(later.as_bytes()));
+    let options = &doc["options"];
+    // No --link: the events' opportunity column decided it.
+    assert_eq!(options["link"], "opportunity");
+    assert_eq!(options["model"], "u-shaped");
+    assert_eq!(options["lookback_days"], 7);
+    assert_eq!(options["cycle_days"], 90);
+    // Not given: the defaults; given: as typed.
+    assert_eq!(
+        options["won_stages"],
+        serde_json::json!(["Won", "Closed Won"])
+    );
+    assert_eq!(
+        options["lost_stages"],
+        serde_json::json!(["Closed Lost", "Dead"])
+    );
+    // Without deals, none of it.
+    let plain = snapshot(&dir, None, &[]);
+    let roles: Vec<&str> = (plain["inputs"].as_array().unwrap().iter())
+        .map(|i| i["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["assets", "events"]);
+    for key in DEAL_OPTIONS {
+        assert!(plain["options"].get(key).is_none(), "{key}");
+    }
 }
 
 fn diff_rows(dir: &Scratch, old: &Value, new: &Value) -> Vec<Value> {

@@ -1,8 +1,8 @@
 //! The per-asset, per-user and per-file tallies that one pass over the events builds.
 
 use crate::analysis::file_tally::{Exclusion, Exclusions, FileTally};
-use crate::analysis::influence::Touch;
 use crate::analysis::periods::TrendTally;
+use crate::analysis::touches::TouchTally;
 use crate::input::time::Millis;
 use crate::keys::{PairSet, SmallKey};
 use rustc_hash::FxHashMap;
@@ -141,8 +141,8 @@ pub struct Aggregate {
     pub files: Vec<FileTally>,
     /// Per-period tallies, kept only when a trend was asked for.
     pub trend: Option<TrendTally>,
-    /// `influence`: each (deal, counted-but-for-the-window event) pair.
-    pub touches: Vec<Touch>,
+    /// `influence`: the deals that counted-but-for-the-window events touch.
+    pub touches: TouchTally,
     asset_count: usize,
 }
 
@@ -238,6 +238,7 @@ impl Aggregate {
     /// Applies buffered work; call once the rows are in, before reading the tallies.
     pub fn settle(&mut self) {
         self.pairs.settle();
+        self.touches.seal();
     }
 
     /// The id of a user about to be counted.
@@ -354,7 +355,7 @@ impl Aggregate {
         // The other's open file is the next part of ours (or empty when it was finished).
         self.file.merge(&other.file);
         self.files.extend(other.files);
-        self.touches.extend(other.touches);
+        self.touches.merge(other.touches);
         if let (Some(mine), Some(theirs)) = (&mut self.trend, other.trend) {
             mine.merge(theirs, &user_map, &team_map);
         }

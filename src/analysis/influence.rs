@@ -1,8 +1,11 @@
 //! Revenue influence: each deal's window, the index that finds the deals whose windows hold
 //! a counted event, and what the touches add up to per deal and per asset.
 
+use crate::analysis::touches::TouchTally;
 use crate::config::Window;
+use crate::input::file_report::FileReport;
 use crate::input::opportunities::{Deals, Outcome};
+use crate::input::source::InputPath;
 use crate::input::time::{Millis, MS_PER_DAY};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -43,14 +46,6 @@ impl Model {
             Model::UShaped => "u-shaped",
         }
     }
-}
-
-/// An event whose time a deal's window holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Touch {
-    pub deal: u32,
-    pub asset: u32,
-    pub t: Millis,
 }
 
 /// `--lookback`, `--cycle-days`, `--link`.
@@ -104,6 +99,8 @@ pub struct DealIndex {
     owners: Vec<KeyDeals>,
     /// The rule in use, decided by the first events file's columns when not asked for.
     pub link: OnceLock<Link>,
+    /// The opportunities files as read (for a snapshot's `inputs`), each with its path.
+    pub files: Vec<(FileReport, InputPath)>,
 }
 
 impl DealIndex {
@@ -170,6 +167,7 @@ impl DealIndex {
             owner_slots,
             owners,
             link: OnceLock::new(),
+            files: Vec::new(),
         }
     }
 
@@ -225,53 +223,26 @@ pub struct DealTouches<'a> {
     pub touches: u64,
 }
 
-/// Groups `touches` by deal (sorting them) and calls `visit` once per touched deal. `rank`
-/// orders assets by id as plain text (a permutation of the asset indexes).
-///
-/// Only a deal's distinct assets need an order; its first and last touches are found by a scan
-/// of its group. So the sort key is one integer, the deal and the asset's rank, and no
-/// comparison looks anything up: tens of millions of touches sort in a fraction of the time a
-/// (deal, time, rank) key takes. The touches keep their assets (ranks stand in for them only
-/// while sorting).
-pub fn each_deal(touches: &mut [Touch], rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
+/// Calls `visit` once per touched deal of `touches`, in deal order. `rank` orders assets by id
+/// as plain text (a permutation of the asset indexes): the tally holds ranks, the visit gets
+/// assets, a deal's distinct ones by id.
+pub fn each_deal(touches: &mut TouchTally, rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
     let mut by_rank = vec![0u32; rank.len()];
     for (asset, &r) in rank.iter().enumerate() {
         by_rank[r as usize] = asset as u32;
     }
-    for x in touches.iter_mut() {
-        x.asset = rank[x.asset as usize];
-    }
-    touches.sort_unstable_by_key(|x| (u64::from(x.deal) << 32) | u64::from(x.asset));
     let mut assets: Vec<u32> = Vec::new();
-    for group in touches.chunk_by_mut(|a, b| a.deal == b.deal) {
-        // Earliest time, then smaller rank; latest time, then smaller rank.
-        let (mut first, mut last) = (group[0], group[0]);
-        for x in group.iter() {
-            if x.t < first.t {
-                first = *x;
-            }
-            if x.t > last.t {
-                last = *x;
-            }
-        }
+    touches.each_deal(|deal, ranks, ends| {
         assets.clear();
-        for x in group.iter_mut() {
-            if assets.last() != Some(&x.asset) {
-                assets.push(x.asset);
-            }
-            x.asset = by_rank[x.asset as usize];
-        }
-        for a in assets.iter_mut() {
-            *a = by_rank[*a as usize];
-        }
+        assets.extend(ranks.iter().map(|&r| by_rank[r as usize]));
         visit(&DealTouches {
-            deal: group[0].deal,
+            deal,
             assets: &assets,
-            first: by_rank[first.asset as usize],
-            last: by_rank[last.asset as usize],
-            touches: group.len() as u64,
+            first: by_rank[ends.first.1 as usize],
+            last: by_rank[ends.last.1 as usize],
+            touches: ends.touches,
         });
-    }
+    });
 }
 
 /// The shares of `amount` each of a deal's touched assets gets under `model`, unrounded.
@@ -329,11 +300,11 @@ mod tests {
     use super::*;
 
     fn shared(model: Model, touches: &[(i64, u32)]) -> Vec<f64> {
-        let mut list: Vec<Touch> = touches
-            .iter()
-            .map(|&(t, asset)| Touch { deal: 0, asset, t })
-            .collect();
         let rank = vec![0, 1, 2, 3];
+        let mut list = TouchTally::default();
+        for &(t, asset) in touches {
+            list.add(0, rank[asset as usize], t, 1);
+        }
         let mut out = vec![0.0; 4];
         each_deal(&mut list, &rank, |d| {
             shares(model, d, 100.0, |a, s| out[a as usize] += s)

@@ -7,6 +7,7 @@ pub mod periods;
 pub mod rows;
 pub mod scan;
 pub mod summary;
+pub mod touches;
 pub mod values;
 pub mod warnings;
 
@@ -109,6 +110,11 @@ impl Audit {
             };
             usage.trend = Some(TrendTally::new(request.period, split));
         }
+        // The tie rule of first and last touches orders assets by id as plain text.
+        let asset_ranks = match deals {
+            Some(_) => influence::id_ranks(inventory.assets.iter().map(|a| a.id())),
+            None => Vec::new(),
+        };
         let ctx = ScanContext {
             inventory: &inventory,
             filter: &config.filter,
@@ -119,6 +125,7 @@ impl Audit {
             list_values,
             pseudonyms: config.pseudonyms.as_ref(),
             deals,
+            asset_ranks: &asset_ranks,
         };
         files.extend(scan_events(
             &config.read,

@@ -3,7 +3,7 @@
 
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
-use crate::analysis::influence::{DealIndex, Link, Touch};
+use crate::analysis::influence::{DealIndex, Link};
 use crate::analysis::values::ValueCache;
 use crate::config::Window;
 use crate::input::date_order::{Clash, ColumnOrder};
@@ -35,6 +35,8 @@ pub struct ScanContext<'a> {
     pub pseudonyms: Option<&'a crate::pseudonym::Pseudonymizer>,
     /// `influence`: the deals counted events touch, whatever the window.
     pub deals: Option<&'a DealIndex>,
+    /// With `deals`: each asset's rank among the inventory's ids as plain text.
+    pub asset_ranks: &'a [u32],
 }
 
 /// Where the logical fields sit in one event file.
@@ -467,6 +469,10 @@ impl<'a> RowScanner<'a> {
     ) {
         let cols = self.columns;
         let Some(link) = cols.link else { return };
+        let (rank, deal_count) = (
+            self.ctx.asset_ranks[asset as usize],
+            index.deals.deals.len(),
+        );
         let key: &[u8] = match (link, cols.opportunity, cols.account, self.user) {
             (Link::Opportunity, Some(c), _, _) => trim_bytes(&record[c]),
             (Link::Account, _, Some(c), _) => {
@@ -484,7 +490,7 @@ impl<'a> RowScanner<'a> {
                 let slot = self.owner_slots[entry];
                 if slot != NO_DEALS {
                     index.each_owner_deal(slot, t, |deal| {
-                        agg.touches.push(Touch { deal, asset, t })
+                        agg.touches.add(deal, rank, t, deal_count)
                     });
                 }
                 return;
@@ -492,7 +498,7 @@ impl<'a> RowScanner<'a> {
             _ => return,
         };
         index.each_touched(link, key, t, |deal| {
-            agg.touches.push(Touch { deal, asset, t })
+            agg.touches.add(deal, rank, t, deal_count)
         });
     }
 

@@ -63,7 +63,7 @@ pub const REP_COLUMNS: [&str; 11] = [
     "touches_per_deal_touched",
 ];
 
-fn model_of(arg: ModelArg) -> Model {
+pub fn model_of(arg: ModelArg) -> Model {
     match arg {
         ModelArg::Linear => Model::Linear,
         ModelArg::First => Model::First,
@@ -103,9 +103,9 @@ pub fn deal_index(config: &Config, opportunities: &[String], args: &DealArgs) ->
     }
     let rules = StageRules::new(&args.won_stage, &args.lost_stage);
     let mut problems = Problems::new(config.read.strict);
-    let (deals, _reports) = load_deals(&paths, &config.read, &rules, &mut problems)?;
+    let (deals, reports) = load_deals(&paths, &config.read, &rules, &mut problems)?;
     problems.print_warnings();
-    Ok(DealIndex::new(
+    let mut index = DealIndex::new(
         deals,
         config.window,
         WindowRules {
@@ -113,7 +113,9 @@ pub fn deal_index(config: &Config, opportunities: &[String], args: &DealArgs) ->
             cycle_days: i64::from(args.cycle_days),
             link: args.link.map(link_of),
         },
-    ))
+    );
+    index.files = reports.into_iter().zip(paths).collect();
+    Ok(index)
 }
 
 /// Credits the deals the pass's counted events touched, under `--model`.

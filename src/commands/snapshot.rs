@@ -1,14 +1,18 @@
 //! `snapshot`: the audit as one deterministic JSON document, to a file or standard output.
 
+use crate::analysis::influence::DealIndex;
 use crate::analysis::summary::Summary;
-use crate::cli::{OutputArgs, SnapshotArgs};
-use crate::commands::influence::{credit, deal_index};
+use crate::cli::{DealArgs, OutputArgs, SnapshotArgs};
+use crate::commands::influence::{credit, deal_index, model_of};
 use crate::commands::{gates_of, prepare_influence, prepare_with, Ctx};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::gates::{report_breaches, GateFigures};
-use crate::snapshot::{file_digest, write};
+use crate::input::opportunities::{DEFAULT_LOST_STAGES, DEFAULT_WON_STAGES};
+use crate::results::influence::Influence;
+use crate::snapshot::{file_digest, write, DealPart};
 use anyhow::Result;
+use serde_json::{Map, Value as Json};
 
 pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<Exit> {
     let gates = gates_of(&args.gates, None)?;
@@ -24,7 +28,7 @@ pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<Exit> {
         false => Some(deal_index(&config, &args.opportunities, &args.deals)?),
     };
     let (audit, digests) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| digests(&config));
+        let hashing = scope.spawn(|| digests(&config, index.as_ref()));
         let audit = match &index {
             Some(index) => prepare_influence(&config, None, index),
             None => prepare_with(&config, None),
@@ -39,28 +43,73 @@ pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<Exit> {
     let read = &config.read;
     let inputs = std::iter::once(&read.assets)
         .chain(&read.roster)
-        .chain(&read.events);
+        .chain(&read.events)
+        .chain(
+            index
+                .iter()
+                .flat_map(|index| index.files.iter().map(|(_, path)| path)),
+        );
     for (digest, input) in digests.iter_mut().zip(inputs) {
         if input.is_stream() {
             *digest = input.digest().map(String::from);
         }
     }
+    // The audit's own files first, then the opportunities.
+    let audit_files = config.read.inputs().len();
+    let deals = match (&index, &influence) {
+        (Some(index), Some(influence)) => Some(DealPart {
+            influence,
+            files: (index.files.iter().enumerate())
+                .map(|(i, (file, _))| (file, digests.get(audit_files + i).cloned().flatten()))
+                .collect(),
+            options: deal_options(&args.deals, influence),
+        }),
+        _ => None,
+    };
+    let digests = &digests[..audit_files.min(digests.len())];
     match out_path {
         Some(path) => crate::output::write_file(path, &config.read.inputs(), |file| {
-            write(&config, &audit, &digests, influence.as_ref(), file)
+            write(&config, &audit, digests, deals.as_ref(), file)
         })?,
-        None => write(&config, &audit, &digests, influence.as_ref(), ctx.out)?,
+        None => write(&config, &audit, digests, deals.as_ref(), ctx.out)?,
     }
     let figures = GateFigures::of(&Summary::whole(&audit));
     Ok(report_breaches(&gates.check(&figures)))
 }
 
-/// The input files in the order the audit reports them: assets, roster, events.
-fn digests(config: &Config) -> Result<Vec<Option<String>>> {
+/// The options that shaped the credit of the deals, as the snapshot's `options` holds them:
+/// the stages as given, or their defaults.
+fn deal_options(args: &DealArgs, influence: &Influence) -> Map<String, Json> {
+    let stages = |given: &[String], default: &[&str]| -> Json {
+        match given.is_empty() {
+            true => Json::from(default.to_vec()),
+            false => Json::from(given.to_vec()),
+        }
+    };
+    let mut options = Map::new();
+    options.insert("link".into(), Json::from(influence.summary.link.clone()));
+    options.insert("model".into(), Json::from(model_of(args.model).as_str()));
+    options.insert("lookback_days".into(), Json::from(args.lookback));
+    options.insert("cycle_days".into(), Json::from(args.cycle_days));
+    let won = stages(&args.won_stage, &DEFAULT_WON_STAGES);
+    options.insert("won_stages".into(), won);
+    let lost = stages(&args.lost_stage, &DEFAULT_LOST_STAGES);
+    options.insert("lost_stages".into(), lost);
+    options
+}
+
+/// The input files in the order the snapshot lists them: assets, roster, events, then the
+/// opportunities.
+fn digests(config: &Config, deals: Option<&DealIndex>) -> Result<Vec<Option<String>>> {
     let read = &config.read;
     std::iter::once(&read.assets)
         .chain(&read.roster)
         .chain(&read.events)
+        .chain(
+            deals
+                .iter()
+                .flat_map(|index| index.files.iter().map(|(_, path)| path)),
+        )
         .map(|input| match input.is_stream() {
             // Hashed as it was read: a stream cannot be read twice.
             true => Ok(None),

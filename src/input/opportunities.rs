@@ -46,6 +46,11 @@ pub struct Deal {
     pub close_day: Option<i64>,
 }
 
+/// `--won-stage` when not given.
+pub const DEFAULT_WON_STAGES: [&str; 2] = ["Won", "Closed Won"];
+/// `--lost-stage` when not given.
+pub const DEFAULT_LOST_STAGES: [&str; 2] = ["Lost", "Closed Lost"];
+
 /// The stages that mean won and lost when the file has no won or closed column.
 #[derive(Debug, Clone)]
 pub struct StageRules {
@@ -64,8 +69,8 @@ impl StageRules {
             }
         };
         StageRules {
-            won: fold(won, &["Won", "Closed Won"]),
-            lost: fold(lost, &["Lost", "Closed Lost"]),
+            won: fold(won, &DEFAULT_WON_STAGES),
+            lost: fold(lost, &DEFAULT_LOST_STAGES),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Revenue influence: the summary of the deals in scope, a row per asset, per group or per rep.
 
-use crate::analysis::influence::{each_deal, id_ranks, shares, DealIndex, Model, Touch};
+use crate::analysis::influence::{each_deal, id_ranks, shares, DealIndex, Model};
 use crate::analysis::summary::round2;
+use crate::analysis::touches::TouchTally;
 use crate::analysis::Audit;
 use crate::input::opportunities::Outcome;
 use crate::model::Status;
@@ -148,7 +149,12 @@ pub struct Influence {
 
 impl Influence {
     /// Sorts out `touches` (the pass's) by deal and adds them up under `model`.
-    pub fn of(audit: &Audit, index: &DealIndex, touches: &mut [Touch], model: Model) -> Influence {
+    pub fn of(
+        audit: &Audit,
+        index: &DealIndex,
+        touches: &mut TouchTally,
+        model: Model,
+    ) -> Influence {
         let inventory = &audit.inventory;
         let deals = &index.deals.deals;
         let rank = id_ranks(inventory.assets.iter().map(|a| a.id()));

@@ -8,6 +8,7 @@ pub mod diff;
 
 use crate::analysis::Audit;
 use crate::config::{Config, ReadingAsked};
+use crate::input::file_report::FileReport;
 use crate::input_error;
 use crate::report::json_out::{write_key, write_value};
 use crate::results::assets::{asset_rows, AssetOrder};
@@ -24,6 +25,15 @@ pub const KIND: &str = "collateral-audit snapshot";
 /// Bumped when a snapshot key changes meaning or disappears; `diff` refuses other versions.
 pub const SNAPSHOT_SCHEMA_VERSION: u64 = 1;
 
+/// What `--opportunities` adds to a snapshot: the credited deals, the opportunities files
+/// (each with its SHA-256, listed among `inputs`) and the options that shaped the credit
+/// (added to `options`).
+pub struct DealPart<'a> {
+    pub influence: &'a Credited,
+    pub files: Vec<(&'a FileReport, Option<String>)>,
+    pub options: Map<String, Json>,
+}
+
 /// Writes the snapshot document of a finished audit, as `serde_json` would pretty-print it
 /// with its keys sorted, but one asset at a time: a library of many thousands of assets is
 /// never held as one JSON tree.
@@ -33,10 +43,11 @@ pub fn write(
     config: &Config,
     audit: &Audit,
     digests: &[Option<String>],
-    influence: Option<&Credited>,
+    deals: Option<&DealPart>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let head = head(config, audit, digests)?;
+    let head = head(config, audit, digests, deals)?;
+    let influence = deals.map(|d| d.influence);
     let streamed = ["assets"].into_iter().chain(influence.map(|_| "influence"));
     let mut keys: Vec<&str> = head.keys().map(String::as_str).chain(streamed).collect();
     keys.sort_unstable();
@@ -83,7 +94,12 @@ fn write_influence(audit: &Audit, influence: &Credited, out: &mut dyn Write) -> 
 }
 
 /// Everything but the assets, keys sorted.
-fn head(config: &Config, audit: &Audit, digests: &[Option<String>]) -> Result<Map<String, Json>> {
+fn head(
+    config: &Config,
+    audit: &Audit,
+    digests: &[Option<String>],
+    deals: Option<&DealPart>,
+) -> Result<Map<String, Json>> {
     let mut doc = Map::new();
     doc.insert("kind".into(), Json::from(KIND));
     doc.insert("schema_version".into(), Json::from(SNAPSHOT_SCHEMA_VERSION));
@@ -94,8 +110,14 @@ fn head(config: &Config, audit: &Audit, digests: &[Option<String>]) -> Result<Ma
         "window".into(),
         serde_json::json!({ "since": params["since"], "until": params["until"] }),
     );
-    doc.insert("options".into(), options(&config.asked, params)?);
-    doc.insert("inputs".into(), inputs(audit, digests));
+    let mut options = options(&config.asked, params)?;
+    let mut inputs = inputs(audit, digests);
+    if let Some(deals) = deals {
+        options.extend(deals.options.clone());
+        inputs.extend(deals.files.iter().map(|(file, digest)| input(file, digest)));
+    }
+    doc.insert("options".into(), Json::Object(options));
+    doc.insert("inputs".into(), Json::Array(inputs));
     doc.insert("summary".into(), Json::Object(object(&Figures::of(audit))?));
     doc.insert(
         "warnings".into(),
@@ -112,25 +134,27 @@ fn tool() -> Json {
 }
 
 /// Every option that changes what is read or counted (the window is kept apart).
-fn options(asked: &ReadingAsked, mut params: Map<String, Json>) -> Result<Json> {
+fn options(asked: &ReadingAsked, mut params: Map<String, Json>) -> Result<Map<String, Json>> {
     for key in ["as_of", "since", "until"] {
         params.remove(key);
     }
     params.extend(object(asked)?);
-    Ok(Json::Object(params))
+    Ok(params)
 }
 
 /// Each input file as named on the command line, its role, data rows and SHA-256.
-fn inputs(audit: &Audit, digests: &[Option<String>]) -> Json {
-    let files = audit.files.iter().zip(digests).map(|(file, digest)| {
-        serde_json::json!({
-            "role": file.role.as_str(),
-            "path": file.path,
-            "rows": file.rows,
-            "sha256": digest,
-        })
-    });
-    Json::Array(files.collect())
+fn inputs(audit: &Audit, digests: &[Option<String>]) -> Vec<Json> {
+    let files = audit.files.iter().zip(digests);
+    files.map(|(file, digest)| input(file, digest)).collect()
+}
+
+fn input(file: &FileReport, digest: &Option<String>) -> Json {
+    serde_json::json!({
+        "role": file.role.as_str(),
+        "path": file.path,
+        "rows": file.rows,
+        "sha256": digest,
+    })
 }
 
 /// Every asset (the `assets` report's columns plus cost), ordered by id, keys sorted.

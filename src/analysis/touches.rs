@@ -1,0 +1,187 @@
+//! The touches one pass collects for `influence`, kept small: each (deal, asset) pair once, and
+//! per deal only its number of touches and its first and last touch.
+//!
+//! A touch is one `u64` (the deal, then the asset's rank among the ids as plain text) while the
+//! pass runs; each part of the input sorts and deduplicates its own list on its own thread, and
+//! parts merge as sorted lists. The first and last touches are kept per deal as the events
+//! come, with the tie rule (the smaller id) decided by rank, so no (deal, asset, time) list is
+//! ever held or sorted.
+
+use crate::input::time::Millis;
+
+/// One deal's touch count and its first and last touch, as (time, asset rank).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DealEnds {
+    pub touches: u64,
+    pub first: (Millis, u32),
+    pub last: (Millis, u32),
+}
+
+impl DealEnds {
+    /// True when `b` is a later last touch than `a`: later time, then smaller rank.
+    fn later(b: (Millis, u32), a: (Millis, u32)) -> bool {
+        b.0 > a.0 || (b.0 == a.0 && b.1 < a.1)
+    }
+
+    #[inline]
+    fn add(&mut self, t: Millis, rank: u32) {
+        if self.touches == 0 {
+            self.first = (t, rank);
+            self.last = (t, rank);
+        } else {
+            if (t, rank) < self.first {
+                self.first = (t, rank);
+            }
+            if DealEnds::later((t, rank), self.last) {
+                self.last = (t, rank);
+            }
+        }
+        self.touches += 1;
+    }
+
+    fn merge(&mut self, other: &DealEnds) {
+        if other.touches == 0 {
+            return;
+        }
+        if self.touches == 0 {
+            *self = *other;
+            return;
+        }
+        self.first = self.first.min(other.first);
+        if DealEnds::later(other.last, self.last) {
+            self.last = other.last;
+        }
+        self.touches += other.touches;
+    }
+}
+
+/// The touches of a pass (or of a part of it).
+#[derive(Debug, Clone, Default)]
+pub struct TouchTally {
+    /// `deal << 32 | asset rank`: one per touch until sealed, then sorted, each pair once.
+    pairs: Vec<u64>,
+    sealed: bool,
+    /// Indexed by deal; empty until the first touch.
+    ends: Vec<DealEnds>,
+}
+
+impl TouchTally {
+    /// An event at `t` on the asset of rank `rank` touched `deal` (of `deal_count` deals).
+    #[inline]
+    pub fn add(&mut self, deal: u32, rank: u32, t: Millis, deal_count: usize) {
+        if self.ends.is_empty() {
+            self.ends = vec![DealEnds::default(); deal_count];
+        }
+        self.ends[deal as usize].add(t, rank);
+        self.pairs.push((u64::from(deal) << 32) | u64::from(rank));
+        self.sealed = false;
+    }
+
+    /// Sorts the pairs and drops repeats (once; a no-op on a sealed tally).
+    pub fn seal(&mut self) {
+        if !self.sealed {
+            self.pairs.sort_unstable();
+            self.pairs.dedup();
+            self.pairs.shrink_to_fit();
+            self.sealed = true;
+        }
+    }
+
+    /// Folds in the tally of another part of the input.
+    pub fn merge(&mut self, mut other: TouchTally) {
+        if other.ends.is_empty() {
+            return;
+        }
+        if self.ends.is_empty() {
+            *self = other;
+            return;
+        }
+        for (mine, theirs) in self.ends.iter_mut().zip(&other.ends) {
+            mine.merge(theirs);
+        }
+        self.seal();
+        other.seal();
+        let (a, b) = (&self.pairs, &other.pairs);
+        let mut merged = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            let next = a[i].min(b[j]);
+            i += usize::from(a[i] == next);
+            j += usize::from(b[j] == next);
+            merged.push(next);
+        }
+        merged.extend_from_slice(&a[i..]);
+        merged.extend_from_slice(&b[j..]);
+        self.pairs = merged;
+    }
+
+    /// Calls `visit` once per touched deal, in deal order, with its distinct ranks (ascending)
+    /// and its ends.
+    pub fn each_deal(&mut self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
+        self.seal();
+        let mut ranks: Vec<u32> = Vec::new();
+        for group in self.pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let deal = (group[0] >> 32) as u32;
+            ranks.clear();
+            ranks.extend(group.iter().map(|&p| p as u32));
+            visit(deal, &ranks, &self.ends[deal as usize]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(tally: &mut TouchTally) -> Vec<(u32, Vec<u32>, DealEnds)> {
+        let mut out = Vec::new();
+        tally.each_deal(|deal, ranks, ends| out.push((deal, ranks.to_vec(), *ends)));
+        out
+    }
+
+    #[test]
+    fn pairs_once_and_ends_with_ties_to_the_smaller_rank() {
+        let mut t = TouchTally::default();
+        for (deal, rank, time) in [(1, 2, 5), (1, 1, 5), (0, 3, 7), (1, 3, 9), (1, 2, 9)] {
+            t.add(deal, rank, time, 3);
+        }
+        let ends = |touches, first, last| DealEnds {
+            touches,
+            first,
+            last,
+        };
+        let want = vec![
+            (0, vec![3], ends(1, (7, 3), (7, 3))),
+            (1, vec![1, 2, 3], ends(4, (5, 1), (9, 2))),
+        ];
+        assert_eq!(collect(&mut t), want);
+    }
+
+    #[test]
+    fn parts_merge_as_one() {
+        let touches = [
+            (2, 4, 10),
+            (0, 1, 3),
+            (2, 4, 1),
+            (2, 0, 10),
+            (0, 1, 8),
+            (2, 5, 1),
+        ];
+        let mut whole = TouchTally::default();
+        for &(d, r, t) in &touches {
+            whole.add(d, r, t, 3);
+        }
+        for cut in 0..=touches.len() {
+            let (mut a, mut b) = (TouchTally::default(), TouchTally::default());
+            for &(d, r, t) in &touches[..cut] {
+                a.add(d, r, t, 3);
+            }
+            for &(d, r, t) in &touches[cut..] {
+                b.add(d, r, t, 3);
+            }
+            b.seal();
+            a.merge(b);
+            assert_eq!(collect(&mut a), collect(&mut whole.clone()), "cut {cut}");
+        }
+    }
+}
