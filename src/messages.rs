@@ -50,11 +50,3 @@ pub fn line(args: fmt::Arguments) {
         .write_fmt(args)
         .and_then(|()| stderr.write_all(b"\n"));
 }
-
-/// `eprintln!` that never panics: see [`line`].
-#[macro_export]
-macro_rules! message {
-    ($($arg:tt)*) => {
-        $crate::messages::line(format_args!($($arg)*))
-    };
-}

@@ -181,10 +181,10 @@ pub fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<Exi
 
 /// The size on disk of every input file, for the progress bar.
 fn input_bytes(config: &Config) -> u64 {
-    let read = &config.read;
-    std::iter::once(&read.assets)
-        .chain(&read.events)
-        .chain(&read.roster)
+    config
+        .read
+        .inputs()
+        .into_iter()
         .filter_map(|p| std::fs::metadata(&p.path).ok())
         .map(|m| m.len())
         .sum()

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::error::Exit;
 use crate::gates::{report_breaches, GateFigures};
 use crate::input::opportunities::{DEFAULT_LOST_STAGES, DEFAULT_WON_STAGES};
+use crate::input::source::InputPath;
 use crate::results::influence::Influence;
 use crate::snapshot::{file_digest, write, DealPart};
 use anyhow::Result;
@@ -40,16 +41,7 @@ pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<Exit> {
     let influence = index
         .as_ref()
         .map(|index| credit(&mut audit, index, &args.deals));
-    let read = &config.read;
-    let inputs = std::iter::once(&read.assets)
-        .chain(&read.roster)
-        .chain(&read.events)
-        .chain(
-            index
-                .iter()
-                .flat_map(|index| index.files.iter().map(|(_, path)| path)),
-        );
-    for (digest, input) in digests.iter_mut().zip(inputs) {
+    for (digest, input) in digests.iter_mut().zip(inputs(&config, index.as_ref())) {
         if input.is_stream() {
             *digest = input.digest().map(String::from);
         }
@@ -100,16 +92,20 @@ fn deal_options(args: &DealArgs, influence: &Influence) -> Map<String, Json> {
 
 /// The input files in the order the snapshot lists them: assets, roster, events, then the
 /// opportunities.
+fn inputs<'a>(config: &'a Config, deals: Option<&'a DealIndex>) -> Vec<&'a InputPath> {
+    let mut inputs = config.read.inputs();
+    inputs.extend(
+        deals
+            .iter()
+            .flat_map(|index| index.files.iter().map(|(_, path)| path)),
+    );
+    inputs
+}
+
+/// Each input's SHA-256, in [`inputs`] order; a stream's is taken as it is read.
 fn digests(config: &Config, deals: Option<&DealIndex>) -> Result<Vec<Option<String>>> {
-    let read = &config.read;
-    std::iter::once(&read.assets)
-        .chain(&read.roster)
-        .chain(&read.events)
-        .chain(
-            deals
-                .iter()
-                .flat_map(|index| index.files.iter().map(|(_, path)| path)),
-        )
+    inputs(config, deals)
+        .into_iter()
         .map(|input| match input.is_stream() {
             // Hashed as it was read: a stream cannot be read twice.
             true => Ok(None),

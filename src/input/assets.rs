@@ -170,8 +170,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn add_row(&mut self, record: &ByteRecord, line: u64, inventory: &mut Inventory) -> Result<()> {
-        let breaks = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
-        self.last_line = (breaks > 0).then_some(line + breaks);
+        self.last_line = crate::input::lines::last_line(record.as_slice(), || line);
         let width = self.header.headers.len();
         if record.len() != width {
             inventory.stats.rows_skipped += 1;

@@ -86,8 +86,7 @@ impl<'a> Fields<'a> {
     /// The line the record ends on, when its fields hold line breaks (a quoted field running
     /// over several lines, or a stray quote that joined them).
     pub fn last_line(&self) -> Option<u64> {
-        let breaks = memchr::memchr_iter(b'\n', self.bytes).count() as u64;
-        (breaks > 0).then(|| self.line() + breaks)
+        crate::input::lines::last_line(self.bytes, || self.line())
     }
 }
 

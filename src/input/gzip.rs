@@ -1,6 +1,7 @@
 //! Gzip input, as `gzip -d` reads it: members one after another, and zeros after the last
 //! member (tape blocks, preallocated files) ignored with a note rather than an error.
 
+use crate::input::source::read_up_to;
 use flate2::bufread::GzDecoder;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,15 +16,7 @@ type Stream = Box<dyn Read + Send>;
 /// `padding` is set when zeros after the last member were passed over.
 pub fn ungzip(mut raw: Stream, padding: Arc<AtomicBool>) -> io::Result<(Stream, bool)> {
     let mut magic = [0u8; 2];
-    let mut got = 0;
-    while got < 2 {
-        match raw.read(&mut magic[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+    let got = read_up_to(&mut raw, &mut magic)?;
     let stream: Stream = Box::new(Cursor::new(magic[..got].to_vec()).chain(raw));
     if got == 2 && magic == [0x1f, 0x8b] {
         let members = Members {

@@ -7,7 +7,7 @@
 //! alike so far, all of them. Streams (pipes, standard input) are read once and cannot be
 //! compared beforehand.
 
-use crate::input::source::{reopen_at, InputPath};
+use crate::input::source::{read_up_to, reopen_at, InputPath};
 use crate::input_error;
 use anyhow::Result;
 use std::io::Read;
@@ -97,16 +97,7 @@ fn same_bytes(a: &InputPath, b: &InputPath) -> Result<bool> {
 
 /// Fills `buf` as far as the reader allows; the count read.
 fn fill(reader: &mut dyn Read, buf: &mut [u8], path: &str) -> Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(input_error!("{path}: cannot read: {e}")),
-        }
-    }
-    Ok(filled)
+    read_up_to(reader, buf).map_err(|e| input_error!("{path}: cannot read: {e}"))
 }
 
 #[cfg(unix)]

@@ -145,6 +145,14 @@ impl Index {
     }
 }
 
+/// The line a record whose fields hold line breaks ends on (a quoted field running over
+/// several lines, or a stray quote that joined them), `first` giving the line it starts on;
+/// `None` for a record on one line.
+pub fn last_line(fields: &[u8], first: impl FnOnce() -> u64) -> Option<u64> {
+    let breaks = memchr::memchr_iter(b'\n', fields).count() as u64;
+    (breaks > 0).then(|| first() + breaks)
+}
+
 /// Passes bytes on, noting their terminators in a [`LineIndex`].
 pub struct Counting<R> {
     inner: R,

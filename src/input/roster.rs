@@ -62,10 +62,7 @@ pub fn load_roster(
             problems.record(Problem {
                 file: file.clone(),
                 line,
-                last_line: Some(
-                    line + memchr::memchr_iter(b'\n', record.as_slice()).count() as u64,
-                )
-                .filter(|&last| last > line),
+                last_line: crate::input::lines::last_line(record.as_slice(), || line),
                 column: None,
                 value: None,
                 message: format!(

@@ -101,8 +101,6 @@ pub struct Dialect {
     pub read_as: TextEncoding,
     /// Its name in messages and in `check`: `utf-8`, or what the input was decoded from.
     pub encoding: &'static str,
-    /// Lines end in `\r\n` (as the first line does).
-    pub crlf: bool,
     /// Bytes before what the csv reader reads: a UTF-8 byte-order mark, Excel's `sep=` line.
     pub prefix: u64,
 }
@@ -217,7 +215,6 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
     if let Some((_, len)) = excel_sep {
         sample.drain(..len);
     }
-    let crlf = memchr::memchr(b'\n', &sample).is_some_and(|i| i > 0 && sample[i - 1] == b'\r');
     let (delimiter, delimiter_sniffed) = match (forced, excel_sep) {
         (Some(d), _) => (d, false),
         (None, Some((d, _))) => {
@@ -250,7 +247,6 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
             bom,
             read_as,
             encoding: read_as.label(),
-            crlf,
             prefix,
         },
         lines,
@@ -437,7 +433,7 @@ fn read_sample(stream: &mut dyn Read) -> io::Result<Vec<u8>> {
 }
 
 /// Fills `buf` as far as the stream allows (a pipe may return short reads).
-pub(super) fn read_up_to(stream: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+pub fn read_up_to(stream: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match stream.read(&mut buf[filled..]) {

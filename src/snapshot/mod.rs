@@ -239,7 +239,7 @@ pub fn file_digest(path: &str) -> Result<Option<String>> {
         hasher.update(&buffer[..read]);
     }
     let digest = hasher.finalize();
-    Ok(Some(digest.iter().map(|b| format!("{b:02x}")).collect()))
+    Ok(Some(crate::input::source::hex(&digest)))
 }
 
 /// A snapshot read back: its figures, and its assets by id.
