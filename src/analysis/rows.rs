@@ -225,6 +225,8 @@ pub struct RowScanner<'a> {
     /// `--link owner`: each entry of `users`' slot among the deal owners, looked up once
     /// ([`NOT_LOOKED_UP`] until then, [`NO_DEALS`] for a user who owns none).
     owner_slots: Vec<u32>,
+    /// Beside each entry's slot, where its last search of the owner's deal windows ended.
+    owner_hints: Vec<u32>,
 }
 
 const NOT_LOOKED_UP: u32 = u32::MAX;
@@ -256,6 +258,7 @@ impl<'a> RowScanner<'a> {
             others_ok: false,
             key: Vec::new(),
             owner_slots: Vec::new(),
+            owner_hints: Vec::new(),
         }
     }
 
@@ -482,6 +485,7 @@ impl<'a> RowScanner<'a> {
             (Link::Owner, _, _, Some(entry)) if cols.user.is_some() => {
                 if self.owner_slots.len() <= entry {
                     self.owner_slots.resize(entry + 1, NOT_LOOKED_UP);
+                    self.owner_hints.resize(entry + 1, 0);
                 }
                 if self.owner_slots[entry] == NOT_LOOKED_UP {
                     let folded = self.users.get(entry).folded.as_bytes();
@@ -489,7 +493,8 @@ impl<'a> RowScanner<'a> {
                 }
                 let slot = self.owner_slots[entry];
                 if slot != NO_DEALS {
-                    index.each_owner_deal(slot, t, |deal| {
+                    let hint = &mut self.owner_hints[entry];
+                    index.each_owner_deal(slot, t, hint, |deal| {
                         agg.touches.add(deal, rank, t, deal_count)
                     });
                 }
