@@ -9,7 +9,7 @@ use crate::error::Exit;
 use crate::input::assets::FileReport;
 use crate::input::headers::{quote_list, Field, Role};
 use crate::input::time::format_instant;
-use crate::report::{render, RenderStyle, Report, Value};
+use crate::report::{render, RenderStyle, Report, TableHints, Value};
 use anyhow::Result;
 
 const COLUMNS: [&str; 3] = ["file", "check", "value"];
@@ -41,6 +41,13 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<Exit> {
     };
     let mut report = Report::rows(Vec::new(), &COLUMNS, rows);
     report.extra.push(("usable".into(), Value::Bool(usable)));
+    // A file's path once per block of its rows; an input that could not be read has no
+    // rows, and its error says why on stderr.
+    report.hints = TableHints {
+        blocks: true,
+        silent_when_empty: true,
+        ..TableHints::default()
+    };
     if let Some(err) = &error {
         report
             .extra
@@ -51,7 +58,7 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<Exit> {
     } else {
         "The inputs are NOT usable.".to_string()
     }];
-    let style = RenderStyle::for_stdout(config.raw_csv);
+    let style = RenderStyle::for_stdout(config.width, config.raw_csv);
     render(&report, config.format, style, out)?;
     match error {
         Some(err) => {
