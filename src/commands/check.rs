@@ -199,11 +199,13 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
         rows.push(row(file, "note", Value::text(text)));
     }
     for problem in audit.problems.kept() {
-        rows.push(row(
-            &problem.file,
-            "problem",
-            Value::text(problem.to_string()),
-        ));
+        // The file names the block; the line says where in it.
+        let text = problem.to_string();
+        let text = match text.strip_prefix(&format!("{}:", problem.file)) {
+            Some(rest) => format!("line {rest}"),
+            None => text,
+        };
+        rows.push(row(&problem.file, "problem", Value::text(text)));
     }
     for warning in &audit.warnings {
         rows.push(row(
@@ -212,6 +214,20 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
             Value::text(format!("{}: {}", warning.code, warning.message)),
         ));
     }
+    by_file(rows)
+}
+
+/// The rows of each file together, files in the order they first appear (a file's notes,
+/// problems and warnings join its block), so a table names each file once.
+fn by_file(rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
+    let mut files: Vec<Value> = Vec::new();
+    for row in &rows {
+        if !files.contains(&row[0]) {
+            files.push(row[0].clone());
+        }
+    }
+    let mut rows = rows;
+    rows.sort_by_key(|row| files.iter().position(|f| *f == row[0]));
     rows
 }
 

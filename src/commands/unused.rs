@@ -24,7 +24,7 @@ pub fn report(config: &Config, audit: &Audit) -> Report {
     let rows = rows.iter().map(|r| cells(r, &COLUMNS)).collect();
     let mut report = Report::rows(parameters(config), &COLUMNS, rows);
     report.hints = TableHints {
-        drop_first: ["created", "owner"].map(String::from).to_vec(),
+        drop_first: ["created", "owner", "type"].map(String::from).to_vec(),
         ..TableHints::default()
     };
     report

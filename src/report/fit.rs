@@ -9,8 +9,9 @@
 use unicode_width::UnicodeWidthStr;
 
 /// Text cells are not cut below this many columns (shorter text keeps its width).
-pub const MIN_CUT: usize = 12;
-/// Text gets up to this width before instants get their time of day back.
+pub const MIN_CUT: usize = 16;
+/// Text gets up to this width before instants get their time of day back (then more, in
+/// proportion to what each column lacks).
 const COMFORTABLE_CUT: usize = 24;
 /// A header line this wide holds most headers in two lines (`days_since_`).
 const HEADER_LINE: usize = 12;
@@ -143,7 +144,7 @@ impl Plan {
         let all: Vec<usize> = (0..needs.len()).filter(|&i| kept[i]).collect();
         let short: Vec<usize> = natural.iter().map(|&n| n.min(HEADER_LINE)).collect();
         spread(&mut widths, &all, &short, &mut spare);
-        spread(&mut widths, &cut, &natural, &mut spare);
+        share(&mut widths, &cut, &natural, &mut spare);
         let all: Vec<usize> = (0..needs.len()).filter(|&i| kept[i]).collect();
         spread(&mut widths, &all, &natural, &mut spare);
         Plan {
@@ -183,6 +184,22 @@ fn spread(widths: &mut [usize], columns: &[usize], cap: &[usize], spare: &mut us
             return;
         }
     }
+}
+
+/// Gives `spare` to `columns` in proportion to what each lacks of its `cap`.
+fn share(widths: &mut [usize], columns: &[usize], cap: &[usize], spare: &mut usize) {
+    let lacking: usize = columns.iter().map(|&i| cap[i].saturating_sub(widths[i])).sum();
+    if lacking == 0 {
+        return;
+    }
+    let budget = (*spare).min(lacking);
+    for &i in columns {
+        let lacks = cap[i].saturating_sub(widths[i]);
+        let give = budget * lacks / lacking;
+        widths[i] += give;
+        *spare -= give;
+    }
+    spread(widths, columns, cap, spare);
 }
 
 /// A header's pieces: it may break after `_` or a space.
@@ -342,8 +359,8 @@ mod tests {
             need(Kind::Instant, "last_open", 20),
             need(Kind::Fixed, "opens", 5),
         ];
-        // Least: 9 + 12 + 10 + 10 + 5 = 46, borders 16: 62.
-        let plan = Plan::fit(&names, &needs, &[2], 62);
+        // Least: 9 + 16 + 10 + 10 + 5 = 50, borders 16: 66.
+        let plan = Plan::fit(&names, &needs, &[2], 66);
         assert!(plan.columns.iter().all(Option::is_some));
         assert_eq!(
             plan.columns[3],
@@ -353,12 +370,12 @@ mod tests {
             })
         );
         // Two columns short: `created` goes first, as asked.
-        let plan = Plan::fit(&names, &needs, &[2], 60);
+        let plan = Plan::fit(&names, &needs, &[2], 64);
         assert_eq!(plan.columns[2], None);
         let total: usize = plan.columns.iter().flatten().map(|c| c.width + 3).sum();
-        assert!(total < 60, "{plan:?}");
+        assert!(total < 64, "{plan:?}");
         // Without a preference, the rightmost goes.
-        let plan = Plan::fit(&names, &needs, &[], 60);
+        let plan = Plan::fit(&names, &needs, &[], 64);
         assert_eq!(plan.columns[4], None);
     }
 }

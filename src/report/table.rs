@@ -339,7 +339,7 @@ mod tests {
             .collect();
         for color in [false, true] {
             let style = RenderStyle {
-                width: Some(46),
+                width: Some(50),
                 raw_csv: false,
                 color,
             };
@@ -347,12 +347,12 @@ mod tests {
             let text = table.to_string();
             for line in text.lines() {
                 let plain: String = strip_ansi(line);
-                assert!(plain.width() <= 46, "{plain:?} is wider than 46\n{text}");
+                assert!(plain.width() <= 50, "{plain:?} is wider than 50\n{text}");
             }
             assert!(text.contains('…'), "{text}");
             assert_eq!(
                 note.as_deref(),
-                Some("Fitted to 46 columns (--wide shows all): last_open as days.")
+                Some("Fitted to 50 columns (--wide shows all): last_open as days.")
             );
         }
     }
