@@ -51,10 +51,7 @@ fn table_rows(stdout: &str) -> usize {
 
 #[test]
 fn tables_fit_60_and_100_columns_one_line_per_row() {
-    for (command, args) in [
-        ("assets", &["--status", "stale"][..]),
-        ("unused", &[][..]),
-    ] {
+    for (command, args) in [("assets", &["--status", "stale"][..]), ("unused", &[][..])] {
         let rows = example(command)
             .args(args)
             .args(["--format", "csv"])
@@ -207,10 +204,7 @@ fn top_keeps_the_first_rows_and_says_how_many_were_left() {
         .as_of(AS_OF)
         .args(["--sort", "cost", "--top", "2"]);
     let table = cli.clone().run().ok().stdout;
-    assert!(
-        table.contains("Showing 2 of 4 rows (--top 2)."),
-        "{table}"
-    );
+    assert!(table.contains("Showing 2 of 4 rows (--top 2)."), "{table}");
     let json = cli.clone().args(["--format", "json"]).run().ok().json();
     let ids: Vec<&str> = json["rows"]
         .as_array()

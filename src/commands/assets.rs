@@ -7,8 +7,8 @@ use crate::config::Config;
 use crate::error::Exit;
 use crate::model::Status;
 use crate::report::fields::cells;
-use crate::report::stream::{render_stream, RowStream};
 use crate::report::order::pick_stream;
+use crate::report::stream::{render_stream, RowStream};
 use crate::report::{Report, TableHints, Value};
 use crate::results::assets::{asset_rows, AssetOrder};
 use anyhow::Result;
@@ -69,9 +69,16 @@ pub fn rows<'a>(config: &Config, audit: &'a Audit, filter: &[Status]) -> RowStre
     params.push(("status".into(), Value::List(statuses)));
     let mut stream = RowStream::new(params, &COLUMNS, rows.map(|row| cells(&row, &COLUMNS)));
     stream.hints = TableHints {
-        drop_first: ["first_open", "created", "users", "type", "owner", "last_open"]
-            .map(String::from)
-            .to_vec(),
+        drop_first: [
+            "first_open",
+            "created",
+            "users",
+            "type",
+            "owner",
+            "last_open",
+        ]
+        .map(String::from)
+        .to_vec(),
         ..TableHints::default()
     };
     stream

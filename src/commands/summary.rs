@@ -10,8 +10,8 @@ use crate::gates::{report_breaches, GateFigures};
 use crate::input::headers::quote_list;
 use crate::input_error;
 use crate::report::fields::{fields, values};
-use crate::report::stream::{render_stream, RowStream};
 use crate::report::order::{natural, pick_stream};
+use crate::report::stream::{render_stream, RowStream};
 use crate::report::{money, render, Report, TableHints, Value};
 use crate::results::summary::{Figures, WarningEntry};
 use anyhow::Result;
@@ -87,7 +87,14 @@ pub fn grouped<'a>(config: &Config, audit: &'a Audit, column_name: &str) -> Resu
             "assets_total",
             "assets_unpublished",
             "assets_too_new",
+            "rows_skipped",
+            "events_orphan",
+            "events_excluded",
+            "events_read",
             "assets_opened",
+            "assets_stale",
+            "assets_active",
+            "cost_total",
         ]
         .map(String::from)
         .to_vec(),

@@ -55,9 +55,15 @@ pub fn report(config: &Config, audit: &Audit, tally: &TrendTally, by: Option<&st
     params.push(("by".into(), by.map_or(Value::Null, Value::text)));
     let mut report = Report::rows(params, &columns, rows);
     report.hints = TableHints {
-        drop_first: ["start", "end", "ever_used_pct", "library_size", "new_assets"]
-            .map(String::from)
-            .to_vec(),
+        drop_first: [
+            "start",
+            "end",
+            "ever_used_pct",
+            "library_size",
+            "new_assets",
+        ]
+        .map(String::from)
+        .to_vec(),
         ..TableHints::default()
     };
     report

@@ -86,8 +86,14 @@ impl Plan {
     }
 
     /// The layout of `needs` (headers `names`) within `width` terminal columns; `drop_first`
-    /// are the indices a narrow table leaves out first, in order.
-    pub fn fit(names: &[String], needs: &[Need], drop_first: &[usize], width: usize) -> Plan {
+    /// are the indices a narrow table leaves out first, in order; `keep` is never left out.
+    pub fn fit(
+        names: &[String],
+        needs: &[Need],
+        drop_first: &[usize],
+        keep: Option<usize>,
+        width: usize,
+    ) -> Plan {
         let natural: Vec<usize> = needs.iter().map(Need::natural).collect();
         let least: Vec<usize> = needs
             .iter()
@@ -107,7 +113,12 @@ impl Plan {
             width.saturating_sub(3 * n + 1)
         };
         let sum = |widths: &[usize], kept: &[bool]| -> usize {
-            widths.iter().zip(kept).filter(|(_, k)| **k).map(|(w, _)| w).sum()
+            widths
+                .iter()
+                .zip(kept)
+                .filter(|(_, k)| **k)
+                .map(|(w, _)| w)
+                .sum()
         };
         loop {
             if sum(&natural, &kept) <= room(&kept) {
@@ -116,11 +127,12 @@ impl Plan {
             if sum(&least, &kept) <= room(&kept) {
                 break;
             }
+            let spare = |i: usize| i > 0 && kept[i] && Some(i) != keep;
             let next = drop_first
                 .iter()
                 .copied()
-                .find(|&i| i > 0 && kept[i])
-                .or_else(|| (1..kept.len()).rev().find(|&i| kept[i]));
+                .find(|&i| spare(i))
+                .or_else(|| (1..kept.len()).rev().find(|&i| spare(i)));
             match next {
                 Some(i) => kept[i] = false,
                 None => break,
@@ -188,7 +200,10 @@ fn spread(widths: &mut [usize], columns: &[usize], cap: &[usize], spare: &mut us
 
 /// Gives `spare` to `columns` in proportion to what each lacks of its `cap`.
 fn share(widths: &mut [usize], columns: &[usize], cap: &[usize], spare: &mut usize) {
-    let lacking: usize = columns.iter().map(|&i| cap[i].saturating_sub(widths[i])).sum();
+    let lacking: usize = columns
+        .iter()
+        .map(|&i| cap[i].saturating_sub(widths[i]))
+        .sum();
     if lacking == 0 {
         return;
     }
@@ -317,7 +332,10 @@ mod tests {
             "days_since_\nlast_open"
         );
         assert_eq!(header_lines("opens", 11), "opens");
-        assert_eq!(header_lines("days_since_last_open", 6), "days_\nsince_\nlast_\nopen");
+        assert_eq!(
+            header_lines("days_since_last_open", 6),
+            "days_\nsince_\nlast_\nopen"
+        );
     }
 
     #[test]
@@ -341,8 +359,11 @@ mod tests {
             need(Kind::Fixed, "opens", 3),
         ];
         // 4 + 40 + 5 + 3 * 3 + 1 = 59.
-        assert_eq!(Plan::fit(&names, &needs, &[], 59), Plan::whole(&needs));
-        let plan = Plan::fit(&names, &needs, &[], 40);
+        assert_eq!(
+            Plan::fit(&names, &needs, &[], None, 59),
+            Plan::whole(&needs)
+        );
+        let plan = Plan::fit(&names, &needs, &[], None, 40);
         let widths: Vec<usize> = plan.columns.iter().map(|c| c.unwrap().width).collect();
         assert_eq!(widths, [4, 21, 5]);
     }
@@ -360,7 +381,7 @@ mod tests {
             need(Kind::Fixed, "opens", 5),
         ];
         // Least: 9 + 16 + 10 + 10 + 5 = 50, borders 16: 66.
-        let plan = Plan::fit(&names, &needs, &[2], 66);
+        let plan = Plan::fit(&names, &needs, &[2], None, 66);
         assert!(plan.columns.iter().all(Option::is_some));
         assert_eq!(
             plan.columns[3],
@@ -370,12 +391,15 @@ mod tests {
             })
         );
         // Two columns short: `created` goes first, as asked.
-        let plan = Plan::fit(&names, &needs, &[2], 64);
+        let plan = Plan::fit(&names, &needs, &[2], None, 64);
         assert_eq!(plan.columns[2], None);
         let total: usize = plan.columns.iter().flatten().map(|c| c.width + 3).sum();
         assert!(total < 64, "{plan:?}");
         // Without a preference, the rightmost goes.
-        let plan = Plan::fit(&names, &needs, &[], 64);
+        let plan = Plan::fit(&names, &needs, &[], None, 64);
         assert_eq!(plan.columns[4], None);
+        // The column the rows are sorted by stays.
+        let plan = Plan::fit(&names, &needs, &[], Some(4), 64);
+        assert_eq!((plan.columns[3], plan.columns[4].is_some()), (None, true));
     }
 }

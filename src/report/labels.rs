@@ -30,15 +30,27 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("assets_stale", "Stale", ""),
     ("assets_active", "Active", ""),
     ("cost_total", "Cost of the judged assets", "no cost column"),
-    ("cost_never_opened", "Cost of the never-opened assets", "no cost column"),
+    (
+        "cost_never_opened",
+        "Cost of the never-opened assets",
+        "no cost column",
+    ),
     ("events_read", "Events read", ""),
     ("rows_skipped", "Event rows skipped", ""),
-    ("events_excluded", "Events outside the window or filters", ""),
+    (
+        "events_excluded",
+        "Events outside the window or filters",
+        "",
+    ),
     ("events_orphan", "Events on assets not in the inventory", ""),
     ("events_counted", "Events counted", ""),
     ("users_active", "Users with a counted event", ""),
     ("users_roster", "Reps in the roster", "no roster"),
-    ("coverage_pct", "Roster reps who opened something (%)", "no roster"),
+    (
+        "coverage_pct",
+        "Roster reps who opened something (%)",
+        "no roster",
+    ),
     ("asset_rows_skipped", "Inventory rows skipped", ""),
     ("asset_values_invalid", "Inventory values unreadable", ""),
     ("assets_duplicate", "Duplicate asset ids", ""),
@@ -50,7 +62,9 @@ pub fn label(key: &str) -> String {
         return words.to_string();
     }
     let spaced = key.replace('_', " ");
-    let spaced = spaced.strip_suffix(" pct").map_or(spaced.clone(), |s| format!("{s} (%)"));
+    let spaced = spaced
+        .strip_suffix(" pct")
+        .map_or(spaced.clone(), |s| format!("{s} (%)"));
     let mut chars = spaced.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -87,8 +101,14 @@ mod tests {
             in_words("types", &Value::List(Vec::new())),
             Some("all".into())
         );
-        assert_eq!(in_words("since", &Value::Null), Some("the first event".into()));
-        assert_eq!(in_words("exclude_owners", &Value::Bool(false)), Some("no".into()));
+        assert_eq!(
+            in_words("since", &Value::Null),
+            Some("the first event".into())
+        );
+        assert_eq!(
+            in_words("exclude_owners", &Value::Bool(false)),
+            Some("no".into())
+        );
         assert_eq!(in_words("events_read", &Value::Int(3)), None);
     }
 }

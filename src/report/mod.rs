@@ -160,6 +160,10 @@ pub struct TableHints {
     pub silent_when_empty: bool,
     /// Draw no header row (a record's label and value).
     pub no_header: bool,
+    /// A column never left out (the one the rows are sorted by).
+    pub keep: Option<String>,
+    /// Lines right under the body's table (before any section), in tables and Markdown.
+    pub under: Vec<String>,
 }
 
 impl Report {

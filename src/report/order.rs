@@ -26,12 +26,13 @@ pub fn pick_rows(report: &mut Report, pick: &RowPick) -> Result<()> {
     };
     if let Some(key) = &pick.sort {
         sort(columns, rows, key)?;
+        report.hints.keep = Some(key.column.clone());
     }
     if let Some(top) = pick.top {
         let total = rows.len();
         rows.truncate(top);
         if let Some(note) = shown_note(rows.len(), total, top) {
-            report.footer.insert(0, note);
+            report.hints.under.push(note);
         }
     }
     Ok(())
@@ -44,6 +45,7 @@ pub fn pick_stream<'a>(mut stream: RowStream<'a>, pick: &RowPick) -> Result<RowS
         let mut rows: Vec<Vec<Value>> = stream.rows.collect();
         sort(&stream.columns, &mut rows, key)?;
         stream.rows = Box::new(rows.into_iter());
+        stream.hints.keep = Some(key.column.clone());
     }
     if let Some(top) = pick.top {
         let total = Rc::new(Cell::new(0usize));
@@ -55,9 +57,8 @@ pub fn pick_stream<'a>(mut stream: RowStream<'a>, pick: &RowPick) -> Result<RowS
         let earlier = std::mem::replace(&mut stream.footer, Box::new(Vec::new));
         stream.footer = Box::new(move || {
             let total = total.get();
-            let mut lines: Vec<String> = shown_note(total.min(top), total, top)
-                .into_iter()
-                .collect();
+            let mut lines: Vec<String> =
+                shown_note(total.min(top), total, top).into_iter().collect();
             lines.extend(earlier());
             lines
         });
@@ -122,7 +123,9 @@ fn sort(columns: &[String], rows: &mut [Vec<Value>], key: &SortKey) -> Result<()
 /// A column whose cells are all numbers (or empty), at least one a number.
 fn numeric_column(rows: &[Vec<Value>], i: usize) -> bool {
     rows.iter().any(|r| r[i].is_numeric())
-        && rows.iter().all(|r| r[i].is_numeric() || r[i] == Value::Null)
+        && rows
+            .iter()
+            .all(|r| r[i].is_numeric() || r[i] == Value::Null)
 }
 
 /// Two cells that are not null, by their types.
@@ -212,7 +215,10 @@ mod tests {
 
     #[test]
     fn numbers_compare_as_numbers_across_kinds() {
-        assert_eq!(compare(&Value::Int(10), &Value::Num(9.5)), Ordering::Greater);
+        assert_eq!(
+            compare(&Value::Int(10), &Value::Num(9.5)),
+            Ordering::Greater
+        );
         assert_eq!(compare(&Value::Int(9), &Value::Int(10)), Ordering::Less);
         assert_eq!(compare(&Value::Date(5), &Value::Instant(7)), Ordering::Less);
     }

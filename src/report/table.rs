@@ -81,6 +81,9 @@ fn write_body(
             }
         }
     }
+    for line in &hints.under {
+        prose(out, line, style)?;
+    }
     Ok(())
 }
 
@@ -152,12 +155,21 @@ fn build(
     let plan = match style.width {
         None => Plan::whole(&needs),
         Some(width) => {
-            let first: Vec<usize> = hints
+            // Columns empty in every row go first, then those the report can best spare.
+            let empty = (0..columns.len()).filter(|&i| {
+                rows.iter()
+                    .all(|r| matches!(&r[i], Value::Null) || r[i] == Value::text(""))
+            });
+            let named = hints
                 .drop_first
                 .iter()
-                .filter_map(|name| columns.iter().position(|c| c == name))
-                .collect();
-            Plan::fit(columns, &needs, &first, width)
+                .filter_map(|name| columns.iter().position(|c| c == name));
+            let keep = hints
+                .keep
+                .as_ref()
+                .and_then(|name| columns.iter().position(|c| c == name));
+            let first: Vec<usize> = empty.chain(named).collect();
+            Plan::fit(columns, &needs, &first, keep, width)
         }
     };
     let kept: Vec<usize> = (0..columns.len())
@@ -209,7 +221,9 @@ fn build(
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let note = style.width.and_then(|width| fit_note(columns, &plan, width));
+    let note = style
+        .width
+        .and_then(|width| fit_note(columns, &plan, width));
     (table, note)
 }
 
@@ -308,7 +322,12 @@ mod tests {
         assert_eq!(human(&title), "Deck\\u{1b}[31mRED\\u{7}\\rX\\u{9b}");
         let rows = vec![vec![title]];
         let hints = TableHints::default();
-        let (table, _) = build(&["title".to_string()], &rows, RenderStyle::default(), &hints);
+        let (table, _) = build(
+            &["title".to_string()],
+            &rows,
+            RenderStyle::default(),
+            &hints,
+        );
         assert!(!table.to_string().contains('\u{1b}'), "{table}");
     }
 
@@ -331,7 +350,9 @@ mod tests {
             .map(|i| {
                 vec![
                     Value::text(format!("AST-{i}")),
-                    Value::text("A very long title that goes on and on about the product ".repeat(2)),
+                    Value::text(
+                        "A very long title that goes on and on about the product ".repeat(2),
+                    ),
                     Value::Instant(1_790_000_000_000),
                     Value::Int(1234 * i),
                 ]
