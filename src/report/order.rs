@@ -10,7 +10,7 @@ use super::{Body, Report, Value};
 use crate::choices::{Direction, RowPick, SortKey};
 use crate::input_error;
 use anyhow::Result;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::rc::Rc;
 
@@ -48,17 +48,20 @@ pub fn pick_stream<'a>(mut stream: RowStream<'a>, pick: &RowPick) -> Result<RowS
         stream.hints.keep = Some(key.column.clone());
     }
     if let Some(top) = pick.top {
-        let total = Rc::new(Cell::new(0usize));
+        let rows = std::mem::replace(&mut stream.rows, Box::new(std::iter::empty()));
+        let inner = Rc::new(RefCell::new(rows));
+        let shown = Rc::new(Cell::new(0usize));
         stream.rows = Box::new(Top {
-            inner: stream.rows,
+            inner: Rc::clone(&inner),
             left: top,
-            seen: Rc::clone(&total),
+            shown: Rc::clone(&shown),
         });
+        // Only a table or Markdown asks how many were left out: CSV and JSON stop at N.
         let earlier = std::mem::replace(&mut stream.footer, Box::new(Vec::new));
         stream.footer = Box::new(move || {
-            let total = total.get();
-            let mut lines: Vec<String> =
-                shown_note(total.min(top), total, top).into_iter().collect();
+            let rest = inner.borrow_mut().by_ref().count();
+            let shown = shown.get();
+            let mut lines: Vec<String> = shown_note(shown, shown + rest, top).into_iter().collect();
             lines.extend(earlier());
             lines
         });
@@ -71,11 +74,14 @@ fn shown_note(shown: usize, total: usize, top: usize) -> Option<String> {
     (shown < total).then(|| format!("Showing {shown} of {total} rows (--top {top})."))
 }
 
-/// The first `left` rows, then counts the rest without keeping them.
+/// The rows a streamed report writes.
+type Rows<'a> = Box<dyn Iterator<Item = Vec<Value>> + 'a>;
+
+/// The first `left` rows of `inner` (the rest stay unmade unless the footer counts them).
 struct Top<'a> {
-    inner: Box<dyn Iterator<Item = Vec<Value>> + 'a>,
+    inner: Rc<RefCell<Rows<'a>>>,
     left: usize,
-    seen: Rc<Cell<usize>>,
+    shown: Rc<Cell<usize>>,
 }
 
 impl Iterator for Top<'_> {
@@ -83,13 +89,11 @@ impl Iterator for Top<'_> {
 
     fn next(&mut self) -> Option<Vec<Value>> {
         if self.left == 0 {
-            let rest = self.inner.by_ref().count();
-            self.seen.set(self.seen.get() + rest);
             return None;
         }
-        let row = self.inner.next()?;
+        let row = self.inner.borrow_mut().next()?;
         self.left -= 1;
-        self.seen.set(self.seen.get() + 1);
+        self.shown.set(self.shown.get() + 1);
         Some(row)
     }
 }
@@ -266,7 +270,7 @@ mod tests {
     }
 
     #[test]
-    fn top_alone_streams_and_counts_what_it_leaves_out() {
+    fn top_alone_streams_and_counts_what_it_leaves_out_only_when_asked() {
         let made = Rc::new(Cell::new(0));
         let counter = Rc::clone(&made);
         let rows = (0..5).map(move |i| {
@@ -283,7 +287,9 @@ mod tests {
         assert_eq!(made.get(), 1, "rows are made as they are written");
         assert_eq!(stream.rows.next(), Some(vec![Value::Int(1)]));
         assert_eq!(stream.rows.next(), None);
+        assert_eq!(made.get(), 2, "CSV and JSON stop at N");
         let footer = (stream.footer)();
+        assert_eq!(made.get(), 5);
         assert_eq!(footer, ["Showing 2 of 5 rows (--top 2)."]);
     }
 }
