@@ -144,7 +144,10 @@ impl Plan {
             .filter(|&i| kept[i] && needs[i].kind == Kind::Cut)
             .collect();
         let comfortable: Vec<usize> = natural.iter().map(|&n| n.min(COMFORTABLE_CUT)).collect();
-        spread(&mut widths, &cut, &comfortable, &mut spare);
+        // Only instants wait on this: without them, text shares by what each lacks.
+        if (0..needs.len()).any(|i| kept[i] && needs[i].kind == Kind::Instant) {
+            spread(&mut widths, &cut, &comfortable, &mut spare);
+        }
         for i in (0..needs.len()).filter(|&i| kept[i] && needs[i].kind == Kind::Instant) {
             let more = natural[i].saturating_sub(widths[i]);
             if more <= spare {
