@@ -124,6 +124,24 @@ pub struct OutputArgs {
     /// In CSV, leave text that a spreadsheet would run as a formula as it is (no `'` prefix).
     #[arg(long)]
     pub raw_csv: bool,
+
+    /// Lay tables out whole: no cut cells, no left-out columns, whatever the terminal's width.
+    #[arg(long)]
+    pub wide: bool,
+}
+
+/// Which rows a table report writes and in what order: commands whose report is rows.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RowArgs {
+    /// Order the rows by an output column (as named in the CSV header); numbers sort largest
+    /// first and text and dates ascending unless `:asc` or `:desc` says otherwise; empty
+    /// values last either way.
+    #[arg(long, value_name = "COLUMN[:asc|desc]")]
+    pub sort: Option<String>,
+
+    /// Keep only the first N rows (after --sort).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub top: Option<u64>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -132,6 +150,8 @@ pub struct SummaryArgs {
     pub audit: AuditArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub rows: RowArgs,
     #[command(flatten)]
     pub gates: GateArgs,
     /// Give the figures per value of this asset column (type, owner, or any inventory header).
@@ -145,6 +165,8 @@ pub struct UnusedArgs {
     pub audit: AuditArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub rows: RowArgs,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -153,6 +175,8 @@ pub struct AssetsArgs {
     pub audit: AuditArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub rows: RowArgs,
     /// Keep only assets in these statuses: unpublished, new, never, stale, active.
     #[arg(long, value_delimiter = ',', value_name = "STATUS,...")]
     pub status: Vec<StatusArg>,
@@ -164,6 +188,8 @@ pub struct InfluenceArgs {
     pub audit: AuditArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub rows: RowArgs,
     /// An opportunities (deals) CSV; repeat for several files. `-` reads standard input; .gz is decompressed.
     #[arg(long = "opportunities", value_name = "FILE", required = true)]
     pub opportunities: Vec<String>,
@@ -229,6 +255,8 @@ pub struct TrendsArgs {
     pub audit: AuditArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub rows: RowArgs,
     /// Period length.
     #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
     pub period: PeriodArg,
@@ -243,6 +271,8 @@ pub struct CohortsArgs {
     pub audit: AuditArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub rows: RowArgs,
     /// Cohort period length.
     #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
     pub period: PeriodArg,
@@ -257,6 +287,8 @@ pub struct UsersArgs {
     pub audit: AuditArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub rows: RowArgs,
 }
 
 #[derive(Debug, Args, Clone)]

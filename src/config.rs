@@ -1,7 +1,9 @@
 //! Validated settings built once from the command line: the window, filters, thresholds, readers.
 
-use crate::choices::{ColorChoice, Format};
-use crate::cli::{self, AuditArgs, ColorArg, CountArgs, EncodingArg, InputArgs, OutputArgs};
+use crate::choices::{ColorChoice, Direction, Format, RowPick, SortKey};
+use crate::cli::{
+    self, AuditArgs, ColorArg, CountArgs, EncodingArg, InputArgs, OutputArgs, RowArgs,
+};
 use crate::input::date_order::DateOrder;
 use crate::input::encoding::Encoding;
 use crate::input::headers::ColumnOverride;
@@ -107,6 +109,68 @@ pub fn color_of(arg: ColorArg) -> ColorChoice {
         ColorArg::Always => ColorChoice::Always,
         ColorArg::Never => ColorChoice::Never,
     }
+}
+
+/// The width tables for people fit, in terminal columns, or `None` to lay them out whole:
+/// none with `--wide`; else `COLUMNS` when it holds a positive number (terminal or not, so a
+/// script or a test can ask for a width); else the terminal's when stdout is one. Output to a
+/// pipe or a file is not fitted: nothing is cut that a later `less -S` or `grep` could want.
+pub fn table_width(wide: bool) -> Option<usize> {
+    if wide {
+        return None;
+    }
+    let columns = std::env::var("COLUMNS").ok();
+    if let Some(n) = columns.and_then(|c| c.trim().parse::<usize>().ok()) {
+        if n > 0 {
+            return Some(n);
+        }
+    }
+    terminal_width()
+}
+
+/// The terminal's width when stdout is one.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    comfy_table::Table::new().width().map(usize::from)
+}
+
+/// `--sort COLUMN[:asc|desc]` and `--top N`; whether COLUMN exists is known only once the
+/// report has its columns.
+pub fn row_pick(args: &RowArgs) -> Result<RowPick> {
+    let sort = match args.sort.as_deref() {
+        None => None,
+        Some(text) => Some(sort_key(text)?),
+    };
+    let top = args.top.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    Ok(RowPick { sort, top })
+}
+
+fn sort_key(text: &str) -> Result<SortKey> {
+    let (column, direction) = match text.rsplit_once(':') {
+        None => (text, None),
+        Some((column, way)) => match way.trim().to_ascii_lowercase().as_str() {
+            "asc" => (column, Some(Direction::Asc)),
+            "desc" => (column, Some(Direction::Desc)),
+            _ => {
+                return Err(input_error!(
+                    "--sort {text:?}: expected COLUMN, COLUMN:asc or COLUMN:desc"
+                ))
+            }
+        },
+    };
+    let column = column.trim();
+    if column.is_empty() {
+        return Err(input_error!(
+            "--sort {text:?}: expected COLUMN, COLUMN:asc or COLUMN:desc"
+        ));
+    }
+    Ok(SortKey {
+        column: column.to_string(),
+        direction,
+    })
 }
 
 // Until src/commands/ takes the report's types from the config (diff's --format, the global
@@ -268,6 +332,10 @@ pub struct Config {
     pub policy: StatusPolicy,
     pub format: Format,
     pub raw_csv: bool,
+    /// The width tables fit (see [`table_width`]).
+    pub width: Option<usize>,
+    /// `--sort` and `--top`, for the commands whose report is rows (empty for the others).
+    pub pick: RowPick,
     /// Set by `--pseudonymize-users`: every user value shown goes through it.
     pub pseudonyms: Option<Pseudonymizer>,
     pub asked: ReadingAsked,
@@ -303,6 +371,8 @@ impl Config {
             policy,
             format: format_of(output.format),
             raw_csv: output.raw_csv,
+            width: table_width(output.wide),
+            pick: RowPick::default(),
             pseudonyms: Pseudonymizer::from_options(
                 args.pseudonymize_users,
                 args.pseudonym_key.as_deref(),
@@ -351,6 +421,28 @@ mod tests {
         let time = false;
         let args = count_args(Some("2026-07-01"), Some("2026-06-01"), None);
         assert!(Window::from_args(&args, time, 0).is_err());
+    }
+
+    #[test]
+    fn sort_keys_read_column_and_direction() {
+        let key = |t: &str| sort_key(t).ok();
+        assert_eq!(
+            key("opens"),
+            Some(SortKey {
+                column: "opens".into(),
+                direction: None
+            })
+        );
+        assert_eq!(
+            key("title:ASC").and_then(|k| k.direction),
+            Some(Direction::Asc)
+        );
+        assert_eq!(
+            key("cost:desc").map(|k| (k.column, k.direction)),
+            Some(("cost".to_string(), Some(Direction::Desc)))
+        );
+        assert!(key("cost:up").is_none());
+        assert!(key(":desc").is_none());
     }
 
     #[test]

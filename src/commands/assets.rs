@@ -7,8 +7,9 @@ use crate::config::Config;
 use crate::error::Exit;
 use crate::model::Status;
 use crate::report::fields::cells;
+use crate::report::order::pick_stream;
 use crate::report::stream::{render_stream, RowStream};
-use crate::report::{RenderStyle, Report, Value};
+use crate::report::{Report, TableHints, Value};
 use crate::results::assets::{asset_rows, AssetOrder};
 use anyhow::Result;
 
@@ -44,15 +45,10 @@ fn statuses(args: &[StatusArg]) -> Vec<Status> {
 }
 
 pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
-    let style = RenderStyle::for_stdout(config.raw_csv);
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
     let filter = statuses(&args.status);
-    render_stream(
-        rows(&config, &audit, &filter),
-        config.format,
-        style,
-        ctx.out,
-    )?;
+    let stream = pick_stream(rows(&config, &audit, &filter), &config.pick)?;
+    render_stream(stream, config.format, super::style(&config), ctx.out)?;
     Ok(Exit::Success)
 }
 
@@ -71,7 +67,21 @@ pub fn rows<'a>(config: &Config, audit: &'a Audit, filter: &[Status]) -> RowStre
         .map(|s| s.as_str().to_string())
         .collect();
     params.push(("status".into(), Value::List(statuses)));
-    RowStream::new(params, &COLUMNS, rows.map(|row| cells(&row, &COLUMNS)))
+    let mut stream = RowStream::new(params, &COLUMNS, rows.map(|row| cells(&row, &COLUMNS)));
+    stream.hints = TableHints {
+        drop_first: [
+            "first_open",
+            "created",
+            "users",
+            "type",
+            "owner",
+            "last_open",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..TableHints::default()
+    };
+    stream
 }
 
 /// The whole report (for the HTML page's lists).

@@ -9,7 +9,7 @@ use crate::error::Exit;
 use crate::input::assets::FileReport;
 use crate::input::headers::{quote_list, Field, Role};
 use crate::input::time::format_instant;
-use crate::report::{render, RenderStyle, Report, Value};
+use crate::report::{render, RenderStyle, Report, TableHints, Value};
 use anyhow::Result;
 
 const COLUMNS: [&str; 3] = ["file", "check", "value"];
@@ -41,6 +41,13 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<Exit> {
     };
     let mut report = Report::rows(Vec::new(), &COLUMNS, rows);
     report.extra.push(("usable".into(), Value::Bool(usable)));
+    // A file's path once per block of its rows; an input that could not be read has no
+    // rows, and its error says why on stderr.
+    report.hints = TableHints {
+        blocks: true,
+        silent_when_empty: true,
+        ..TableHints::default()
+    };
     if let Some(err) = &error {
         report
             .extra
@@ -51,7 +58,7 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> Result<Exit> {
     } else {
         "The inputs are NOT usable.".to_string()
     }];
-    let style = RenderStyle::for_stdout(config.raw_csv);
+    let style = RenderStyle::for_stdout(config.width, config.raw_csv);
     render(&report, config.format, style, out)?;
     match error {
         Some(err) => {
@@ -192,11 +199,13 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
         rows.push(row(file, "note", Value::text(text)));
     }
     for problem in audit.problems.kept() {
-        rows.push(row(
-            &problem.file,
-            "problem",
-            Value::text(problem.to_string()),
-        ));
+        // The file names the block; the line says where in it.
+        let text = problem.to_string();
+        let text = match text.strip_prefix(&format!("{}:", problem.file)) {
+            Some(rest) => format!("line {rest}"),
+            None => text,
+        };
+        rows.push(row(&problem.file, "problem", Value::text(text)));
     }
     for warning in &audit.warnings {
         rows.push(row(
@@ -205,6 +214,20 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
             Value::text(format!("{}: {}", warning.code, warning.message)),
         ));
     }
+    by_file(rows)
+}
+
+/// The rows of each file together, files in the order they first appear (a file's notes,
+/// problems and warnings join its block), so a table names each file once.
+fn by_file(rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
+    let mut files: Vec<Value> = Vec::new();
+    for row in &rows {
+        if !files.contains(&row[0]) {
+            files.push(row[0].clone());
+        }
+    }
+    let mut rows = rows;
+    rows.sort_by_key(|row| files.iter().position(|f| *f == row[0]));
     rows
 }
 

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 type Cohort = Vec<(Millis, Option<Millis>)>;
 
 pub fn run(args: &CohortsArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
     // A horizon asked twice is one column.
     let mut within: Vec<u32> = Vec::new();
     for &n in &args.within {
@@ -28,7 +28,7 @@ pub fn run(args: &CohortsArgs, ctx: &mut Ctx) -> Result<Exit> {
         }
     }
     let report = report(&config, &audit, period_of(args.period), &within);
-    emit(&config, &report, ctx.out)
+    emit(&config, report, ctx.out)
 }
 
 pub fn report(config: &Config, audit: &Audit, period: Period, within: &[u32]) -> Report {

@@ -33,7 +33,8 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<Exit> {
         let (_, changes) = report.sections.remove(0);
         report.body = changes;
     }
-    let style = RenderStyle::for_stdout(args.output.raw_csv);
+    let width = crate::config::table_width(args.output.wide);
+    let style = RenderStyle::for_stdout(width, args.output.raw_csv);
     render(&report, format, style, ctx.out)?;
     Ok(report_breaches(&gates.check(&gate_figures(&diff))))
 }

@@ -11,7 +11,7 @@ use crate::input::opportunities::{load_deals, StageRules};
 use crate::input::problems::Problems;
 use crate::input_error;
 use crate::report::fields::{cells, fields};
-use crate::report::{money, Body, Report, Value};
+use crate::report::{money, Body, Report, TableHints, Value};
 use crate::results::influence::{Influence, InfluenceSummary};
 use anyhow::Result;
 
@@ -81,12 +81,14 @@ fn link_of(arg: LinkArg) -> Link {
 }
 
 pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let config = Config::from_args(&args.audit, &args.output, ctx.now)?;
+    let pick = crate::config::row_pick(&args.rows)?;
+    let mut config = Config::from_args(&args.audit, &args.output, ctx.now)?;
+    config.pick = pick;
     let index = deal_index(&config, &args.opportunities, &args.deals)?;
     let mut audit = super::prepare_influence(&config, None, &index)?;
     let influence = credit(&mut audit, &index, &args.deals);
     let report = report(&config, &audit, &index, &influence, args.by.as_deref())?;
-    emit(&config, &report, ctx.out)
+    emit(&config, report, ctx.out)
 }
 
 /// Reads the deals of `opportunities` (globs, `-`) and indexes them for the pass.
@@ -157,6 +159,22 @@ pub fn report(
             report.footer.push(NOT_ADDITIVE.to_string());
             report
         }
+    };
+    report.hints = TableHints {
+        drop_first: [
+            "first_touch_won",
+            "last_touch_won",
+            "deals_open",
+            "deals_lost",
+            "type",
+            "owner",
+            "status",
+            "touches_per_deal_touched",
+            "revenue_won",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..TableHints::default()
     };
     report.headline = headline(&influence.summary);
     report

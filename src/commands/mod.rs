@@ -14,12 +14,13 @@ pub mod users;
 
 use crate::analysis::periods::TrendTally;
 use crate::analysis::{Audit, TrendRequest};
-use crate::cli::{Cli, Command, GateArgs, OutputArgs};
+use crate::cli::{Cli, Command, GateArgs, OutputArgs, RowArgs};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::gates::Gates;
 use crate::input::time::Millis;
 use crate::progress::Ticker;
+use crate::report::order::pick_rows;
 use crate::report::{render, RenderStyle, Report, Value};
 use anyhow::Result;
 use clap::CommandFactory;
@@ -172,11 +173,31 @@ pub fn gates_of(args: &GateArgs, never_opened_rises_by: Option<f64>) -> Result<G
     })
 }
 
-/// Writes a table-shaped report in the format asked for.
-pub fn emit(config: &Config, report: &Report, out: &mut dyn Write) -> Result<Exit> {
-    let style = RenderStyle::for_stdout(config.raw_csv);
-    render(report, config.format, style, out)?;
+/// Writes a table-shaped report in the format asked for, its rows as `--sort` and `--top`
+/// pick them.
+pub fn emit(config: &Config, mut report: Report, out: &mut dyn Write) -> Result<Exit> {
+    pick_rows(&mut report, &config.pick)?;
+    render(&report, config.format, style(config), out)?;
     Ok(Exit::Success)
+}
+
+/// How this run writes tables to stdout.
+pub fn style(config: &Config) -> RenderStyle {
+    RenderStyle::for_stdout(config.width, config.raw_csv)
+}
+
+/// The settings and the finished pass of a command whose report is rows: `--sort` and
+/// `--top` are read first, so a typo costs no pass.
+pub fn audit_rows(
+    args: &crate::cli::AuditArgs,
+    output: &OutputArgs,
+    rows: &RowArgs,
+    ctx: &Ctx,
+) -> Result<(Config, Audit)> {
+    let pick = crate::config::row_pick(rows)?;
+    let (mut config, audit) = audit(args, output, ctx)?;
+    config.pick = pick;
+    Ok((config, audit))
 }
 
 /// The size on disk of every input file, for the progress bar.

@@ -10,8 +10,9 @@ use crate::gates::{report_breaches, GateFigures};
 use crate::input::headers::quote_list;
 use crate::input_error;
 use crate::report::fields::{fields, values};
+use crate::report::order::{natural, pick_stream};
 use crate::report::stream::{render_stream, RowStream};
-use crate::report::{money, render, RenderStyle, Report, Value};
+use crate::report::{money, render, Report, TableHints, Value};
 use crate::results::summary::{Figures, WarningEntry};
 use anyhow::Result;
 
@@ -22,12 +23,17 @@ pub fn summary_fields(s: &Summary) -> Vec<(String, Value)> {
 
 pub fn run(args: &SummaryArgs, ctx: &mut Ctx) -> Result<Exit> {
     let gates = gates_of(&args.gates, None)?;
-    let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
-    let style = RenderStyle::for_stdout(config.raw_csv);
+    if args.group_by.is_none() && (args.rows.sort.is_some() || args.rows.top.is_some()) {
+        return Err(input_error!(
+            "--sort and --top order rows: summary has rows with --group-by COLUMN"
+        ));
+    }
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
+    let style = super::style(&config);
     match args.group_by.as_deref() {
         None => render(&report(&config, &audit)?, config.format, style, ctx.out)?,
         Some(column) => {
-            let stream = grouped(&config, &audit, column)?;
+            let stream = pick_stream(grouped(&config, &audit, column)?, &config.pick)?;
             render_stream(stream, config.format, style, ctx.out)?
         }
     }
@@ -45,15 +51,24 @@ pub fn report(config: &Config, audit: &Audit) -> Result<Report> {
 }
 
 /// The figures per value of an asset column, a row made as it is written (a column of
-/// ids has as many groups as assets), then the whole library's as `total_*`.
+/// ids has as many groups as assets), then the whole library's as `total_*`. The worst
+/// group comes first: the highest never-opened share, then the most assets never opened,
+/// then the group's name in natural order.
 pub fn grouped<'a>(config: &Config, audit: &'a Audit, column_name: &str) -> Result<RowStream<'a>> {
     let figures = Figures::of(audit);
     let column = resolve_asset_column(audit, "--group-by", column_name)?;
     let (names, group_of) = audit.inventory.groups_by_column(column);
     let summaries = Summary::by_group(audit, &group_of, names.len());
+    let mut groups: Vec<(String, Summary)> = names.into_iter().zip(summaries).collect();
+    groups.sort_by(|(a_name, a), (b_name, b)| {
+        b.never_opened_pct
+            .total_cmp(&a.never_opened_pct)
+            .then(b.assets_never_opened.cmp(&a.assets_never_opened))
+            .then_with(|| natural(a_name, b_name))
+    });
     let mut columns = vec!["group".to_string()];
     columns.extend(summary_fields(&figures.summary).into_iter().map(|(k, _)| k));
-    let rows = names.into_iter().zip(summaries).map(|(name, s)| {
+    let rows = groups.into_iter().map(|(name, s)| {
         let mut row = vec![Value::text(name)];
         row.extend(values(&s));
         row
@@ -67,6 +82,24 @@ pub fn grouped<'a>(config: &Config, audit: &'a Audit, column_name: &str) -> Resu
         .map(|(k, v)| (format!("total_{k}"), v))
         .collect();
     stream.headline = headline(&figures.summary);
+    stream.hints = TableHints {
+        drop_first: [
+            "assets_total",
+            "assets_unpublished",
+            "assets_too_new",
+            "rows_skipped",
+            "events_orphan",
+            "events_excluded",
+            "events_read",
+            "assets_opened",
+            "assets_stale",
+            "assets_active",
+            "cost_total",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..TableHints::default()
+    };
     stream.warnings = Some(warning_pairs(audit));
     Ok(stream)
 }

@@ -8,7 +8,7 @@ use crate::commands::{audit_with_trend, emit, parameters, Ctx};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::report::fields::cells;
-use crate::report::{Report, Value};
+use crate::report::{Report, TableHints, Value};
 use crate::results::trends::{trend, TrendRow};
 use anyhow::Result;
 use rustc_hash::FxHashMap;
@@ -27,14 +27,16 @@ pub const COLUMNS: [&str; 10] = [
 ];
 
 pub fn run(args: &TrendsArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let config = Config::from_args(&args.audit, &args.output, ctx.now)?;
+    let pick = crate::config::row_pick(&args.rows)?;
+    let mut config = Config::from_args(&args.audit, &args.output, ctx.now)?;
+    config.pick = pick;
     let request = TrendRequest {
         period: period_of(args.period),
         by: args.by.clone(),
     };
     let (audit, tally) = audit_with_trend(&config, &request)?;
     let report = report(&config, &audit, &tally, args.by.as_deref());
-    emit(&config, &report, ctx.out)
+    emit(&config, report, ctx.out)
 }
 
 /// The trend the pass tallied, as a report; `by` names the split, if any.
@@ -51,7 +53,20 @@ pub fn report(config: &Config, audit: &Audit, tally: &TrendTally, by: Option<&st
     let mut params = parameters(config);
     params.push(("period".into(), Value::text(trend.period.as_str())));
     params.push(("by".into(), by.map_or(Value::Null, Value::text)));
-    Report::rows(params, &columns, rows)
+    let mut report = Report::rows(params, &columns, rows);
+    report.hints = TableHints {
+        drop_first: [
+            "start",
+            "end",
+            "ever_used_pct",
+            "library_size",
+            "new_assets",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..TableHints::default()
+    };
+    report
 }
 
 /// For people: a bar of adoption_pct and its change against the group's previous period.

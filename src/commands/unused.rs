@@ -6,7 +6,7 @@ use crate::commands::{emit, parameters, Ctx};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::report::fields::cells;
-use crate::report::Report;
+use crate::report::{Report, TableHints};
 use crate::results::assets::{unused_rows, UnusedOrder};
 use anyhow::Result;
 
@@ -15,12 +15,17 @@ pub const COLUMNS: [&str; 7] = [
 ];
 
 pub fn run(args: &UnusedArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
-    emit(&config, &report(&config, &audit), ctx.out)
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
+    emit(&config, report(&config, &audit), ctx.out)
 }
 
 pub fn report(config: &Config, audit: &Audit) -> Report {
     let rows = unused_rows(audit, config.window.as_of, UnusedOrder::Oldest);
     let rows = rows.iter().map(|r| cells(r, &COLUMNS)).collect();
-    Report::rows(parameters(config), &COLUMNS, rows)
+    let mut report = Report::rows(parameters(config), &COLUMNS, rows);
+    report.hints = TableHints {
+        drop_first: ["created", "owner", "type"].map(String::from).to_vec(),
+        ..TableHints::default()
+    };
+    report
 }

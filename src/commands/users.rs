@@ -6,7 +6,7 @@ use crate::commands::{emit, parameters, Ctx};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::report::fields::{cells, fields};
-use crate::report::{Report, Value};
+use crate::report::{Report, TableHints, Value};
 use crate::results::coverage::Coverage;
 use crate::results::users::user_rows;
 use anyhow::Result;
@@ -22,8 +22,8 @@ pub const COLUMNS: [&str; 7] = [
 ];
 
 pub fn run(args: &UsersArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
-    emit(&config, &report(&config, &audit), ctx.out)
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
+    emit(&config, report(&config, &audit), ctx.out)
 }
 
 pub fn report(config: &Config, audit: &Audit) -> Report {
@@ -31,6 +31,12 @@ pub fn report(config: &Config, audit: &Audit) -> Report {
     let values = rows.iter().map(|r| cells(r, &COLUMNS)).collect();
     let mut report = Report::rows(parameters(config), &COLUMNS, values);
     report.extra = coverage_fields(Coverage::of(audit));
+    report.hints = TableHints {
+        drop_first: ["first_event", "in_roster", "team"]
+            .map(String::from)
+            .to_vec(),
+        ..TableHints::default()
+    };
     if let Some(c) = Coverage::of(audit) {
         report.headline = vec![format!(
             "Coverage: {} of {} roster reps opened something ({}%); {} users in the log are not in the roster",

@@ -12,6 +12,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(out)?;
     }
     write_body(out, &report.params, &report.body)?;
+    if !report.hints.under.is_empty() {
+        writeln!(out)?;
+    }
+    for line in &report.hints.under {
+        writeln!(out, "{}  ", escape(line))?;
+    }
     for (title, body) in &report.sections {
         writeln!(out, "\n### {}\n", escape(title))?;
         write_body(out, &[], body)?;

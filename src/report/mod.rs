@@ -2,9 +2,12 @@
 
 mod csv_out;
 pub mod fields;
+mod fit;
 pub mod html;
 pub mod json_out;
+mod labels;
 mod markdown;
+pub mod order;
 pub mod stream;
 mod table;
 
@@ -13,7 +16,7 @@ use anyhow::Result;
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
 
-pub use crate::choices::{ColorChoice, Format};
+pub use crate::choices::{ColorChoice, Format, RenderStyle};
 
 /// One cell of a report.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +145,25 @@ pub struct Report {
     pub warnings: Option<Vec<(String, String)>>,
     /// Lines for people, shown after the last table in table and markdown formats only.
     pub footer: Vec<String>,
+    /// How a table for people may be laid out.
+    pub hints: TableHints,
+}
+
+/// How a table for people may be laid out; other formats ignore it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableHints {
+    /// Columns a narrow table leaves out first, in this order (then the rightmost).
+    pub drop_first: Vec<String>,
+    /// Show the first column's value only where it changes, a block of rows per value.
+    pub blocks: bool,
+    /// Say nothing for a table without rows (instead of `(no rows)`).
+    pub silent_when_empty: bool,
+    /// Draw no header row (a record's label and value).
+    pub no_header: bool,
+    /// A column never left out (the one the rows are sorted by).
+    pub keep: Option<String>,
+    /// Lines right under the body's table (before any section), in tables and Markdown.
+    pub under: Vec<String>,
 }
 
 impl Report {
@@ -157,6 +179,7 @@ impl Report {
             headline: Vec::new(),
             warnings: None,
             footer: Vec::new(),
+            hints: TableHints::default(),
         }
     }
 
@@ -169,6 +192,7 @@ impl Report {
             headline: Vec::new(),
             warnings: None,
             footer: Vec::new(),
+            hints: TableHints::default(),
         }
     }
 }
@@ -180,17 +204,6 @@ pub fn record_rows(params: &[(String, Value)], fields: &[(String, Value)]) -> Ve
         .chain(fields)
         .map(|(key, value)| vec![Value::text(key.clone()), value.clone()])
         .collect()
-}
-
-/// Choices about presentation that do not change any figure.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RenderStyle {
-    /// Fit the terminal width (truncating long cells) when writing to a terminal.
-    pub fit_terminal: bool,
-    /// Leave CSV text cells as they came, even those a spreadsheet would run as formulas.
-    pub raw_csv: bool,
-    /// Colour statuses and headers in tables.
-    pub color: bool,
 }
 
 /// `--color`, decided once for the run.
@@ -211,10 +224,11 @@ pub fn choose_color(choice: ColorChoice) {
 }
 
 impl RenderStyle {
-    /// The style for writing to stdout, as it is now.
-    pub fn for_stdout(raw_csv: bool) -> RenderStyle {
+    /// The style for writing to stdout: the width the settings chose (see
+    /// `config::table_width`), the colour chosen for the run.
+    pub fn for_stdout(width: Option<usize>, raw_csv: bool) -> RenderStyle {
         RenderStyle {
-            fit_terminal: std::io::stdout().is_terminal(),
+            width,
             raw_csv,
             color: COLOR.get().copied().unwrap_or(false),
         }

@@ -4,7 +4,7 @@
 
 use super::csv_out::neutralise;
 use super::json_out::{to_json, warnings_array, write_key, write_value, SCHEMA_VERSION};
-use super::{Format, RenderStyle, Report, Value};
+use super::{Format, RenderStyle, Report, TableHints, Value};
 use anyhow::Result;
 use serde_json::Value as Json;
 use std::io::Write;
@@ -20,6 +20,11 @@ pub struct RowStream<'a> {
     pub headline: Vec<String>,
     /// (code, message) of each warning, as the last JSON key when set.
     pub warnings: Option<Vec<(String, String)>>,
+    /// Lines for people after the table and Markdown, made once the rows are written (a
+    /// count of them may be among them).
+    pub footer: Box<dyn FnOnce() -> Vec<String> + 'a>,
+    /// How a table for people may be laid out.
+    pub hints: TableHints,
 }
 
 impl<'a> RowStream<'a> {
@@ -35,6 +40,8 @@ impl<'a> RowStream<'a> {
             extra: Vec::new(),
             headline: Vec::new(),
             warnings: None,
+            footer: Box::new(Vec::new),
+            hints: TableHints::default(),
         }
     }
 }
@@ -53,6 +60,8 @@ pub fn render_stream(
             report.extra = stream.extra;
             report.headline = stream.headline;
             report.warnings = stream.warnings;
+            report.footer = (stream.footer)();
+            report.hints = stream.hints;
             super::render(&report, format, style, out)
         }
         Format::Csv => csv(stream, style.raw_csv, out),
@@ -135,6 +144,13 @@ fn markdown(stream: RowStream, out: &mut dyn Write) -> Result<()> {
     for row in rows {
         let cells: Vec<String> = row.iter().map(|v| escape(&v.plain())).collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    let footer = (stream.footer)();
+    if !footer.is_empty() {
+        writeln!(out)?;
+    }
+    for line in &footer {
+        writeln!(out, "{}  ", escape(line))?;
     }
     Ok(())
 }

@@ -17,8 +17,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_collateral-audit");
 /// `Cli::new("summary").assets(a).events(e).as_of(AS_OF).args(["--format", "json"]).run()`.
 ///
 /// Arguments reach the command line in the order they are given. Every run has `NO_COLOR`
-/// removed and `COLUMNS=200`, so no output depends on the terminal the tests run in; standard
-/// input is empty unless [`Cli::stdin`] gives it.
+/// and `COLUMNS` removed, so no output depends on the terminal the tests run in (a test that
+/// wants a fitted table sets `COLUMNS`); standard input is empty unless [`Cli::stdin`] gives it.
 #[derive(Clone, Debug)]
 pub struct Cli {
     program: OsString,
@@ -107,7 +107,8 @@ impl Cli {
         command
             .args(&self.args)
             .env_remove("NO_COLOR")
-            .env("COLUMNS", "200")
+            // A set COLUMNS fits tables even into a pipe: a test asks for a width itself.
+            .env_remove("COLUMNS")
             .stdin(Stdio::null());
         for (key, value) in &self.env {
             match value {
