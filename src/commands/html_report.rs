@@ -270,7 +270,7 @@ fn key_figures(config: &Config, figures: &Figures, currency: Option<&Currency>) 
     });
     cards.push(Card {
         key: "events_counted",
-        label: "Opens counted",
+        label: "Events counted",
         value: Figure::Count(s.events_counted),
         note: Some("usage events in this window".into()),
     });

@@ -51,10 +51,12 @@ pub fn status_label(status: Status) -> &'static str {
     }
 }
 
-/// Numbers with thousands separators, dates as ISO, empty for nothing.
+/// Numbers with thousands separators, dates (and instants: a day is enough to read) as ISO
+/// days, empty for nothing.
 fn human(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
+        Value::Instant(t) => format_date(*t),
         Value::Int(n) => group_thousands(&n.to_string()),
         Value::Num(x) if x.fract() == 0.0 && x.abs() < 1e15 => {
             group_thousands(&(*x as i64).to_string())

@@ -171,8 +171,15 @@ pub fn method(p: &Parameters, h: &Headline) -> Vec<String> {
     });
     if h.cost_never_opened.is_some() {
         out.push(match &h.currency {
-            Some(c) => format!("Costs are the inventory's cost column, in {c}; an empty cost counts as 0."),
-            None => "Costs are the inventory's cost column, in no currency the costs or --currency name; an empty cost counts as 0.".to_string(),
+            Some(c) => format!(
+                "Costs are read from the inventory's cost column and shown in {}; an empty cost \
+                 counts as 0.",
+                c.mark()
+            ),
+            None => "Costs are read from the inventory's cost column; they carry no single \
+                     currency mark and --currency was not given, so none is shown. An empty cost \
+                     counts as 0."
+                .to_string(),
         });
     }
     out
