@@ -291,15 +291,15 @@ fn never_order(audit: &Audit) -> (UnusedOrder, &'static str) {
     match (dated, audit.inventory.has_cost) {
         (false, _) => (
             UnusedOrder::CostThenTitle,
-            "Old enough to judge and never opened; largest cost first, then by title.",
+            "Old enough to judge and never opened; largest cost first, then by title. The table of every asset below filters by status.",
         ),
         (true, true) => (
             UnusedOrder::Costliest,
-            "Old enough to judge and never opened; largest cost first, then oldest.",
+            "Old enough to judge and never opened; largest cost first, then oldest. The table of every asset below filters by status.",
         ),
         (true, false) => (
             UnusedOrder::Oldest,
-            "Old enough to judge and never opened; oldest first.",
+            "Old enough to judge and never opened; oldest first. The table of every asset below filters by status.",
         ),
     }
 }

@@ -111,7 +111,7 @@ pub fn write(html: &mut String, (report, left_out): &(Report, usize), currency: 
     if *left_out > 0 {
         let _ = writeln!(
             html,
-            "<p class=\"more\">… and {} more; the table of every asset below and the CSV reports list them all.</p>",
+            "<p class=\"more\">… and {} more; the CSV reports list them all.</p>",
             group_thousands(&left_out.to_string())
         );
     }

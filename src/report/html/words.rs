@@ -66,7 +66,7 @@ pub fn count(n: u64) -> String {
 pub fn percent(x: f64) -> String {
     match x {
         x if x > 0.0 && x < 0.5 => "<1%".into(),
-        x if x < 100.0 && x >= 99.5 => ">99%".into(),
+        x if (99.5..100.0).contains(&x) => ">99%".into(),
         x => format!("{}%", x.round() as i64),
     }
 }
