@@ -336,6 +336,9 @@ pub struct ReportArgs {
     pub opportunities: Vec<String>,
     #[command(flatten)]
     pub deals: DealArgs,
+    /// The currency of the inventory's costs, as an ISO code (USD, EUR); shown on the page. Without it, the currency every cost is written with ($, €, USD), if they share one.
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
     /// Write the page to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<String>,

@@ -323,6 +323,14 @@ impl ReadingAsked {
     }
 }
 
+/// `report --currency CODE`, validated (a usage error otherwise); `None` when not given.
+pub fn currency_of(code: Option<&str>) -> Result<Option<crate::input::currency::Currency>> {
+    code.map(|c| {
+        crate::input::currency::Currency::from_code(c).map_err(|why| input_error!("{why}"))
+    })
+    .transpose()
+}
+
 /// Everything an audit command needs, validated.
 #[derive(Debug, Clone)]
 pub struct Config {

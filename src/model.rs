@@ -108,6 +108,8 @@ pub struct Inventory {
     /// The column of each logical field found (`type` -> 2...), by field name.
     pub field_columns: Vec<(&'static str, usize)>,
     pub has_cost: bool,
+    /// The currency every non-empty cost is written with (`$1,200`), if they share one.
+    pub cost_currency: Option<crate::input::currency::Currency>,
     pub has_owner: bool,
     pub stats: InventoryStats,
     /// The distinct folded owners, indexed by [`Asset::owner_key`].

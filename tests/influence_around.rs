@@ -57,10 +57,13 @@ fn page(dir: &Scratch, deals: Option<&str>, extra: &[&str]) -> String {
     run(dir, "report", deals, extra).ok().stdout
 }
 
+/// The card `key` shows `value` (under its label).
 fn card(html: &str, key: &str, value: &str) -> bool {
-    html.contains(&format!(
-        "data-figure=\"{key}\"><div class=\"value\">{value}</div>"
-    ))
+    let Some(at) = html.find(&format!("data-figure=\"{key}\">")) else {
+        return false;
+    };
+    let card = &html[at..at + html[at..].find("</div>\n").unwrap_or(0)];
+    card.contains(&format!("<div class=\"value\">{value}</div>"))
 }
 
 #[test]
@@ -75,18 +78,20 @@ fn the_report_shows_content_on_won_deals_with_the_influence_figures() {
         section.contains("Won deals that saw content: 2 of 3, 1,600.00 of 2,100.00 won revenue; win rate 66.67% with content, 50% without (link: opportunity, model: linear)"),
         "{section}"
     );
-    assert!(card(section, "win_rate_touched_pct", "66.67%"));
+    // Cards show shares whole: 66.67% as 67%.
+    assert!(card(section, "win_rate_touched_pct", "67%"), "{section}");
     assert!(card(section, "win_rate_untouched_pct", "50%"));
     assert!(card(section, "win_rate_pct", "60%"));
     assert!(card(section, "revenue_won_touched", "1,600"));
     // 1,600 / 2,100 = 76.19%.
-    assert!(card(section, "revenue_touched_pct", "76.19%"));
+    assert!(section.contains("76.19% of 2,100 won"));
+    assert!(card(section, "deals_won_touched", "2"));
     // Linear: D1's 1,000 half to A1, half to A2; D2's 600 to A2. A3 (only on a lost deal)
     // and A4 (on none) are on no won deal, so not listed.
-    let a2 = section.find("<td>A2</td><td>Deck &lt;two&gt;</td><td>Deck</td><td class=\"num\">2</td><td class=\"num\">100</td><td class=\"num\">1,100</td><td class=\"num\">1,600</td>").expect("A2's row, its title escaped");
-    let a1 = section.find("<td>A1</td><td>Deck one</td><td>Deck</td><td class=\"num\">1</td><td class=\"num\">100</td><td class=\"num\">500</td><td class=\"num\">1,000</td>").expect("A1's row");
+    let a2 = section.find("<td class=\"id\">A2</td><td>Deck &lt;two&gt;</td><td>Deck</td><td class=\"num\">2</td><td class=\"num\">100</td><td class=\"num\">1,100</td><td class=\"num\">1,600</td>").expect("A2's row, its title escaped");
+    let a1 = section.find("<td class=\"id\">A1</td><td>Deck one</td><td>Deck</td><td class=\"num\">1</td><td class=\"num\">100</td><td class=\"num\">500</td><td class=\"num\">1,000</td>").expect("A1's row");
     assert!(a2 < a1, "most attributed revenue first");
-    assert!(!section.contains("<td>A3</td>") && !section.contains("<td>A4</td>"));
+    assert!(!section.contains(">A3</td>") && !section.contains(">A4</td>"));
     assert!(section.contains("Model linear: each won deal&#39;s amount is shared equally"));
     assert!(section.contains("Deals that saw content are not proof that content won them."));
     assert!(!html.contains("Deck <two>"));
@@ -101,8 +106,8 @@ fn the_report_names_the_model_it_credits_by() {
     assert!(html.contains(
         "Model first: each won deal&#39;s whole amount goes to the asset of its first touch."
     ));
-    let a1 = html.find("<td>A1</td><td>Deck one</td><td>Deck</td><td class=\"num\">1</td><td class=\"num\">100</td><td class=\"num\">1,000</td>").expect("A1's row");
-    let a2 = html.find("<td>A2</td><td>Deck &lt;two&gt;</td><td>Deck</td><td class=\"num\">2</td><td class=\"num\">100</td><td class=\"num\">600</td>").expect("A2's row");
+    let a1 = html.find("<td class=\"id\">A1</td><td>Deck one</td><td>Deck</td><td class=\"num\">1</td><td class=\"num\">100</td><td class=\"num\">1,000</td>").expect("A1's row");
+    let a2 = html.find("<td class=\"id\">A2</td><td>Deck &lt;two&gt;</td><td>Deck</td><td class=\"num\">2</td><td class=\"num\">100</td><td class=\"num\">600</td>").expect("A2's row");
     assert!(a1 < a2);
 }
 

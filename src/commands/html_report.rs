@@ -4,30 +4,46 @@
 //! is drawn by [`crate::report::html`].
 
 use crate::analysis::periods::{Period, TrendTally};
-use crate::analysis::summary::Summary;
 use crate::analysis::Audit;
 use crate::analysis::TrendRequest;
 use crate::cli::{OutputArgs, ReportArgs};
-use crate::commands::{assets, parameters, summary, unused, users};
 use crate::commands::{audit_with_trend, influence, prepare_influence, write_to, Ctx};
+use crate::commands::{parameters, unused, users};
 use crate::config::Config;
 use crate::error::Exit;
+use crate::input::currency::Currency;
 use crate::model::Status;
 use crate::report::fields::cells;
-use crate::report::html::{Bar, Page, Section, TrendPoint};
+use crate::report::group_thousands;
+use crate::report::html::{Card, Explorer, Figure, Page, Section};
 use crate::report::{Body, Report, Value};
-use crate::results::assets::{unused_rows, UnusedOrder};
+use crate::results::assets::{asset_rows, unused_rows, AssetOrder, UnusedOrder};
 use crate::results::coverage::Coverage;
 use crate::results::influence::Influence;
+use crate::results::page::{self, Breakdown, Headline};
+use crate::results::params::Parameters;
 use crate::results::summary::Figures;
-use crate::results::trends::{trend, Trend};
+use crate::results::trends::trend;
 use crate::results::users::user_rows;
 use anyhow::Result;
 
 /// Lists longer than this are cut on the page (the CSV reports have them whole).
 const LIST_ROWS: usize = 200;
-/// Owners shown in the by-owner chart, most judged assets first.
-const OWNER_BARS: usize = 15;
+/// Types shown in the by-type chart, worst first; the rest are counted as "and N more".
+const TYPE_BARS: usize = 12;
+/// Owners shown in the by-owner chart, worst first.
+const OWNER_BARS: usize = 10;
+/// The columns of the stale list (the `assets` report's, fewer).
+const STALE_COLUMNS: [&str; 8] = [
+    "asset_id",
+    "title",
+    "type",
+    "owner",
+    "last_open",
+    "opens",
+    "users",
+    "cost",
+];
 /// Assets shown in "Content on won deals", most attributed revenue first.
 const TOP_ASSETS: usize = 10;
 /// The columns of that list (the `influence` report's, fewer).
@@ -43,6 +59,7 @@ const TOP_COLUMNS: [&str; 7] = [
 
 pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
     let config = Config::from_args(&args.audit, &OutputArgs::default(), ctx.now)?;
+    let currency = crate::config::currency_of(args.currency.as_deref())?;
     if let Some(path) = &args.out {
         crate::output::refuse_input(path, &config.read.inputs())?;
     }
@@ -63,52 +80,76 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
         let credited = influence::credit(&mut audit, &index, &args.deals);
         (audit, tally, Some(credited))
     };
-    let mut page = page(&config, &audit, &tally)?;
+    let mut page = page(&config, &audit, &tally, currency.as_ref())?;
     if let Some(credited) = &influence {
+        // Before the table of every asset, which closes the page.
+        let at = page.sections.len().saturating_sub(1);
         page.sections
-            .push(influence_section(parameters(&config), &audit, credited));
+            .insert(at, influence_section(parameters(&config), &audit, credited));
     }
     let page = crate::report::html::render(&page);
     write_to(args.out.as_deref(), &config, page.as_bytes(), ctx.out)?;
     Ok(Exit::Success)
 }
 
-pub fn page(config: &Config, audit: &Audit, tally: &TrendTally) -> Result<Page> {
-    let summary_report = summary::report(config, audit)?;
+pub fn page(
+    config: &Config,
+    audit: &Audit,
+    tally: &TrendTally,
+    currency: Option<&Currency>,
+) -> Result<Page> {
     let figures = Figures::of(audit);
-    let mut sections = vec![
-        Section::Trend(trend_points(&trend(config.window, audit, tally))),
-        Section::Bars {
-            title: "Never-opened share by type".into(),
-            bars: never_by(audit, "type", usize::MAX),
-        },
-        Section::Bars {
-            title: "Never-opened share by owner".into(),
-            bars: never_by(audit, "owner", OWNER_BARS),
-        },
-        Section::Table {
-            title: never_title(audit),
-            table: cut(never_opened(config, audit)),
-        },
-        Section::Table {
-            title: "Stale: opened, but not in the last days".replace(
-                "the last days",
-                &format!("the last {} days", config.policy.stale_after_days),
-            ),
-            table: cut(assets::report(config, audit, &[Status::Stale])),
-        },
-    ];
+    let s = &figures.summary;
+    let currency = page::currency(currency, audit);
+    let mut sections = vec![Section::Trend(trend(config.window, audit, tally).rows)];
+    for (field, title, noun, top) in [
+        ("type", "Never opened by type", "types", TYPE_BARS),
+        ("owner", "Never opened by owner", "owners", OWNER_BARS),
+    ] {
+        if let Some(breakdown) = Breakdown::of(audit, field, top) {
+            sections.push(Section::Breakdown {
+                title: title.into(),
+                noun,
+                breakdown,
+            });
+        }
+    }
+    let (order, intro) = never_order(audit);
+    sections.push(Section::Table {
+        title: "Never opened in this window".into(),
+        intro: intro.into(),
+        table: cut(never_opened(config, audit, order)),
+    });
+    sections.push(Section::Table {
+        title: "Stale: opened, but not lately".into(),
+        intro: format!(
+            "Opened in the window, but not in the {} days before {}; most opened first.",
+            config.policy.stale_after_days,
+            crate::input::time::format_date(config.window.as_of)
+        ),
+        table: cut(stale(config, audit)),
+    });
     if let Some(coverage) = Coverage::of(audit) {
         sections.push(Section::Coverage {
-            fields: users::coverage_fields(Some(coverage)),
+            cards: vec![Card {
+                key: "coverage_pct",
+                label: "Roster reps who opened something",
+                value: Figure::Percent(coverage.coverage_pct),
+                note: Some(format!(
+                    "{} of {} reps on the roster",
+                    coverage.users_covered, coverage.users_roster
+                )),
+            }],
             silent: cut(silent_reps(config, audit)),
         });
     }
+    sections.push(Section::Explorer(explorer(config, audit)));
     Ok(Page {
-        headline: summary_report.headline.clone(),
-        params: summary_report.params.clone(),
-        figures: key_figures(&figures),
+        headline: Headline::of(config.window, s, currency.clone()),
+        cards: key_figures(config, &figures, currency.as_ref()),
         sections,
+        method: Parameters::of(config),
+        currency,
     })
 }
 
@@ -116,27 +157,52 @@ pub fn page(config: &Config, audit: &Audit, tally: &TrendTally) -> Result<Page> 
 /// no won deal left out, at most [`TOP_ASSETS`] of them.
 fn influence_section(params: Vec<(String, Value)>, audit: &Audit, credited: &Influence) -> Section {
     let s = &credited.summary;
-    let cards = [
+    let mut cards = Vec::new();
+    let rates = [
         (
             "win_rate_touched_pct",
-            Value::opt_num(s.win_rate_touched_pct),
+            "Win rate with content",
+            s.win_rate_touched_pct,
+            "of closed deals that saw content",
         ),
         (
             "win_rate_untouched_pct",
-            Value::opt_num(s.win_rate_untouched_pct),
+            "Win rate without content",
+            s.win_rate_untouched_pct,
+            "of closed deals that saw none",
         ),
-        ("win_rate_pct", Value::opt_num(s.win_rate_pct)),
-        ("revenue_won_touched", Value::Num(s.revenue_won_touched)),
-        ("revenue_won", Value::Num(s.revenue_won)),
-        ("revenue_touched_pct", Value::opt_num(s.revenue_touched_pct)),
-        ("deals_won_touched", Value::count(s.deals_won_touched)),
-        ("deals_won", Value::count(s.deals_won)),
+        (
+            "win_rate_pct",
+            "Win rate, every deal",
+            s.win_rate_pct,
+            "of closed deals",
+        ),
     ];
-    let fields = cards
-        .into_iter()
-        .filter(|(_, v)| *v != Value::Null)
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+    for (key, label, pct, note) in rates {
+        if let Some(pct) = pct {
+            cards.push(Card {
+                key,
+                label,
+                value: Figure::Percent(pct),
+                note: Some(note.into()),
+            });
+        }
+    }
+    cards.push(Card {
+        key: "revenue_won_touched",
+        label: "Won revenue with content",
+        value: Figure::Amount(s.revenue_won_touched),
+        note: Some(match s.revenue_touched_pct {
+            Some(p) => format!("{p}% of {} won", money_whole(s.revenue_won, None)),
+            None => "no revenue won".into(),
+        }),
+    });
+    cards.push(Card {
+        key: "deals_won_touched",
+        label: "Won deals with content",
+        value: Figure::Count(s.deals_won_touched),
+        note: Some(format!("of {} won deals", s.deals_won)),
+    });
     let on_won: Vec<_> = credited
         .asset_rows(audit)
         .into_iter()
@@ -150,7 +216,7 @@ fn influence_section(params: Vec<(String, Value)>, audit: &Audit, credited: &Inf
         .collect();
     Section::Influence {
         sentence: influence::headline(s).concat(),
-        fields,
+        cards,
         top: (Report::rows(params, &TOP_COLUMNS, rows), left_out),
         notes: vec![
             format!("Model {}: {}", s.model, influence::model_note(&s.model)),
@@ -160,93 +226,133 @@ fn influence_section(params: Vec<(String, Value)>, audit: &Audit, credited: &Inf
     }
 }
 
-/// The figures shown as cards at the top (those without a value left out).
-fn key_figures(figures: &Figures) -> Vec<(String, Value)> {
+/// The figures shown as cards at the top, in plain words.
+fn key_figures(config: &Config, figures: &Figures, currency: Option<&Currency>) -> Vec<Card> {
     let s = &figures.summary;
-    let cards = [
-        ("never_opened_pct", Value::Num(s.never_opened_pct)),
-        ("assets_never_opened", Value::count(s.assets_never_opened)),
-        ("assets_judged", Value::count(s.assets_judged)),
-        ("cost_never_opened", Value::opt_num(s.cost_never_opened)),
-        ("assets_stale", Value::count(s.assets_stale)),
-        ("events_counted", Value::count(s.events_counted)),
-        ("users_active", Value::count(s.users_active)),
-        ("coverage_pct", Value::opt_num(figures.coverage_pct)),
-    ];
+    let mut cards = vec![Card {
+        key: "never_opened_pct",
+        label: "Never opened",
+        value: Figure::Percent(s.never_opened_pct),
+        note: Some(format!(
+            "{} of {} assets old enough to judge, in this window",
+            group_thousands(&s.assets_never_opened.to_string()),
+            group_thousands(&s.assets_judged.to_string())
+        )),
+    }];
+    if let Some(cost) = s.cost_never_opened {
+        cards.push(Card {
+            key: "cost_never_opened",
+            label: "Cost of unopened material",
+            value: Figure::Cost(cost),
+            note: Some(format!(
+                "of {} spent on the assets judged",
+                money_whole(s.cost_total.unwrap_or(0.0), currency)
+            )),
+        });
+    }
+    cards.push(Card {
+        key: "users_active",
+        label: "Reps who opened something",
+        value: Figure::Count(s.users_active),
+        note: Some(match (figures.users_roster, figures.coverage_pct) {
+            (Some(roster), Some(pct)) => format!("{pct}% of the {roster} reps on the roster"),
+            _ => "in this window".into(),
+        }),
+    });
+    cards.push(Card {
+        key: "assets_stale",
+        label: "Opened, but not lately",
+        value: Figure::Count(s.assets_stale),
+        note: Some(format!(
+            "not opened in the last {} days",
+            config.policy.stale_after_days
+        )),
+    });
+    cards.push(Card {
+        key: "events_counted",
+        label: "Events counted",
+        value: Figure::Count(s.events_counted),
+        note: Some("usage events in this window".into()),
+    });
     cards
-        .into_iter()
-        .filter(|(_, v)| *v != Value::Null)
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
 }
 
-fn trend_points(trend: &Trend) -> Vec<TrendPoint> {
-    trend
-        .rows
-        .iter()
-        .map(|row| TrendPoint {
-            label: row.period.clone(),
-            adoption_pct: row.adoption_pct,
-            events: row.events as f64,
-        })
-        .collect()
+/// A whole amount with thousands separators and the currency, for a card's note.
+fn money_whole(x: f64, currency: Option<&Currency>) -> String {
+    let whole = group_thousands(&format!("{:.0}", x.round()));
+    currency.map_or_else(|| whole.clone(), |c| c.amount(&whole))
 }
 
-/// Never-opened share per value of an asset field, largest groups first.
-fn never_by(audit: &Audit, field: &str, most: usize) -> Vec<Bar> {
-    let Some(column) = audit
-        .inventory
-        .field_columns
-        .iter()
-        .find(|(name, _)| *name == field)
-        .map(|&(_, c)| c)
-    else {
-        return Vec::new();
-    };
-    let (names, group_of) = audit.inventory.groups_by_column(column);
-    let summaries = Summary::by_group(audit, &group_of, names.len());
-    let mut bars: Vec<Bar> = names
-        .into_iter()
-        .zip(summaries)
-        .filter(|(_, s)| s.assets_judged > 0)
-        .map(|(name, s)| Bar {
-            label: if name.is_empty() {
-                "(none)".into()
-            } else {
-                name
-            },
-            pct: s.never_opened_pct,
-            detail: format!(
-                "{} of {} never opened",
-                s.assets_never_opened, s.assets_judged
-            ),
-            short: format!("{}/{}", s.assets_never_opened, s.assets_judged),
-            weight: s.assets_judged,
-        })
-        .collect();
-    bars.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.label.cmp(&b.label)));
-    bars.truncate(most);
-    bars
-}
-
-fn never_title(audit: &Audit) -> String {
-    if audit.inventory.has_cost {
-        "Never opened, largest cost first".into()
-    } else {
-        "Never opened, oldest first".into()
+/// How the never-opened list is ordered, and the sentence that says so: by cost then title
+/// without created dates (an order by id would mean nothing), else by cost then age when
+/// there are costs, else oldest first.
+fn never_order(audit: &Audit) -> (UnusedOrder, &'static str) {
+    let dated = audit.inventory.assets.iter().any(|a| a.created.is_some());
+    match (dated, audit.inventory.has_cost) {
+        (false, _) => (
+            UnusedOrder::CostThenTitle,
+            "Old enough to judge and never opened; largest cost first, then by title. The table of every asset below filters by status.",
+        ),
+        (true, true) => (
+            UnusedOrder::Costliest,
+            "Old enough to judge and never opened; largest cost first, then oldest. The table of every asset below filters by status.",
+        ),
+        (true, false) => (
+            UnusedOrder::Oldest,
+            "Old enough to judge and never opened; oldest first. The table of every asset below filters by status.",
+        ),
     }
 }
 
-/// The never-opened list, largest cost first when the inventory has costs.
-fn never_opened(config: &Config, audit: &Audit) -> Report {
-    let order = if audit.inventory.has_cost {
-        UnusedOrder::Costliest
-    } else {
-        UnusedOrder::Oldest
-    };
+/// The never-opened list in `order`, the columns empty on every row left out.
+fn never_opened(config: &Config, audit: &Audit, order: UnusedOrder) -> Report {
     let rows = unused_rows(audit, config.window.as_of, order);
     let rows = rows.iter().map(|r| cells(r, &unused::COLUMNS)).collect();
-    Report::rows(parameters(config), &unused::COLUMNS, rows)
+    without_empty_columns(Report::rows(parameters(config), &unused::COLUMNS, rows))
+}
+
+/// The stale assets, most opened first, the columns empty on every row left out.
+fn stale(config: &Config, audit: &Audit) -> Report {
+    let keep = |s: Status| s == Status::Stale;
+    let rows = asset_rows(audit, config.window.as_of, keep, AssetOrder::MostOpened)
+        .map(|r| cells(&r, &STALE_COLUMNS))
+        .collect();
+    without_empty_columns(Report::rows(parameters(config), &STALE_COLUMNS, rows))
+}
+
+/// Every asset for the table at the foot of the page, most opened first.
+fn explorer(config: &Config, audit: &Audit) -> Explorer {
+    let rows: Vec<_> =
+        asset_rows(audit, config.window.as_of, |_| true, AssetOrder::MostOpened).collect();
+    let inventory = &audit.inventory;
+    let has = |field: &str| inventory.field_columns.iter().any(|(f, _)| *f == field);
+    Explorer {
+        has_type: has("type") && rows.iter().any(|r| !r.kind.is_empty()),
+        has_owner: inventory.has_owner && rows.iter().any(|r| !r.owner.is_empty()),
+        has_cost: inventory.has_cost && rows.iter().any(|r| r.cost.is_some()),
+        rows,
+    }
+}
+
+/// The report without the columns whose every value is empty.
+fn without_empty_columns(mut report: Report) -> Report {
+    if let Body::Rows { columns, rows } = &mut report.body {
+        let empty = |v: &Value| match v {
+            Value::Null => true,
+            Value::Text(t) => t.trim().is_empty(),
+            _ => false,
+        };
+        let keep: Vec<bool> = (0..columns.len())
+            .map(|c| rows.iter().any(|r| !empty(&r[c])))
+            .collect();
+        let mut i = 0;
+        columns.retain(|_| (keep[i], i += 1).0);
+        for row in rows.iter_mut() {
+            let mut i = 0;
+            row.retain(|_| (keep[i], i += 1).0);
+        }
+    }
+    report
 }
 
 /// Roster reps with no counted event.

@@ -1,5 +1,6 @@
 //! Loading the asset inventory into memory (it is small next to the usage log).
 
+use crate::input::currency::CurrencyTally;
 use crate::input::date_order::{Clash, ColumnOrder};
 use crate::input::decimal::CostReading;
 use crate::input::file_report::read_headers;
@@ -291,8 +292,10 @@ impl Loader<'_> {
 
     /// Reads the kept costs with the decided separator into the assets.
     fn read_costs(&mut self, decimal: DecimalSeparator, column: usize, inventory: &mut Inventory) {
+        let mut currency = CurrencyTally::default();
         for cost in std::mem::take(&mut self.costs) {
             let asset = &mut inventory.assets[cost.position as usize];
+            currency.add(asset.fields.get(column));
             match parse_cost(asset.fields.get(column), decimal) {
                 Ok(value) => asset.cost = value,
                 Err(why) => {
@@ -304,6 +307,7 @@ impl Loader<'_> {
                 }
             }
         }
+        inventory.cost_currency = currency.currency();
     }
 
     fn warn_invalid_utf8(&mut self, record: &ByteRecord, line: u64) -> Result<()> {

@@ -127,6 +127,9 @@ pub enum UnusedOrder {
     Oldest,
     /// Largest cost first, then as `Oldest`: where the money sits.
     Costliest,
+    /// Largest cost first, then by title, then by id: for an inventory without created
+    /// dates, where "oldest" would mean nothing but the ids' order as text.
+    CostThenTitle,
 }
 
 /// The never-opened assets in `order`.
@@ -150,6 +153,13 @@ pub fn unused_rows(audit: &Audit, as_of: Millis, order: UnusedOrder) -> Vec<Unus
         UnusedOrder::Costliest => never.sort_by(|&a, &b| {
             let cost = |i: usize| assets[i].cost.unwrap_or(0.0);
             cost(b).total_cmp(&cost(a)).then_with(|| oldest(a, b))
+        }),
+        UnusedOrder::CostThenTitle => never.sort_by(|&a, &b| {
+            let key = |i: usize| (assets[i].title(), assets[i].id());
+            let cost = |i: usize| assets[i].cost.unwrap_or(0.0);
+            cost(b)
+                .total_cmp(&cost(a))
+                .then_with(|| key(a).cmp(&key(b)))
         }),
     }
     never

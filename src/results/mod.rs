@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod coverage;
 pub mod influence;
+pub mod page;
 pub mod params;
 pub mod summary;
 pub mod trends;

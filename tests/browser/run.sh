@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The HTML report in a real headless browser: no console errors, figures and charts visible,
-# data escaped. Installs Debian's chromium and chromium-driver when missing, and selenium
-# from PyPI into a throwaway virtual environment.
+# The HTML report in a real headless browser: no console errors, the headline and plain labels
+# visible, no card value wrapped, every bar printing its value, the asset table sorting,
+# filtering and searching, a phone's 390 px with no text under 11 px, A4 and Letter prints with
+# nothing cut, and 20,000 generated assets opening in about a second; data escaped. Installs
+# Debian's chromium and chromium-driver when missing, and selenium from PyPI into a throwaway
+# virtual environment. Screenshots and PDFs of the sample go to $REPORT_SHOTS when it is set.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,6 +20,7 @@ python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install -q selenium
 
 cargo build --release -q
+cargo build --release -q --example generate
 tool=target/release/collateral-audit
 "$tool" report --assets tests/fixtures/core/assets.csv --events tests/fixtures/core/events.csv \
   --as-of 2026-11-01 --since 2026-01-01 -q --out "$work/core.html"
@@ -28,4 +32,13 @@ CSV
 printf 'asset,user,time\nH9,<i>rep</i>,2026-10-01\n' > "$work/events.csv"
 "$tool" report --assets "$work/assets.csv" --events "$work/events.csv" --as-of 2026-11-01 -q \
   --out "$work/hostile.html"
-"$work/venv/bin/python" tests/browser/check_report.py "$work/core.html" "$work/hostile.html"
+"$tool" report --assets examples/data/assets.csv --events examples/data/events.csv --as-of 2026-11-01 \
+  --opportunities examples/data/opportunities.csv -q --out "$work/sample.html"
+target/release/examples/generate --assets 20000 --events 200000 --deals 0 --no-roster --clean \
+  --out "$work/big" >/dev/null
+"$tool" report --assets "$work/big/assets.csv" --events "$work/big/events.csv" --as-of 2026-11-01 -q \
+  --out "$work/big.html"
+shots=${REPORT_SHOTS:-$work}
+mkdir -p "$shots"
+"$work/venv/bin/python" tests/browser/check_report.py "$work/core.html" "$work/hostile.html" \
+  "$work/sample.html" "$work/big.html" "$shots"
