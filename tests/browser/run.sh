@@ -8,15 +8,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
   sudo_if_needed apt-get update -q
   DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -q chromium chromium-driver
 fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 -m venv "$work/venv"
+if ! python3 -m venv "$work/venv" 2>/dev/null; then
+  # Debian ships venv apart from python3.
+  rm -rf "$work/venv"
+  sudo_if_needed apt-get update -q
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -q python3-venv
+  python3 -m venv "$work/venv"
+fi
 "$work/venv/bin/pip" install -q selenium
 
 cargo build --release -q
