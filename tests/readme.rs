@@ -148,3 +148,41 @@ fn hidden_options_stay_out_of_the_check() {
     // --chunk-bytes is hidden (a test knob): not in --help, so not asked of the README.
     assert!(!all_options().contains("--chunk-bytes"));
 }
+
+#[test]
+fn the_release_workflow_ships_what_the_install_section_promises() {
+    let readme = include_str!("../README.md");
+    let quick_start = readme_section("Quick start");
+    let install = quick_start
+        .split("\n### Install\n")
+        .nth(1)
+        .expect("the quick start has an Install part");
+    assert!(readme.find("### Install") < readme.find("## Commands"));
+    assert!(install.contains("cargo install --path ."), "{install}");
+    assert!(
+        install.contains(".github/workflows/release.yml"),
+        "{install}"
+    );
+    let workflow = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml"),
+    )
+    .unwrap();
+    for target in [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(workflow.contains(target), "release.yml builds no {target}");
+    }
+    // The archives carry what the install section says, made by the binary's own commands.
+    for made in [
+        "man --dir",
+        "completions \"$shell\"",
+        "README.md",
+        ".sha256",
+    ] {
+        assert!(workflow.contains(made), "release.yml does not ship {made}");
+    }
+}
