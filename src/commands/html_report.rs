@@ -203,8 +203,9 @@ fn never_by(audit: &Audit, field: &str, most: usize) -> Vec<Bar> {
     else {
         return Vec::new();
     };
-    let (names, group_of) = audit.inventory.groups_by_column(column);
-    let summaries = Summary::by_group(audit, &group_of, names.len());
+    let groups = audit.inventory.groups_by_column(column);
+    let summaries = Summary::by_group(audit, &groups);
+    let names = groups.names;
     let mut bars: Vec<Bar> = names
         .into_iter()
         .zip(summaries)

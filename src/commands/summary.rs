@@ -49,8 +49,9 @@ pub fn report(config: &Config, audit: &Audit) -> Result<Report> {
 pub fn grouped<'a>(config: &Config, audit: &'a Audit, column_name: &str) -> Result<RowStream<'a>> {
     let figures = Figures::of(audit);
     let column = resolve_asset_column(audit, "--group-by", column_name)?;
-    let (names, group_of) = audit.inventory.groups_by_column(column);
-    let summaries = Summary::by_group(audit, &group_of, names.len());
+    let groups = audit.inventory.groups_by_column(column);
+    let summaries = Summary::by_group(audit, &groups);
+    let names = groups.names;
     let mut columns = vec!["group".to_string()];
     columns.extend(summary_fields(&figures.summary).into_iter().map(|(k, _)| k));
     let rows = names.into_iter().zip(summaries).map(|(name, s)| {
