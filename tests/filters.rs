@@ -514,3 +514,42 @@ O2,Beta,Lost,2026-10-20,50
     assert_eq!(get(&rows, "Drama"), ["3", "2", "1", "1", "100", "100"]);
     assert!(rows.iter().all(|r| r["group"] != "Horror"));
 }
+
+#[test]
+fn counts_and_where_give_the_same_figures_on_any_number_of_threads() {
+    let mut events = String::from(WEIGHTED);
+    for i in 0..200 {
+        events.push_str(&format!(
+            "A{},u{},Sales,view,2026-10-{:02},{}\n",
+            i % 6 + 1,
+            i % 7,
+            i % 28 + 1,
+            i % 4
+        ));
+    }
+    let figures_on = |threads: &str| {
+        let mut s = run(
+            "summary",
+            &events,
+            &[
+                "--where",
+                "type!=video",
+                "--threads",
+                threads,
+                "--chunk-bytes",
+                "256",
+                "--format",
+                "json",
+                "-q",
+            ],
+        )
+        .ok()
+        .json();
+        s.as_object_mut().unwrap().remove("warnings");
+        s
+    };
+    let one = figures_on("1");
+    assert_eq!(one, figures_on("4"));
+    // 200 rows of counts 0, 1, 2, 3 in turn: 300 events, and the 25 of the fixture.
+    assert_eq!(one["events_read"], 325);
+}
