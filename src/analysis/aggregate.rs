@@ -7,14 +7,18 @@ use crate::input::time::Millis;
 use crate::keys::{PairSet, SmallKey};
 use rustc_hash::FxHashMap;
 
-/// How the event rows were accounted for: read = skipped + excluded + orphan + counted.
+/// How the event rows were accounted for: [`EventCounts::read`] = skipped + excluded +
+/// orphan + counted.
 ///
 /// These are events: a row of a file with a count column stands for its count (a skipped
 /// row for one). `rows` counts the data rows themselves.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct EventCounts {
     pub rows: u64,
-    pub read: u64,
+    /// Rows whose count was read, and the sum of those counts: the hot path without a count
+    /// column touches neither.
+    pub weighted_rows: u64,
+    pub weights: u64,
     pub skipped: u64,
     pub excluded: u64,
     pub orphan: u64,
@@ -22,9 +26,15 @@ pub struct EventCounts {
 }
 
 impl EventCounts {
+    /// Events read: every row as one, but a row with a count as its count.
+    pub fn read(&self) -> u64 {
+        self.rows - self.weighted_rows + self.weights
+    }
+
     pub fn add(&mut self, other: &EventCounts) {
         self.rows += other.rows;
-        self.read += other.read;
+        self.weighted_rows += other.weighted_rows;
+        self.weights += other.weights;
         self.skipped += other.skipped;
         self.excluded += other.excluded;
         self.orphan += other.orphan;

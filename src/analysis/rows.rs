@@ -293,7 +293,13 @@ impl<'a> RowScanner<'a> {
     /// whose date goes against the order already used stops the file.
     #[inline]
     pub fn scan(&mut self, record: &Fields, agg: &mut Aggregate) -> Result<Option<Problem>, Stop> {
-        let problem = self.tally(record, agg)?;
+        // Two copies of the row's judgement, so that a log without a count column pays
+        // nothing for the weights of those that have one.
+        let problem = if self.columns.count.is_some() {
+            self.tally::<true>(record, agg)?
+        } else {
+            self.tally::<false>(record, agg)?
+        };
         if problem.is_none() && !self.warned_encoding && !record.is_ascii() {
             return Ok(self.invalid_utf8(record));
         }
@@ -330,11 +336,15 @@ impl<'a> RowScanner<'a> {
         Some(self.problem(record, Some(self.columns.time), message))
     }
 
+    /// Judges and tallies one row; `WEIGHTED` when the file has a count column.
     #[inline]
-    fn tally(&mut self, record: &Fields, agg: &mut Aggregate) -> Result<Option<Problem>, Stop> {
+    fn tally<const WEIGHTED: bool>(
+        &mut self,
+        record: &Fields,
+        agg: &mut Aggregate,
+    ) -> Result<Option<Problem>, Stop> {
         // Every row is read as one event until its count is known: a skipped row stays one.
         agg.counts.rows += 1;
-        agg.counts.read += 1;
         if agg.counts.rows % progress::ROW_BATCH == 0 {
             progress::add_rows(progress::ROW_BATCH);
         }
@@ -394,15 +404,16 @@ impl<'a> RowScanner<'a> {
             };
             return Ok(Some(self.problem(record, Some(cols.time), message.into())));
         };
-        let events = match cols.count {
-            None => 1,
-            Some(c) => match parse_count(&record[c]) {
+        let events = match (WEIGHTED, cols.count) {
+            (true, Some(c)) => match parse_count(&record[c]) {
                 Some(n) => {
-                    agg.counts.read = agg.counts.read - 1 + n;
+                    agg.counts.weighted_rows += 1;
+                    agg.counts.weights += n;
                     n
                 }
                 None => return Ok(Some(self.bad_count(record, c, agg))),
             },
+            _ => 1,
         };
         agg.saw_time(t);
         if agg.file.time_sample.is_none() || t < SMALL_EPOCH_MS {
@@ -413,7 +424,7 @@ impl<'a> RowScanner<'a> {
         } else {
             self.check_time_shape(record)
         };
-        if events == 0 {
+        if WEIGHTED && events == 0 {
             // A row that stands for no event: read, and nothing else (no open, no user).
             return Ok(mixed);
         }

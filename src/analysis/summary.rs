@@ -45,7 +45,7 @@ impl Summary {
         let one_group = Groups::whole(audit.inventory.len());
         let mut summary = Summary::by_group(audit, &one_group).remove(0);
         let counts = &audit.usage.counts;
-        summary.events_read = counts.read;
+        summary.events_read = counts.read();
         summary.rows_skipped = counts.skipped;
         summary.events_excluded = counts.excluded;
         summary.events_orphan = counts.orphan;

@@ -329,7 +329,7 @@ impl Findings<'_> {
 
     fn nothing_counted(&self) -> Option<Warning> {
         let counts = &self.usage.counts;
-        if counts.read == 0 || counts.counted > 0 {
+        if counts.read() == 0 || counts.counted > 0 {
             return None;
         }
         let by = &self.usage.excluded_by;
@@ -351,7 +351,7 @@ impl Findings<'_> {
             NOTHING_COUNTED,
             format!(
                 "{} events were read but none counted: {}",
-                counts.read,
+                counts.read(),
                 said.join(", ")
             ),
         ))
@@ -359,7 +359,7 @@ impl Findings<'_> {
 
     fn mostly_orphans(&self) -> Option<Warning> {
         let counts = &self.usage.counts;
-        let readable = counts.read - counts.skipped;
+        let readable = counts.read() - counts.skipped;
         if readable == 0 || counts.orphan * 2 <= readable {
             return None;
         }

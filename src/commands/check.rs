@@ -156,9 +156,9 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
         Value::count(stats.duplicates),
     ));
     rows.push(row("(events)", "rows read", Value::count(counts.rows)));
-    if counts.rows != counts.read {
+    if counts.rows != counts.read() {
         // A count column makes a row stand for several events (or none).
-        rows.push(row("(events)", "events read", Value::count(counts.read)));
+        rows.push(row("(events)", "events read", Value::count(counts.read())));
     }
     rows.push(row(
         "(events)",
