@@ -230,6 +230,23 @@ fn where_applies_to_the_other_reports() {
     );
     assert_eq!(snapshot["summary"]["events_excluded"], 4);
     assert_eq!(snapshot["summary"]["events_orphan"], 1);
+    let check = run(
+        "check",
+        EVENTS,
+        &["--where", "type=deck", "--format", "csv"],
+    )
+    .ok()
+    .csv_rows();
+    let value = |name: &str| {
+        check
+            .iter()
+            .find(|r| r["check"] == name)
+            .unwrap_or_else(|| panic!("no {name} row"))["value"]
+            .clone()
+    };
+    assert_eq!(value("assets left out by --where"), "3");
+    assert_eq!(value("events excluded by window or filters"), "4");
+    assert_eq!(value("orphan events (asset not in inventory)"), "1");
 }
 
 #[test]

@@ -224,7 +224,8 @@ impl Aggregate {
     }
 
     /// Records a counted row standing for `events` events (at least one).
-    #[inline]
+    // Always inlined, as `RowScanner::check_time_shape` is: it runs on every counted row.
+    #[inline(always)]
     pub fn count(
         &mut self,
         asset: u32,

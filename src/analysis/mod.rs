@@ -168,6 +168,16 @@ impl Audit {
         let mut users = vec![0u64; groups.len()];
         // Pairs come one user at a time, so a user is new to a group unless it was the last.
         let mut last_user = vec![u32::MAX; groups.len()];
+        if let Some(group_of) = groups.single() {
+            for (asset, user) in self.usage.pairs.iter_by_user() {
+                let group = group_of[asset as usize] as usize;
+                if last_user[group] != user {
+                    last_user[group] = user;
+                    users[group] += 1;
+                }
+            }
+            return users;
+        }
         for (asset, user) in self.usage.pairs.iter_by_user() {
             for &group in groups.of(asset as usize) {
                 let group = group as usize;

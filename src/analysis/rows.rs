@@ -319,7 +319,9 @@ impl<'a> RowScanner<'a> {
     }
 
     /// Notes the first time value whose shape differs from the file's first one.
-    #[inline]
+    // Always inlined: with the row judgement compiled twice, LLVM would otherwise call it
+    // on every row.
+    #[inline(always)]
     fn check_time_shape(&mut self, record: &Fields) -> Option<Problem> {
         let raw = &record[self.columns.time];
         let shape = TimeShape::of(raw);

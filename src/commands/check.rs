@@ -155,6 +155,13 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
         "duplicate asset ids",
         Value::count(stats.duplicates),
     ));
+    if !audit.inventory.left_out.is_empty() {
+        rows.push(row(
+            assets_file,
+            "assets left out by --where",
+            Value::count(audit.inventory.left_out.len() as u64),
+        ));
+    }
     rows.push(row("(events)", "rows read", Value::count(counts.rows)));
     if counts.rows != counts.read() {
         // A count column makes a row stand for several events (or none).

@@ -56,6 +56,12 @@ impl Groups {
         self.names.len()
     }
 
+    /// Each asset's one group, when no asset is in several (no `--split`, or nothing split):
+    /// the loops over every (asset, user) pair then index instead of slicing.
+    pub fn single(&self) -> Option<&[u32]> {
+        (self.members.len() + 1 == self.starts.len()).then_some(&self.members[..])
+    }
+
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
@@ -177,6 +183,7 @@ mod tests {
         let mut inv = inventory(&["Comedy|Drama", " drama | Comedy|Comedy", "", "|", "Drama"]);
         let plain = inv.groups_by_column(1);
         assert_eq!(plain.names.len(), 5);
+        assert_eq!(plain.single(), Some(&[2, 1, 0, 4, 3][..]));
         inv.set_splits(&[("genres".into(), "|".into())]).unwrap();
         let groups = inv.groups_by_column(1);
         assert_eq!(groups.names, ["", "Comedy", "Drama", "drama"]);
@@ -185,6 +192,7 @@ mod tests {
         assert_eq!(groups.of(2), [0]);
         assert_eq!(groups.of(3), [0]);
         assert_eq!(groups.of(4), [2]);
+        assert_eq!(groups.single(), None);
         assert!(inv.set_splits(&[("nope".into(), "|".into())]).is_err());
     }
 
