@@ -224,8 +224,7 @@ impl Aggregate {
     }
 
     /// Records a counted row standing for `events` events (at least one).
-    // Always inlined, as `RowScanner::check_time_shape` is: it runs on every counted row.
-    #[inline(always)]
+    #[inline]
     pub fn count(
         &mut self,
         asset: u32,
