@@ -484,6 +484,17 @@ pub struct CountArgs {
     /// Opened assets whose last counted event is older than this many days are `stale` [default: 90].
     #[arg(long, value_name = "DAYS")]
     pub stale_after: Option<u32>,
+
+    /// Keep only the inventory assets whose column equals VALUE (trimmed, any case); `!=`
+    /// leaves them out. Repeatable: values for one column mean any of them, several columns all.
+    /// Events on the assets left out are counted as excluded, not as orphans.
+    #[arg(long = "where", value_name = "COLUMN=VALUE")]
+    pub asset_where: Vec<String>,
+
+    /// A multi-valued inventory column (genres = `Comedy|Drama`): in --group-by and --by an
+    /// asset counts in each group it lists (values trimmed, empty parts ignored). Repeatable.
+    #[arg(long, value_name = "COLUMN=SEP")]
+    pub split: Vec<String>,
 }
 
 /// The options every audit command shares.

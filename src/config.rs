@@ -12,7 +12,7 @@ use crate::input::plan::Parallelism;
 use crate::input::source::{parse_delimiter, InputPath};
 use crate::input::time::{check_date_format, Millis, TimeParser};
 use crate::input_error;
-use crate::model::{EventFilter, StatusPolicy};
+use crate::model::{parse_split, EventFilter, StatusPolicy, WhereClause};
 use crate::presets::Preset;
 use crate::pseudonym::{show_user, Pseudonymizer};
 use anyhow::Result;
@@ -347,6 +347,10 @@ pub struct Config {
     /// Set by `--pseudonymize-users`: every user value shown goes through it.
     pub pseudonyms: Option<Pseudonymizer>,
     pub asked: ReadingAsked,
+    /// `--where`: which inventory assets the audit keeps.
+    pub asset_where: Vec<WhereClause>,
+    /// `--split COLUMN=SEP`, as (column, separator).
+    pub splits: Vec<(String, String)>,
 }
 
 impl Config {
@@ -386,6 +390,18 @@ impl Config {
                 args.pseudonym_key.as_deref(),
             )?,
             asked: ReadingAsked::of(&args.input),
+            asset_where: args
+                .count
+                .asset_where
+                .iter()
+                .map(|spec| WhereClause::parse(spec))
+                .collect::<Result<_>>()?,
+            splits: args
+                .count
+                .split
+                .iter()
+                .map(|spec| parse_split(spec))
+                .collect::<Result<_>>()?,
         })
     }
 }
@@ -405,6 +421,8 @@ mod tests {
             exclude_user: vec![],
             min_age: None,
             stale_after: None,
+            asset_where: vec![],
+            split: vec![],
         }
     }
 

@@ -5,8 +5,12 @@ use crate::input::time::{Millis, MS_PER_DAY};
 use crate::keys::SmallKey;
 use rustc_hash::FxHashMap;
 
+mod asset_filter;
 mod filter;
+mod groups;
+pub use asset_filter::{WhereClause, WhereOutcome};
 pub use filter::EventFilter;
+pub use groups::{parse_split, parts, Groups};
 
 /// One row of the inventory: every column kept once (trimmed), the logical fields read from
 /// it, the created date and cost parsed.
@@ -114,6 +118,10 @@ pub struct Inventory {
     pub stats: InventoryStats,
     /// The distinct folded owners, indexed by [`Asset::owner_key`].
     pub owner_keys: Vec<Box<[u8]>>,
+    /// The ids of the assets `--where` left out: their events are excluded, not orphans.
+    pub left_out: rustc_hash::FxHashSet<SmallKey>,
+    /// `--split`: the multi-valued columns and their separators.
+    pub splits: Vec<(usize, String)>,
 }
 
 impl Inventory {
@@ -143,19 +151,6 @@ impl Inventory {
                 let wanted = normalise(name);
                 self.headers.iter().position(|h| normalise(h) == wanted)
             })
-    }
-
-    /// The value of column `column` of every asset, as group numbers into the sorted distinct values.
-    pub fn groups_by_column(&self, column: usize) -> (Vec<String>, Vec<u32>) {
-        let mut names: Vec<&str> = self.assets.iter().map(|a| a.fields.get(column)).collect();
-        names.sort_unstable();
-        names.dedup();
-        let group_of = self
-            .assets
-            .iter()
-            .map(|a| names.binary_search(&a.fields.get(column)).unwrap_or(0) as u32)
-            .collect();
-        (names.into_iter().map(String::from).collect(), group_of)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -7,10 +7,18 @@ use crate::input::time::Millis;
 use crate::keys::{PairSet, SmallKey};
 use rustc_hash::FxHashMap;
 
-/// How the event rows were accounted for: read = skipped + excluded + orphan + counted.
+/// How the event rows were accounted for: [`EventCounts::read`] = skipped + excluded +
+/// orphan + counted.
+///
+/// These are events: a row of a file with a count column stands for its count (a skipped
+/// row for one). `rows` counts the data rows themselves.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct EventCounts {
-    pub read: u64,
+    pub rows: u64,
+    /// Rows whose count was read, and the sum of those counts: the hot path without a count
+    /// column touches neither.
+    pub weighted_rows: u64,
+    pub weights: u64,
     pub skipped: u64,
     pub excluded: u64,
     pub orphan: u64,
@@ -18,8 +26,15 @@ pub struct EventCounts {
 }
 
 impl EventCounts {
+    /// Events read: every row as one, but a row with a count as its count.
+    pub fn read(&self) -> u64 {
+        self.rows - self.weighted_rows + self.weights
+    }
+
     pub fn add(&mut self, other: &EventCounts) {
-        self.read += other.read;
+        self.rows += other.rows;
+        self.weighted_rows += other.weighted_rows;
+        self.weights += other.weights;
         self.skipped += other.skipped;
         self.excluded += other.excluded;
         self.orphan += other.orphan;
@@ -39,8 +54,8 @@ pub struct AssetUsage {
 
 impl AssetUsage {
     #[inline]
-    fn count(&mut self, t: Millis) {
-        self.opens += 1;
+    fn count(&mut self, t: Millis, events: u64) {
+        self.opens += events;
         self.first = Some(self.first.map_or(t, |f| f.min(t)));
         self.last = Some(self.last.map_or(t, |l| l.max(t)));
     }
@@ -202,19 +217,26 @@ impl Aggregate {
 
     /// True before any row was read into it (a merge into it is then a move).
     pub fn is_untouched(&self) -> bool {
-        self.counts.read == 0
+        self.counts.rows == 0
             && self.users.is_empty()
             && self.teams.is_empty()
             && self.files.is_empty()
     }
 
-    /// Records a counted event.
+    /// Records a counted row standing for `events` events (at least one).
     #[inline]
-    pub fn count(&mut self, asset: u32, t: Millis, user: Option<u32>, team: Option<u32>) {
-        self.counts.counted += 1;
-        self.asset_mut(asset).count(t);
+    pub fn count(
+        &mut self,
+        asset: u32,
+        t: Millis,
+        user: Option<u32>,
+        team: Option<u32>,
+        events: u64,
+    ) {
+        self.counts.counted += events;
+        self.asset_mut(asset).count(t, events);
         if let Some(trend) = &mut self.trend {
-            trend.count(asset, t, user, team);
+            trend.count(asset, t, user, team, events);
         }
         let Some(user) = user else { return };
         self.pairs.insert(asset, user);
@@ -226,12 +248,12 @@ impl Aggregate {
             usage.first = usage.first.min(t);
             usage.last = usage.last.max(t);
         }
-        usage.events += 1;
+        usage.events += events;
         if let Some(team) = team {
             *self
                 .user_teams
                 .entry(u64::from(user) << 32 | u64::from(team))
-                .or_default() += 1;
+                .or_default() += events;
         }
     }
 
@@ -251,22 +273,24 @@ impl Aggregate {
         id
     }
 
+    /// Records an excluded row standing for `events` events.
     #[inline]
-    pub fn exclude(&mut self, asset: Option<u32>, step: Exclusion) {
-        self.counts.excluded += 1;
-        self.excluded_by.add(step);
+    pub fn exclude(&mut self, asset: Option<u32>, step: Exclusion, events: u64) {
+        self.counts.excluded += events;
+        self.excluded_by.add(step, events);
         if let Some(asset) = asset {
-            self.asset_mut(asset).excluded += 1;
+            self.asset_mut(asset).excluded += events;
         }
     }
 
+    /// Records an orphan row standing for `events` events.
     #[inline]
-    pub fn orphan(&mut self, raw_id: &[u8]) {
-        self.counts.orphan += 1;
+    pub fn orphan(&mut self, raw_id: &[u8], events: u64) {
+        self.counts.orphan += events;
         if let Some(n) = self.orphan_ids.get_mut(raw_id) {
-            *n += 1;
+            *n += events;
         } else if self.orphan_ids.len() < ORPHAN_IDS_KEPT {
-            self.orphan_ids.insert(raw_id.into(), 1);
+            self.orphan_ids.insert(raw_id.into(), events);
         }
     }
 
@@ -409,7 +433,7 @@ mod tests {
         let tm = agg
             .teams
             .intern(team.to_lowercase().as_bytes(), team.as_bytes());
-        agg.count(asset, t, Some(u), Some(tm));
+        agg.count(asset, t, Some(u), Some(tm), 1);
     }
 
     #[test]
@@ -454,9 +478,9 @@ mod tests {
         let mut whole = Aggregate::new(assets);
         for &(a, t) in &events {
             let user = whole.user_id(format!("u{}", t % 50).as_bytes(), b"u");
-            whole.count(a, t, Some(user), None);
+            whole.count(a, t, Some(user), None, 1);
         }
-        whole.exclude(Some(3), Exclusion::Window);
+        whole.exclude(Some(3), Exclusion::Window, 1);
         let mut main = Aggregate::new(assets);
         let (first, second) = events.split_at(2000);
         let mut parts = Vec::new();
@@ -465,12 +489,12 @@ mod tests {
             assert!(part.assets.is_empty() && part.part_assets.is_some());
             for &(a, t) in half {
                 let user = part.user_id(format!("u{}", t % 50).as_bytes(), b"u");
-                part.count(a, t, Some(user), None);
+                part.count(a, t, Some(user), None, 1);
             }
             part.settle();
             parts.push(part);
         }
-        parts[1].exclude(Some(3), Exclusion::Window);
+        parts[1].exclude(Some(3), Exclusion::Window, 1);
         for part in parts {
             main.absorb(part);
         }

@@ -13,25 +13,30 @@ pub enum Exclusion {
     Team,
     /// `--exclude-user` or `--exclude-owners`.
     User,
+    /// The event's asset is in the inventory but `--where` left it out.
+    Where,
 }
 
-/// Excluded events per step, tried in the order window, type, team, user.
+/// Excluded events per step, tried in the order window, type, team, user, then the asset's
+/// `--where`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Exclusions {
     pub window: u64,
     pub types: u64,
     pub teams: u64,
     pub users: u64,
+    pub assets: u64,
 }
 
 impl Exclusions {
     #[inline]
-    pub fn add(&mut self, step: Exclusion) {
+    pub fn add(&mut self, step: Exclusion, events: u64) {
         match step {
-            Exclusion::Window => self.window += 1,
-            Exclusion::Type => self.types += 1,
-            Exclusion::Team => self.teams += 1,
-            Exclusion::User => self.users += 1,
+            Exclusion::Window => self.window += events,
+            Exclusion::Type => self.types += events,
+            Exclusion::Team => self.teams += events,
+            Exclusion::User => self.users += events,
+            Exclusion::Where => self.assets += events,
         }
     }
 
@@ -40,6 +45,7 @@ impl Exclusions {
         self.types += other.types;
         self.teams += other.teams;
         self.users += other.users;
+        self.assets += other.assets;
     }
 }
 

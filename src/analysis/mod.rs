@@ -18,7 +18,7 @@ use crate::input::headers::quote_list;
 use crate::input::problems::Problems;
 use crate::input::roster::{load_roster, Roster};
 use crate::input_error;
-use crate::model::{Inventory, Status};
+use crate::model::{Groups, Inventory, Status};
 use aggregate::Aggregate;
 use anyhow::Result;
 use periods::{Period, TrendSplit, TrendTally};
@@ -79,7 +79,9 @@ impl Audit {
     ) -> Result<Audit> {
         crate::input::identity::refuse_same_data(&config.read.events)?;
         let mut problems = Problems::new(config.read.strict);
-        let (inventory, assets_report) = load_inventory(&config.read, &mut problems)?;
+        let (mut inventory, assets_report) = load_inventory(&config.read, &mut problems)?;
+        inventory.set_splits(&config.splits)?;
+        let asset_where = inventory.keep_where(&config.asset_where)?;
         let mut files = vec![assets_report];
         let roster = match &config.read.roster {
             Some(path) => {
@@ -103,9 +105,9 @@ impl Audit {
                             quote_list(&inventory.headers)
                         )
                     })?;
-                    let (names, group_of) = inventory.groups_by_column(column);
-                    trend_groups = names;
-                    TrendSplit::ByAsset(group_of)
+                    let groups = inventory.groups_by_column(column);
+                    trend_groups = groups.names.clone();
+                    TrendSplit::ByAsset(groups)
                 }
             };
             usage.trend = Some(TrendTally::new(request.period, split));
@@ -146,6 +148,7 @@ impl Audit {
             usage: &usage,
             files: &files,
             all_rows: list_values,
+            asset_where: &asset_where,
         }
         .warnings();
         Ok(Audit {
@@ -161,15 +164,27 @@ impl Audit {
     }
 
     /// Distinct users among the counted events on each group's assets.
-    pub fn users_by_group(&self, group_of: &[u32], groups: usize) -> Vec<u64> {
-        let mut users = vec![0u64; groups];
+    pub fn users_by_group(&self, groups: &Groups) -> Vec<u64> {
+        let mut users = vec![0u64; groups.len()];
         // Pairs come one user at a time, so a user is new to a group unless it was the last.
-        let mut last_user = vec![u32::MAX; groups];
+        let mut last_user = vec![u32::MAX; groups.len()];
+        if let Some(group_of) = groups.single() {
+            for (asset, user) in self.usage.pairs.iter_by_user() {
+                let group = group_of[asset as usize] as usize;
+                if last_user[group] != user {
+                    last_user[group] = user;
+                    users[group] += 1;
+                }
+            }
+            return users;
+        }
         for (asset, user) in self.usage.pairs.iter_by_user() {
-            let group = group_of[asset as usize] as usize;
-            if last_user[group] != user {
-                last_user[group] = user;
-                users[group] += 1;
+            for &group in groups.of(asset as usize) {
+                let group = group as usize;
+                if last_user[group] != user {
+                    last_user[group] = user;
+                    users[group] += 1;
+                }
             }
         }
         users

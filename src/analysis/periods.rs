@@ -102,8 +102,8 @@ fn iso_week(ordinal: i64) -> (i64, i64) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrendSplit {
     Whole,
-    /// Group number of each inventory asset.
-    ByAsset(Vec<u32>),
+    /// The groups of each inventory asset (several with `--split`).
+    ByAsset(crate::model::Groups),
     /// By the event's team (team ids from the aggregate's interner).
     ByTeam,
 }
@@ -136,11 +136,27 @@ impl TrendTally {
     }
 
     #[inline]
-    pub fn count(&mut self, asset: u32, t: Millis, user: Option<u32>, team: Option<u32>) {
+    pub fn count(
+        &mut self,
+        asset: u32,
+        t: Millis,
+        user: Option<u32>,
+        team: Option<u32>,
+        events: u64,
+    ) {
         let ordinal = self.period.ordinal(t);
         let group = match &self.split {
             TrendSplit::Whole => 0,
-            TrendSplit::ByAsset(groups) => groups[asset as usize],
+            TrendSplit::ByAsset(groups) => {
+                for &group in groups.of(asset as usize) {
+                    *self.events.entry((ordinal, group)).or_default() += events;
+                    self.assets.insert((ordinal, group), asset);
+                    if let Some(user) = user {
+                        self.users.insert((ordinal, group), user);
+                    }
+                }
+                return;
+            }
             TrendSplit::ByTeam => {
                 let team = team.unwrap_or(NO_TEAM);
                 let first = self.first_by_team.entry((team, asset)).or_insert(t);
@@ -148,7 +164,7 @@ impl TrendTally {
                 team
             }
         };
-        *self.events.entry((ordinal, group)).or_default() += 1;
+        *self.events.entry((ordinal, group)).or_default() += events;
         self.assets.insert((ordinal, group), asset);
         if let Some(user) = user {
             self.users.insert((ordinal, group), user);

@@ -6,6 +6,7 @@ use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
 use crate::analysis::influence::{DealIndex, Link};
 use crate::analysis::values::ValueCache;
 use crate::config::Window;
+use crate::input::count::parse_count;
 use crate::input::date_order::{Clash, ColumnOrder};
 use crate::input::fields::Fields;
 use crate::input::headers::{Field, HeaderMap};
@@ -52,6 +53,8 @@ pub struct EventColumns {
     pub link: Option<Link>,
     pub opportunity: Option<usize>,
     pub account: Option<usize>,
+    /// How many events each row stands for (`--col events.count=HEADER`); one without it.
+    pub count: Option<usize>,
 }
 
 impl EventColumns {
@@ -104,6 +107,7 @@ impl EventColumns {
             link: ctx.deals.map(|d| resolve_link(map, file, d)).transpose()?,
             opportunity: map.column(Field::EventOpportunity),
             account: map.column(Field::EventAccount),
+            count: map.column(Field::EventCount),
         })
     }
 }
@@ -292,7 +296,13 @@ impl<'a> RowScanner<'a> {
     /// whose date goes against the order already used stops the file.
     #[inline]
     pub fn scan(&mut self, record: &Fields, agg: &mut Aggregate) -> Result<Option<Problem>, Stop> {
-        let problem = self.tally(record, agg)?;
+        // Two copies of the row's judgement, so that a log without a count column pays
+        // nothing for the weights of those that have one.
+        let problem = if self.columns.count.is_some() {
+            self.tally::<true>(record, agg)?
+        } else {
+            self.tally::<false>(record, agg)?
+        };
         if problem.is_none() && !self.warned_encoding && !record.is_ascii() {
             return Ok(self.invalid_utf8(record));
         }
@@ -312,7 +322,9 @@ impl<'a> RowScanner<'a> {
     }
 
     /// Notes the first time value whose shape differs from the file's first one.
-    #[inline]
+    // Always inlined: with the row judgement compiled twice, LLVM would otherwise call it
+    // on every row.
+    #[inline(always)]
     fn check_time_shape(&mut self, record: &Fields) -> Option<Problem> {
         let raw = &record[self.columns.time];
         let shape = TimeShape::of(raw);
@@ -329,10 +341,16 @@ impl<'a> RowScanner<'a> {
         Some(self.problem(record, Some(self.columns.time), message))
     }
 
+    /// Judges and tallies one row; `WEIGHTED` when the file has a count column.
     #[inline]
-    fn tally(&mut self, record: &Fields, agg: &mut Aggregate) -> Result<Option<Problem>, Stop> {
-        agg.counts.read += 1;
-        if agg.counts.read % progress::ROW_BATCH == 0 {
+    fn tally<const WEIGHTED: bool>(
+        &mut self,
+        record: &Fields,
+        agg: &mut Aggregate,
+    ) -> Result<Option<Problem>, Stop> {
+        // Every row is read as one event until its count is known: a skipped row stays one.
+        agg.counts.rows += 1;
+        if agg.counts.rows % progress::ROW_BATCH == 0 {
             progress::add_rows(progress::ROW_BATCH);
         }
         let cols = self.columns;
@@ -391,6 +409,17 @@ impl<'a> RowScanner<'a> {
             };
             return Ok(Some(self.problem(record, Some(cols.time), message.into())));
         };
+        let events = match (WEIGHTED, cols.count) {
+            (true, Some(c)) => match parse_count(&record[c]) {
+                Some(n) => {
+                    agg.counts.weighted_rows += 1;
+                    agg.counts.weights += n;
+                    n
+                }
+                None => return Ok(Some(self.bad_count(record, c, agg))),
+            },
+            _ => 1,
+        };
         agg.saw_time(t);
         if agg.file.time_sample.is_none() || t < SMALL_EPOCH_MS {
             self.note_time(&record[cols.time], t, agg);
@@ -400,17 +429,25 @@ impl<'a> RowScanner<'a> {
         } else {
             self.check_time_shape(record)
         };
+        if WEIGHTED && events == 0 {
+            // A row that stands for no event: read, and nothing else (no open, no user).
+            return Ok(mixed);
+        }
         let asset = self.ctx.inventory.lookup(asset_raw);
         let verdict = self.admits(record, t, asset);
         if let (true, Some(index), Some(asset)) = (self.others_ok, self.ctx.deals, asset) {
             self.touch(index, record, asset, t, agg);
         }
         if let Err(step) = verdict {
-            agg.exclude(asset, step);
+            agg.exclude(asset, step, events);
             return Ok(mixed);
         }
         let Some(asset) = asset else {
-            agg.orphan(asset_raw);
+            if self.ctx.inventory.is_left_out(asset_raw) {
+                agg.exclude(None, Exclusion::Where, events);
+            } else {
+                agg.orphan(asset_raw, events);
+            }
             return Ok(mixed);
         };
         let user = aggregate_id(&mut self.users, self.user, cols.user, record, |key, raw| {
@@ -419,8 +456,19 @@ impl<'a> RowScanner<'a> {
         let team = aggregate_id(&mut self.teams, self.team, cols.team, record, |key, raw| {
             agg.teams.intern(key, raw)
         });
-        agg.count(asset, t, user, team);
+        agg.count(asset, t, user, team, events);
         Ok(mixed)
+    }
+
+    /// A row whose count is not a whole number from 0 up: skipped, and counted as one.
+    #[cold]
+    fn bad_count(&self, record: &Fields, column: usize, agg: &mut Aggregate) -> Problem {
+        agg.counts.skipped += 1;
+        let message = format!(
+            "the count is not a whole number from 0 to {}; row skipped",
+            crate::input::count::MAX_COUNT
+        );
+        self.problem(record, Some(column), message)
     }
 
     /// The first time value of the file, kept as a sample, and a small whole number read as
@@ -575,6 +623,7 @@ impl<'a> RowScanner<'a> {
             cols.user,
             cols.team,
             cols.kind,
+            cols.count,
         ];
         let column = keys
             .into_iter()

@@ -143,7 +143,7 @@ fn scan_file(
         columns,
         order,
     };
-    let read_before = agg.counts.read;
+    let rows_before = agg.counts.rows;
     let skipped_before = agg.counts.skipped;
     let facts = InputFacts::opened(input, &file.opened.dialect);
     let plan = ReadPlan::decide(facts, opts.strict, parallel);
@@ -163,7 +163,7 @@ fn scan_file(
         problems.note(note);
     }
     agg.settle();
-    let rows = agg.counts.read - read_before;
+    let rows = agg.counts.rows - rows_before;
     agg.finish_file(&file.name, rows, agg.counts.skipped - skipped_before);
     if rows == 0 {
         problems.note(format!("{}: no data rows after the header", file.name));

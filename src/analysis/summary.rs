@@ -1,7 +1,7 @@
 //! The headline figures, for the whole library or one group of it.
 
 use crate::analysis::Audit;
-use crate::model::Status;
+use crate::model::{Groups, Status};
 
 /// The headline figures. Field names are the JSON keys and CSV columns.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -42,10 +42,10 @@ pub fn round2(value: f64) -> f64 {
 impl Summary {
     /// The figures for the whole library and every event read.
     pub fn whole(audit: &Audit) -> Summary {
-        let one_group = vec![0; audit.inventory.len()];
-        let mut summary = Summary::by_group(audit, &one_group, 1).remove(0);
+        let one_group = Groups::whole(audit.inventory.len());
+        let mut summary = Summary::by_group(audit, &one_group).remove(0);
         let counts = &audit.usage.counts;
-        summary.events_read = counts.read;
+        summary.events_read = counts.read();
         summary.rows_skipped = counts.skipped;
         summary.events_excluded = counts.excluded;
         summary.events_orphan = counts.orphan;
@@ -54,35 +54,38 @@ impl Summary {
         summary
     }
 
-    /// The figures per group, `group_of[asset]` naming each asset's group. Skipped rows and
-    /// orphans belong to no asset, so they are 0 here and events_read = excluded + counted.
-    pub fn by_group(audit: &Audit, group_of: &[u32], groups: usize) -> Vec<Summary> {
-        let mut out = vec![Summary::default(); groups];
-        let mut costs = vec![(0.0, 0.0); groups];
+    /// The figures per group of `groups` (an asset split over several groups counts in each).
+    /// Skipped rows and orphans belong to no asset, so they are 0 here and events_read =
+    /// excluded + counted.
+    pub fn by_group(audit: &Audit, groups: &Groups) -> Vec<Summary> {
+        let mut out = vec![Summary::default(); groups.len()];
+        let mut costs = vec![(0.0, 0.0); groups.len()];
         for (index, asset) in audit.inventory.assets.iter().enumerate() {
-            let group = group_of[index] as usize;
-            let (s, (cost_total, cost_never)) = (&mut out[group], &mut costs[group]);
-            let status = audit.statuses[index];
-            let usage = &audit.usage.assets[index];
-            s.assets_total += 1;
-            s.events_counted += usage.opens;
-            s.events_excluded += usage.excluded;
-            let cost = asset.cost.unwrap_or(0.0);
-            match status {
-                Status::Unpublished => s.assets_unpublished += 1,
-                Status::New => s.assets_too_new += 1,
-                Status::Never => {
-                    s.assets_never_opened += 1;
-                    *cost_never += cost;
+            for &group in groups.of(index) {
+                let group = group as usize;
+                let (s, (cost_total, cost_never)) = (&mut out[group], &mut costs[group]);
+                let status = audit.statuses[index];
+                let usage = &audit.usage.assets[index];
+                s.assets_total += 1;
+                s.events_counted += usage.opens;
+                s.events_excluded += usage.excluded;
+                let cost = asset.cost.unwrap_or(0.0);
+                match status {
+                    Status::Unpublished => s.assets_unpublished += 1,
+                    Status::New => s.assets_too_new += 1,
+                    Status::Never => {
+                        s.assets_never_opened += 1;
+                        *cost_never += cost;
+                    }
+                    Status::Stale => s.assets_stale += 1,
+                    Status::Active => s.assets_active += 1,
                 }
-                Status::Stale => s.assets_stale += 1,
-                Status::Active => s.assets_active += 1,
-            }
-            if status.is_judged() {
-                *cost_total += cost;
+                if status.is_judged() {
+                    *cost_total += cost;
+                }
             }
         }
-        let users = audit.users_by_group(group_of, groups);
+        let users = audit.users_by_group(groups);
         for ((s, (cost_total, cost_never)), users) in out.iter_mut().zip(costs).zip(users) {
             s.assets_judged = s.assets_never_opened + s.assets_stale + s.assets_active;
             s.assets_opened = s.assets_stale + s.assets_active;

@@ -8,9 +8,29 @@ use crate::config::Config;
 use crate::input::file_report::FileReport;
 use crate::input::headers::{Field, Role};
 use crate::input::time::{format_date, format_instant, Millis, MS_PER_DAY};
-use crate::model::Inventory;
+use crate::model::{Inventory, WhereOutcome};
 
-/// A `--types`, `--team` or `--exclude-user` value that no event has.
+/// `Deck (3), Video (2), … and 4 more`: the ten values with most assets.
+fn describe_values(values: &[(String, u64)]) -> String {
+    if values.is_empty() {
+        return "(none)".to_string();
+    }
+    let mut text: Vec<String> = values
+        .iter()
+        .take(VALUES_SHOWN)
+        .map(|(value, n)| {
+            let shown = if value.is_empty() { "(empty)" } else { value };
+            format!("{shown} ({n})")
+        })
+        .collect();
+    if values.len() > VALUES_SHOWN {
+        text.push(format!("… and {} more", values.len() - VALUES_SHOWN));
+    }
+    text.join(", ")
+}
+
+/// A `--types`, `--team` or `--exclude-user` value that no event has, or a `--where` that
+/// matches no asset.
 pub const FILTER_MATCHED_NOTHING: &str = "filter_matched_nothing";
 /// Events were read but none counted.
 pub const NOTHING_COUNTED: &str = "nothing_counted";
@@ -57,6 +77,8 @@ pub struct Findings<'a> {
     pub files: &'a [FileReport],
     /// Values were tallied over every readable row (`check`), not only the window's.
     pub all_rows: bool,
+    /// What `--where` kept of the inventory.
+    pub asset_where: &'a WhereOutcome,
 }
 
 impl Findings<'_> {
@@ -74,6 +96,7 @@ impl Findings<'_> {
         if dated {
             found.extend(self.window_outside_events());
         }
+        found.extend(self.where_matching_nothing());
         found.extend(self.filters_matching_nothing());
         found.extend(self.nothing_counted());
         found.extend(self.mostly_orphans());
@@ -174,6 +197,52 @@ impl Findings<'_> {
         ))
     }
 
+    /// A `--where` value no asset holds (the column's values listed), or clauses that
+    /// together keep no asset: every figure would be about an empty library.
+    fn where_matching_nothing(&self) -> Vec<Warning> {
+        let outcome = self.asset_where;
+        let mut found = Vec::new();
+        for (clause, holding) in &outcome.clauses {
+            if *holding > 0 {
+                continue;
+            }
+            let values = outcome
+                .seen
+                .iter()
+                .find(|(column, _)| *column == clause.column)
+                .map(|(_, values)| describe_values(values))
+                .unwrap_or_else(|| "(none)".to_string());
+            let effect = if clause.negated {
+                ", so it leaves out nothing"
+            } else {
+                ""
+            };
+            found.push(Warning::new(
+                FILTER_MATCHED_NOTHING,
+                format!(
+                    "--where {:?} matches no asset of the {} in the inventory{effect}; the values of column {:?} there: {values}",
+                    clause.text, outcome.assets_before, clause.column
+                ),
+            ));
+        }
+        if found.is_empty() && outcome.assets_before > 0 && outcome.assets_kept == 0 {
+            let given: Vec<&str> = outcome
+                .clauses
+                .iter()
+                .map(|(c, _)| c.text.as_str())
+                .collect();
+            found.push(Warning::new(
+                FILTER_MATCHED_NOTHING,
+                format!(
+                    "--where {} together keep no asset of the {} in the inventory: every figure is about an empty library",
+                    given.join(" --where "),
+                    outcome.assets_before
+                ),
+            ));
+        }
+        found
+    }
+
     fn filters_matching_nothing(&self) -> Vec<Warning> {
         let merged = |pick: fn(&FileTally) -> &ValueCounts| {
             let mut all = ValueCounts::default();
@@ -260,7 +329,7 @@ impl Findings<'_> {
 
     fn nothing_counted(&self) -> Option<Warning> {
         let counts = &self.usage.counts;
-        if counts.read == 0 || counts.counted > 0 {
+        if counts.read() == 0 || counts.counted > 0 {
             return None;
         }
         let by = &self.usage.excluded_by;
@@ -270,6 +339,7 @@ impl Findings<'_> {
             (by.types, "left out by --types"),
             (by.teams, "left out by --team"),
             (by.users, "left out by --exclude-user or --exclude-owners"),
+            (by.assets, "on assets --where left out"),
             (counts.orphan, "orphans (asset id not in the inventory)"),
         ];
         let said: Vec<String> = steps
@@ -281,7 +351,7 @@ impl Findings<'_> {
             NOTHING_COUNTED,
             format!(
                 "{} events were read but none counted: {}",
-                counts.read,
+                counts.read(),
                 said.join(", ")
             ),
         ))
@@ -289,7 +359,7 @@ impl Findings<'_> {
 
     fn mostly_orphans(&self) -> Option<Warning> {
         let counts = &self.usage.counts;
-        let readable = counts.read - counts.skipped;
+        let readable = counts.read() - counts.skipped;
         if readable == 0 || counts.orphan * 2 <= readable {
             return None;
         }

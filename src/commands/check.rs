@@ -108,7 +108,12 @@ fn row(file: &str, check: &str, value: Value) -> Vec<Value> {
 fn unusable_file(audit: &Audit) -> Option<String> {
     if audit.inventory.assets.is_empty() {
         let (path, stats) = (&audit.files[0].path, &audit.inventory.stats);
-        return Some(if stats.rows_read == 0 {
+        return Some(if !audit.inventory.left_out.is_empty() {
+            format!(
+                "{path}: --where keeps none of its {} assets",
+                audit.inventory.left_out.len()
+            )
+        } else if stats.rows_read == 0 {
             format!("{path}: no data rows after the header")
         } else {
             format!(
@@ -157,7 +162,18 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
         "duplicate asset ids",
         Value::count(stats.duplicates),
     ));
-    rows.push(row("(events)", "rows read", Value::count(counts.read)));
+    if !audit.inventory.left_out.is_empty() {
+        rows.push(row(
+            assets_file,
+            "assets left out by --where",
+            Value::count(audit.inventory.left_out.len() as u64),
+        ));
+    }
+    rows.push(row("(events)", "rows read", Value::count(counts.rows)));
+    if counts.rows != counts.read() {
+        // A count column makes a row stand for several events (or none).
+        rows.push(row("(events)", "events read", Value::count(counts.read())));
+    }
     rows.push(row(
         "(events)",
         "rows skipped",
@@ -278,9 +294,13 @@ fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
     let headers = &file.header.headers;
     for m in &file.header.matches {
         // The fields that link events to deals matter only to `influence`, which names them
-        // when they are missing: a log without them is the usual case.
-        let linking = matches!(m.field, Field::EventOpportunity | Field::EventAccount);
-        if linking && m.column.is_none() {
+        // when they are missing, and most logs have no count column: a log without them is
+        // the usual case.
+        let optional = matches!(
+            m.field,
+            Field::EventOpportunity | Field::EventAccount | Field::EventCount
+        );
+        if optional && m.column.is_none() {
             continue;
         }
         let check = format!("{}.{}", file.role.as_str(), m.field.name());

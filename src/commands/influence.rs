@@ -152,8 +152,8 @@ pub fn report(
         Some(name) => {
             let column = resolve_asset_column(audit, "--by", name)?;
             params.push(("by".into(), Value::text(name)));
-            let (names, group_of) = audit.inventory.groups_by_column(column);
-            let rows = influence.group_rows(index, &names, &group_of);
+            let groups = audit.inventory.groups_by_column(column);
+            let rows = influence.group_rows(index, &groups);
             let rows = rows.iter().map(|r| cells(r, &GROUP_COLUMNS)).collect();
             let mut report = Report::rows(params, &GROUP_COLUMNS, rows);
             report.footer.push(NOT_ADDITIVE.to_string());

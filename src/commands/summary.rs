@@ -57,9 +57,9 @@ pub fn report(config: &Config, audit: &Audit) -> Result<Report> {
 pub fn grouped<'a>(config: &Config, audit: &'a Audit, column_name: &str) -> Result<RowStream<'a>> {
     let figures = Figures::of(audit);
     let column = resolve_asset_column(audit, "--group-by", column_name)?;
-    let (names, group_of) = audit.inventory.groups_by_column(column);
-    let summaries = Summary::by_group(audit, &group_of, names.len());
-    let mut groups: Vec<(String, Summary)> = names.into_iter().zip(summaries).collect();
+    let groups = audit.inventory.groups_by_column(column);
+    let summaries = Summary::by_group(audit, &groups);
+    let mut groups: Vec<(String, Summary)> = groups.names.into_iter().zip(summaries).collect();
     groups.sort_by(|(a_name, a), (b_name, b)| {
         b.never_opened_pct
             .total_cmp(&a.never_opened_pct)

@@ -45,6 +45,7 @@ impl Role {
                 Field::EventType,
                 Field::EventOpportunity,
                 Field::EventAccount,
+                Field::EventCount,
             ],
             Role::Roster => &[Field::RosterUser, Field::RosterTeam],
             Role::Opportunities => &[
@@ -80,6 +81,8 @@ pub enum Field {
     RosterTeam,
     EventOpportunity,
     EventAccount,
+    /// How many events a row of an aggregated export stands for (`sum_click`, views).
+    EventCount,
     DealId,
     DealOwner,
     DealAccount,
@@ -153,6 +156,7 @@ impl Field {
             Field::Team | Field::RosterTeam => "team",
             Field::EventOpportunity => "opportunity",
             Field::EventAccount | Field::DealAccount => "account",
+            Field::EventCount => "count",
             Field::DealId => "id",
             Field::DealOwner => "owner",
             Field::Amount => "amount",
@@ -220,6 +224,7 @@ impl Field {
                 "opportunity",
             ],
             Field::EventAccount => EVENT_ACCOUNT,
+            Field::EventCount => &["count", "event count", "events"],
             Field::DealAccount => ACCOUNT,
             Field::DealId => &[
                 "opportunity_id",
@@ -640,6 +645,35 @@ mod tests {
         assert_eq!(column_of(&map, Field::EventType), Some("Activity Type"));
         assert_eq!(column_of(&map, Field::Time), Some("Viewed At"));
         assert_eq!(column_of(&map, Field::EventAsset), Some("File ID"));
+    }
+
+    #[test]
+    fn a_count_column_maps_without_taking_another_field() {
+        for name in ["count", "Event Count", "events"] {
+            let map = HeaderMap::build(
+                Role::Events,
+                &headers(&["asset_id", "event", "timestamp", "user", name]),
+                &[],
+            )
+            .unwrap();
+            assert_eq!(column_of(&map, Field::EventCount), Some(name));
+            assert_eq!(column_of(&map, Field::EventType), Some("event"));
+            assert_eq!(column_of(&map, Field::User), Some("user"));
+        }
+        let plain = HeaderMap::build(
+            Role::Events,
+            &headers(&["Asset ID", "Event Type", "Timestamp", "sum_click"]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(column_of(&plain, Field::EventCount), None);
+        let mapped = HeaderMap::build(
+            Role::Events,
+            &headers(&["Asset ID", "Event Type", "Timestamp", "sum_click"]),
+            &[ColumnOverride::parse("events.count=sum_click").unwrap()],
+        )
+        .unwrap();
+        assert_eq!(column_of(&mapped, Field::EventCount), Some("sum_click"));
     }
 
     #[test]

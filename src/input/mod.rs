@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod chunks;
+pub mod count;
 pub mod currency;
 pub mod date_order;
 pub mod decimal;

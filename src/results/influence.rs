@@ -5,7 +5,7 @@ use crate::analysis::summary::round2;
 use crate::analysis::touches::TouchTally;
 use crate::analysis::Audit;
 use crate::input::opportunities::Outcome;
-use crate::model::Status;
+use crate::model::{Groups, Status};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -275,25 +275,23 @@ impl Influence {
         rows.into_iter().map(|(_, row)| row).collect()
     }
 
-    /// A row per group of assets (`group_of[asset]`, `names[group]`): deals counted once per
-    /// group; by attributed revenue (in cents, descending), then group.
-    pub fn group_rows(
-        &self,
-        index: &DealIndex,
-        names: &[String],
-        group_of: &[u32],
-    ) -> Vec<GroupRow> {
+    /// A row per group of assets (an asset split over several groups counts in each):
+    /// deals counted once per group; by attributed revenue (in cents, descending), then group.
+    pub fn group_rows(&self, index: &DealIndex, group_of: &Groups) -> Vec<GroupRow> {
+        let names = &group_of.names;
         let mut outcomes = vec![Outcomes::default(); names.len()];
         let mut attributed = vec![0.0; names.len()];
         let mut members = vec![0u64; names.len()];
-        for (asset, &g) in group_of.iter().enumerate() {
-            members[g as usize] += 1;
-            attributed[g as usize] += self.attributed[asset];
+        for asset in 0..self.attributed.len() {
+            for &g in group_of.of(asset) {
+                members[g as usize] += 1;
+                attributed[g as usize] += self.attributed[asset];
+            }
         }
-        let mut groups = Vec::new();
+        let mut groups: Vec<u32> = Vec::new();
         for (i, assets) in self.deal_assets.iter().enumerate() {
             groups.clear();
-            groups.extend(assets.iter().map(|&a| group_of[a as usize]));
+            groups.extend(assets.iter().flat_map(|&a| group_of.of(a as usize)));
             groups.sort_unstable();
             groups.dedup();
             let deal = &index.deals.deals[i];

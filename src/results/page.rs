@@ -77,8 +77,9 @@ impl Breakdown {
             .iter()
             .find(|(name, _)| *name == field)
             .map(|&(_, c)| c)?;
-        let (names, group_of) = audit.inventory.groups_by_column(column);
-        let summaries = Summary::by_group(audit, &group_of, names.len());
+        let groups = audit.inventory.groups_by_column(column);
+        let summaries = Summary::by_group(audit, &groups);
+        let names = groups.names;
         let mut groups: Vec<Share> = names
             .into_iter()
             .zip(summaries)

@@ -19,6 +19,12 @@ pub struct Parameters {
     pub exclude_users: Vec<String>,
     pub min_age_days: i64,
     pub stale_after_days: i64,
+    /// `--where`, as given; left out when none (so earlier outputs keep their bytes).
+    #[serde(rename = "where", skip_serializing_if = "Vec::is_empty")]
+    pub asset_where: Vec<String>,
+    /// `--split`, as given (`genres=|`); left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub split: Vec<String>,
 }
 
 impl Parameters {
@@ -43,6 +49,12 @@ impl Parameters {
                 .collect(),
             min_age_days: config.policy.min_age_days,
             stale_after_days: config.policy.stale_after_days,
+            asset_where: config.asset_where.iter().map(|c| c.text.clone()).collect(),
+            split: config
+                .splits
+                .iter()
+                .map(|(column, sep)| format!("{column}={sep}"))
+                .collect(),
         }
     }
 }

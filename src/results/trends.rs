@@ -155,13 +155,15 @@ fn libraries(audit: &Audit, tally: &TrendTally) -> Vec<Library> {
                 })
                 .collect();
             for (index, asset) in inventory.assets.iter().enumerate() {
-                let library = &mut libraries[group_of[index] as usize];
-                match asset.created {
-                    Some(c) => library.created.push(c),
-                    None => library.undated += 1,
-                }
-                if let Some(f) = first_overall(index) {
-                    library.first_uses.push((asset.created, f));
+                for &group in group_of.of(index) {
+                    let library = &mut libraries[group as usize];
+                    match asset.created {
+                        Some(c) => library.created.push(c),
+                        None => library.undated += 1,
+                    }
+                    if let Some(f) = first_overall(index) {
+                        library.first_uses.push((asset.created, f));
+                    }
                 }
             }
             for library in &mut libraries {
