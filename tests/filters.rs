@@ -571,3 +571,23 @@ fn counts_and_where_give_the_same_figures_on_any_number_of_threads() {
     // 200 rows of counts 0, 1, 2, 3 in turn: 300 events, and the 25 of the fixture.
     assert_eq!(one["events_read"], 325);
 }
+
+#[test]
+fn the_report_says_which_part_of_the_inventory_it_audits() {
+    let page = run(
+        "report",
+        EVENTS,
+        &["--where", "type=video", "--split", "genres=|"],
+    )
+    .ok()
+    .stdout;
+    // Videos: A3 (3 events) and A5 (1 event): none of the 2 never opened.
+    assert!(
+        page.contains("sales opened all 2 assets old enough to judge"),
+        "{page}"
+    );
+    assert!(page.contains("the assets matching type=video (--where"));
+    assert!(page.contains("every group its column lists (genres=|)"));
+    let plain = run("report", EVENTS, &[]).ok().stdout;
+    assert!(!plain.contains("--where"));
+}

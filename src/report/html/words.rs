@@ -169,6 +169,21 @@ pub fn method(p: &Parameters, h: &Headline) -> Vec<String> {
             filters.join("; ")
         )
     });
+    if !p.asset_where.is_empty() {
+        out.push(format!(
+            "Only part of the inventory is audited: the assets matching {} (--where; values \
+             compared trimmed and ignoring case); events on the others are excluded, not counted \
+             as missing.",
+            p.asset_where.join(", ")
+        ));
+    }
+    if !p.split.is_empty() {
+        out.push(format!(
+            "Breakdowns count an asset in every group its column lists ({}), so their totals \
+             can exceed the library.",
+            p.split.join(", ")
+        ));
+    }
     if h.cost_never_opened.is_some() {
         out.push(match &h.currency {
             Some(c) => format!(
