@@ -56,6 +56,10 @@ impl DealEnds {
     }
 }
 
+/// Touches held as pairs before they are dealt out to their deals (32 MiB): each part of the
+/// input holds at most this many pairs besides each deal's distinct ranks.
+const SEAL_EVERY: usize = 1 << 22;
+
 /// The touches of a pass (or of a part of it).
 #[derive(Debug, Clone, Default)]
 pub struct TouchTally {
@@ -78,6 +82,9 @@ impl TouchTally {
         }
         self.ends[deal as usize].add(t, rank);
         self.pairs.push((u64::from(deal) << 32) | u64::from(rank));
+        if self.pairs.len() >= SEAL_EVERY {
+            self.deal_out();
+        }
     }
 
     /// Moves the pairs into each deal's sorted list of distinct ranks (a no-op when no pair
@@ -85,6 +92,12 @@ impl TouchTally {
     /// dealt out in one sweep and only each deal's few hundred ranks are sorted, in cache,
     /// instead of sorting every pair of the part.
     pub fn seal(&mut self) {
+        self.deal_out();
+        self.pairs = Vec::new();
+    }
+
+    /// [`TouchTally::seal`], keeping the pairs' room for more.
+    fn deal_out(&mut self) {
         if self.pairs.is_empty() {
             return;
         }
@@ -117,7 +130,7 @@ impl TouchTally {
             ranks[*slot] = p as u32;
             *slot += 1;
         }
-        self.pairs = Vec::new();
+        self.pairs.clear();
         // Sort each deal's ranks, drop repeats, and close the gaps they leave.
         let mut write = 0;
         for d in 0..deals {
