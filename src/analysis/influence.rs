@@ -69,19 +69,10 @@ impl KeyDeals {
         self.longest = self.longest.max(span.1 - span.0);
     }
 
-    /// Every deal whose window holds `t`: only windows starting after `t` minus the longest
-    /// window and at or before `t` can.
-    fn each(&self, t: Millis, f: &mut impl FnMut(u32)) {
-        self.each_from(t, &mut 0, f)
-    }
-
-    /// [`KeyDeals::each`], starting the search where the previous one (`hint`) ended: the
-    /// events of a key mostly come in time order, so the first window that can hold `t` is
-    /// usually at the hint or a step or two after it, and the few windows looked at sit in
-    /// one or two cache lines instead of a binary search's scattered ones. Any hint gives the
-    /// same deals.
+    /// The first window starting after `t` minus the longest window (none before it can hold
+    /// `t`), searched from `hint` and left there.
     #[inline]
-    fn each_from(&self, t: Millis, hint: &mut u32, f: &mut impl FnMut(u32)) {
+    fn first_candidate(&self, t: Millis, hint: &mut u32) -> usize {
         let floor = t.saturating_sub(self.longest);
         let spans = &self.spans[..];
         let mut lo = (*hint as usize).min(spans.len());
@@ -99,7 +90,24 @@ impl KeyDeals {
             }
         }
         *hint = lo as u32;
-        for &(start, end, deal) in &spans[lo..] {
+        lo
+    }
+
+    /// Every deal whose window holds `t`: only windows starting after `t` minus the longest
+    /// window and at or before `t` can.
+    fn each(&self, t: Millis, f: &mut impl FnMut(u32)) {
+        self.each_from(t, &mut 0, f)
+    }
+
+    /// [`KeyDeals::each`], starting the search where the previous one (`hint`) ended: the
+    /// events of a key mostly come in time order, so the first window that can hold `t` is
+    /// usually at the hint or a step or two after it, and the few windows looked at sit in
+    /// one or two cache lines instead of a binary search's scattered ones. Any hint gives the
+    /// same deals.
+    #[inline]
+    fn each_from(&self, t: Millis, hint: &mut u32, f: &mut impl FnMut(u32)) {
+        let lo = self.first_candidate(t, hint);
+        for &(start, end, deal) in &self.spans[lo..] {
             if start > t {
                 break;
             }
@@ -107,6 +115,91 @@ impl KeyDeals {
                 f(deal);
             }
         }
+    }
+}
+
+/// The deals of one owner whose windows hold every time in `[from, until)`, remembered per
+/// user by a part of the pass: a rep's events mostly come in time order, and the deals holding
+/// them change only when a window opens or closes, so most events find their deals in this one
+/// cache line instead of in the owner's list of windows.
+#[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
+pub struct ActiveDeals {
+    from: Millis,
+    until: Millis,
+    /// Where the last search of the owner's windows ended.
+    hint: u32,
+    /// How many of `deals` hold; [`ActiveDeals::OVERFLOW`] when more deals than fit do, and
+    /// each event searches the windows.
+    len: u32,
+    deals: [u32; ActiveDeals::HELD],
+}
+
+impl ActiveDeals {
+    const HELD: usize = 10;
+    const OVERFLOW: u32 = u32::MAX;
+}
+
+impl Default for ActiveDeals {
+    fn default() -> Self {
+        ActiveDeals {
+            from: Millis::MAX,
+            until: Millis::MIN,
+            hint: 0,
+            len: 0,
+            deals: [0; ActiveDeals::HELD],
+        }
+    }
+}
+
+impl KeyDeals {
+    /// [`KeyDeals::each`] through `cache`, refreshed when `t` is outside the times it holds
+    /// for.
+    #[inline]
+    fn each_cached(&self, t: Millis, cache: &mut ActiveDeals, f: &mut impl FnMut(u32)) {
+        if !(cache.from <= t && t < cache.until) {
+            self.refresh(t, cache);
+        }
+        if cache.len == ActiveDeals::OVERFLOW {
+            self.each_from(t, &mut cache.hint, f)
+        } else {
+            for &deal in &cache.deals[..cache.len as usize] {
+                f(deal)
+            }
+        }
+    }
+
+    /// Fills `cache` with the deals whose windows hold `t`, valid from `t` until the next
+    /// window opens or a holding one closes. Windows starting at or before `t` minus the
+    /// longest window closed by `t`, so they hold no later time either.
+    fn refresh(&self, t: Millis, cache: &mut ActiveDeals) {
+        let mut found = 0usize;
+        let mut until = Millis::MAX;
+        let mut next_start = Millis::MAX;
+        let spans = &self.spans[..];
+        let mut hint = cache.hint;
+        let lo = self.first_candidate(t, &mut hint);
+        for &(start, end, deal) in &spans[lo..] {
+            if start > t {
+                next_start = start;
+                break;
+            }
+            if t < end {
+                if found < ActiveDeals::HELD {
+                    cache.deals[found] = deal;
+                }
+                found += 1;
+                until = until.min(end);
+            }
+        }
+        cache.hint = hint;
+        cache.from = t;
+        cache.until = until.min(next_start);
+        cache.len = if found > ActiveDeals::HELD {
+            ActiveDeals::OVERFLOW
+        } else {
+            found as u32
+        };
     }
 }
 
@@ -221,7 +314,7 @@ impl DealIndex {
             }
             Link::Owner => {
                 if let Some(slot) = self.owner_slot(key) {
-                    self.each_owner_deal(slot, t, &mut 0, f)
+                    self.each_owner_deal(slot, t, &mut ActiveDeals::default(), f)
                 }
             }
         }
@@ -234,8 +327,14 @@ impl DealIndex {
 
     /// `each_touched` under `--link owner`, for the owner in `slot`.
     #[inline]
-    pub fn each_owner_deal(&self, slot: u32, t: Millis, hint: &mut u32, mut f: impl FnMut(u32)) {
-        self.owners[slot as usize].each_from(t, hint, &mut f)
+    pub fn each_owner_deal(
+        &self,
+        slot: u32,
+        t: Millis,
+        cache: &mut ActiveDeals,
+        mut f: impl FnMut(u32),
+    ) {
+        self.owners[slot as usize].each_cached(t, cache, &mut f)
     }
 }
 
@@ -359,6 +458,39 @@ mod tests {
         assert_eq!(shared(Model::Last, &touches), [0.0, 0.0, 100.0, 0.0]);
         let linear = shared(Model::Linear, &touches);
         assert_eq!(linear, [0.0, 100.0 / 3.0, 100.0 / 3.0, 100.0 / 3.0]);
+    }
+
+    #[test]
+    fn remembered_deals_are_the_deals_holding_the_time_in_any_order() {
+        // Twelve windows holding t = 50 (more than a cache holds), and short ones around.
+        let mut k = KeyDeals::default();
+        let mut deal = 0;
+        for start in (0..48).step_by(4) {
+            k.add((start, 60 + start), deal);
+            deal += 1;
+        }
+        for start in [10, 55, 70, 71, 90, 120] {
+            k.add((start, start + 5), deal);
+            deal += 1;
+        }
+        k.spans.sort_unstable();
+        let direct = |t| {
+            let mut v = Vec::new();
+            k.each(t, &mut |d| v.push(d));
+            v.sort_unstable();
+            v
+        };
+        let forward: Vec<Millis> = (-5..140).collect();
+        let mut times = forward.clone();
+        times.extend(forward.iter().rev());
+        times.extend([3, 130, 12, 59, 60, 14, 75, 71, 50, 0, 125]);
+        let mut cache = ActiveDeals::default();
+        for t in times {
+            let mut v = Vec::new();
+            k.each_cached(t, &mut cache, &mut |d| v.push(d));
+            v.sort_unstable();
+            assert_eq!(v, direct(t), "t {t}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
-use crate::analysis::influence::{DealIndex, Link};
+use crate::analysis::influence::{ActiveDeals, DealIndex, Link};
 use crate::analysis::values::ValueCache;
 use crate::config::Window;
 use crate::input::count::parse_count;
@@ -229,8 +229,8 @@ pub struct RowScanner<'a> {
     /// `--link owner`: each entry of `users`' slot among the deal owners, looked up once
     /// ([`NOT_LOOKED_UP`] until then, [`NO_DEALS`] for a user who owns none).
     owner_slots: Vec<u32>,
-    /// Beside each entry's slot, where its last search of the owner's deal windows ended.
-    owner_hints: Vec<u32>,
+    /// Beside each entry's slot, the owner's deals that held its last event, and until when.
+    owner_deals: Vec<ActiveDeals>,
 }
 
 const NOT_LOOKED_UP: u32 = u32::MAX;
@@ -262,7 +262,7 @@ impl<'a> RowScanner<'a> {
             others_ok: false,
             key: Vec::new(),
             owner_slots: Vec::new(),
-            owner_hints: Vec::new(),
+            owner_deals: Vec::new(),
         }
     }
 
@@ -533,7 +533,7 @@ impl<'a> RowScanner<'a> {
             (Link::Owner, _, _, Some(entry)) if cols.user.is_some() => {
                 if self.owner_slots.len() <= entry {
                     self.owner_slots.resize(entry + 1, NOT_LOOKED_UP);
-                    self.owner_hints.resize(entry + 1, 0);
+                    self.owner_deals.resize(entry + 1, ActiveDeals::default());
                 }
                 if self.owner_slots[entry] == NOT_LOOKED_UP {
                     let folded = self.users.get(entry).folded.as_bytes();
@@ -541,8 +541,8 @@ impl<'a> RowScanner<'a> {
                 }
                 let slot = self.owner_slots[entry];
                 if slot != NO_DEALS {
-                    let hint = &mut self.owner_hints[entry];
-                    index.each_owner_deal(slot, t, hint, |deal| {
+                    let cache = &mut self.owner_deals[entry];
+                    index.each_owner_deal(slot, t, cache, |deal| {
                         agg.touches.add(deal, rank, t, deal_count)
                     });
                 }
