@@ -6,6 +6,7 @@ use crate::keys::SmallKey;
 use rustc_hash::FxHashMap;
 
 mod filter;
+pub mod title;
 pub use filter::EventFilter;
 
 /// One row of the inventory: every column kept once (trimmed), the logical fields read from

@@ -256,7 +256,11 @@ fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
     for m in &file.header.matches {
         // The fields that link events to deals matter only to `influence`, which names them
         // when they are missing: a log without them is the usual case.
-        let linking = matches!(m.field, Field::EventOpportunity | Field::EventAccount);
+        // So do the content columns to `duplicates`, which links by title without them.
+        let linking = matches!(
+            m.field,
+            Field::EventOpportunity | Field::EventAccount | Field::Hash | Field::Url
+        );
         if linking && m.column.is_none() {
             continue;
         }

@@ -1,0 +1,95 @@
+//! `duplicates`: clusters of duplicate collateral, the asset to keep in each and the ones to
+//! retire.
+
+use crate::analysis::duplicates::{DuplicateRules, Duplicates};
+use crate::analysis::Audit;
+use crate::cli::DuplicatesArgs;
+use crate::commands::{emit, parameters, Ctx};
+use crate::config::{similarity_of, Config};
+use crate::error::Exit;
+use crate::report::fields::{cells, fields};
+use crate::report::{group_thousands, money, Body, Report, Value};
+use crate::results::duplicates::{duplicate_rows, DuplicatesSummary};
+use anyhow::Result;
+
+pub const COLUMNS: [&str; 12] = [
+    "cluster",
+    "asset_id",
+    "title",
+    "type",
+    "owner",
+    "created",
+    "status",
+    "opens",
+    "users",
+    "last_open",
+    "similarity",
+    "keep",
+];
+
+pub fn run(args: &DuplicatesArgs, ctx: &mut Ctx) -> Result<Exit> {
+    let threshold = similarity_of(&args.similarity)?;
+    let (config, audit) = super::audit(&args.audit, &args.output, ctx)?;
+    let rules = DuplicateRules {
+        threshold,
+        across_types: args.across_types,
+        threads: config.read.parallel.threads,
+    };
+    let found = Duplicates::find(&audit, &rules);
+    let report = report(&config, &audit, &found, &rules, args.retire_only);
+    emit(&config, &report, ctx.out)
+}
+
+/// The clusters found with the default rules (the snapshot's and the HTML page's).
+pub fn default_rules(config: &Config) -> DuplicateRules {
+    DuplicateRules {
+        threshold: crate::model::title::Threshold::DEFAULT,
+        across_types: false,
+        threads: config.read.parallel.threads,
+    }
+}
+
+/// The report: a row per clustered asset (or per asset to retire), then the summary.
+pub fn report(
+    config: &Config,
+    audit: &Audit,
+    found: &Duplicates,
+    rules: &DuplicateRules,
+    retire_only: bool,
+) -> Report {
+    let mut params = parameters(config);
+    params.push(("similarity".into(), Value::Num(rules.threshold.as_f64())));
+    params.push(("across_types".into(), Value::Bool(rules.across_types)));
+    params.push(("retire_only".into(), Value::Bool(retire_only)));
+    let rows = duplicate_rows(audit, found)
+        .iter()
+        .filter(|r| !retire_only || !r.keep)
+        .map(|r| cells(r, &COLUMNS))
+        .collect();
+    let summary = DuplicatesSummary::of(audit, found);
+    let mut report = Report::rows(params, &COLUMNS, rows);
+    report.headline = vec![headline(&summary)];
+    report
+        .sections
+        .push(("summary".into(), Body::Record(fields(&summary))));
+    report
+}
+
+/// The sentence a person reads first.
+pub fn headline(s: &DuplicatesSummary) -> String {
+    if s.clusters == 0 {
+        return "No duplicates: no two assets share a title, a content hash or URL, or a similar title.".into();
+    }
+    let count = |n: u64| group_thousands(&n.to_string());
+    let saving = match s.retire_cost {
+        Some(cost) => format!(", costing {}", money(cost)),
+        None => String::new(),
+    };
+    format!(
+        "Duplicates: {} clusters of {} assets; {} could be retired ({} of them never opened{saving}), keeping the most opened of each.",
+        count(s.clusters),
+        count(s.assets_in_clusters),
+        count(s.assets_to_retire),
+        count(s.retire_never_opened),
+    )
+}
