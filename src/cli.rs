@@ -190,7 +190,12 @@ pub struct DuplicatesArgs {
     pub output: OutputArgs,
     /// The least Jaccard similarity of two normalised titles' character trigrams that links
     /// them, above 0 and at most 1, compared exactly (12 of 15 meets 0.8).
-    #[arg(long, value_name = "RATIO", default_value = "0.8")]
+    #[arg(
+        long,
+        value_name = "RATIO",
+        default_value = "0.8",
+        allow_negative_numbers = true
+    )]
     pub similarity: String,
     /// Same and similar titles link assets of different types too.
     #[arg(long)]

@@ -13,7 +13,7 @@ use crate::model::title::{overlap, trigrams, Threshold};
 use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Records probed per claim of a thread: small enough to share the work evenly.
+/// At most this many records are probed per claim of a thread.
 const BLOCK: usize = 2048;
 
 /// The titles, their trigrams as ranks (rarest first), in join order: by group, then size.
@@ -58,17 +58,19 @@ pub fn similar_pairs(
     }
     let index = Postings::build(&sets, threshold);
     let next = AtomicUsize::new(0);
-    let threads = threads.clamp(1, n.div_ceil(BLOCK).max(1));
+    let threads = threads.clamp(1, n);
+    // Claims small enough to share the work evenly, large enough to claim rarely.
+    let block = (n / (threads * 16)).clamp(1, BLOCK);
     let work = || {
         let mut seen = vec![u32::MAX; n];
         let mut candidates = Vec::new();
         let mut pairs = Vec::new();
         loop {
-            let from = next.fetch_add(BLOCK, Ordering::Relaxed);
+            let from = next.fetch_add(block, Ordering::Relaxed);
             if from >= n {
                 break;
             }
-            for x in from..(from + BLOCK).min(n) {
+            for x in from..(from + block).min(n) {
                 probe(
                     &sets,
                     &index,

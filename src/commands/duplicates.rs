@@ -86,8 +86,9 @@ pub fn headline(s: &DuplicatesSummary) -> String {
         None => String::new(),
     };
     format!(
-        "Duplicates: {} clusters of {} assets; {} could be retired ({} of them never opened{saving}), keeping the most opened of each.",
+        "Duplicates: {} {} of {} assets; {} could be retired ({} of them never opened{saving}), keeping the most opened of each.",
         count(s.clusters),
+        if s.clusters == 1 { "cluster" } else { "clusters" },
         count(s.assets_in_clusters),
         count(s.assets_to_retire),
         count(s.retire_never_opened),
