@@ -369,3 +369,66 @@ D,Four,Deck,,AA
         ]
     );
 }
+
+#[test]
+fn snapshots_hold_the_duplicates_summary_and_diff_shows_its_change() {
+    let dir = Scratch::new();
+    let events = dir.file("events.csv", EVENTS);
+    let snapshot = |name: &str, assets: &str| {
+        let assets = dir.file(&format!("{name}.csv"), assets);
+        let out = dir.path(&format!("{name}.json"));
+        Cli::new("snapshot")
+            .assets(assets)
+            .events(&events)
+            .as_of(AS_OF)
+            .args(["--out", &out, "-q"])
+            .run()
+            .ok();
+        out
+    };
+    let new = snapshot("new", ASSETS);
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&new).unwrap()).unwrap();
+    assert_eq!(
+        doc["duplicates"],
+        json!({
+            "assets_in_clusters": 13,
+            "assets_to_retire": 8,
+            "clusters": 5,
+            "retire_cost": 1186.5,
+            "retire_never_opened": 6,
+        })
+    );
+    // One cluster fewer: H2 gets its own MD5.
+    let old = snapshot("old", &ASSETS.replace(" abc123 ", "zzz"));
+    let diff = Cli::new("diff")
+        .args([&old, &new])
+        .args(["--format", "csv"])
+        .run()
+        .ok()
+        .csv_rows();
+    let clusters = row(&diff, "figure", "duplicates.clusters");
+    assert_eq!((&*clusters["old"], &*clusters["new"]), ("4", "5"));
+    assert_eq!(clusters["delta"], "1");
+    let cost = row(&diff, "figure", "duplicates.retire_cost");
+    assert_eq!((&*cost["old"], &*cost["delta"]), ("186.5", "1000"));
+    // A snapshot from before `duplicates` still loads: that side is null, with no delta.
+    let mut before: Value =
+        serde_json::from_str(&std::fs::read_to_string(&old).unwrap()).unwrap();
+    before.as_object_mut().unwrap().remove("duplicates");
+    let before_path = dir.file("before.json", before.to_string());
+    let diff = Cli::new("diff")
+        .args([&before_path, &new])
+        .args(["--format", "json"])
+        .run()
+        .ok()
+        .json();
+    let clusters = diff["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["figure"] == "duplicates.clusters")
+        .unwrap();
+    assert_eq!(clusters["old"], Value::Null);
+    assert_eq!(clusters["new"], 5);
+    assert_eq!(clusters["delta"], Value::Null);
+}
