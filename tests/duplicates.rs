@@ -412,8 +412,7 @@ fn snapshots_hold_the_duplicates_summary_and_diff_shows_its_change() {
     let cost = row(&diff, "figure", "duplicates.retire_cost");
     assert_eq!((&*cost["old"], &*cost["delta"]), ("186.5", "1000"));
     // A snapshot from before `duplicates` still loads: that side is null, with no delta.
-    let mut before: Value =
-        serde_json::from_str(&std::fs::read_to_string(&old).unwrap()).unwrap();
+    let mut before: Value = serde_json::from_str(&std::fs::read_to_string(&old).unwrap()).unwrap();
     before.as_object_mut().unwrap().remove("duplicates");
     let before_path = dir.file("before.json", before.to_string());
     let diff = Cli::new("diff")
@@ -431,4 +430,45 @@ fn snapshots_hold_the_duplicates_summary_and_diff_shows_its_change() {
     assert_eq!(clusters["old"], Value::Null);
     assert_eq!(clusters["new"], 5);
     assert_eq!(clusters["delta"], Value::Null);
+}
+
+#[test]
+fn the_html_report_shows_the_clusters_only_when_there_are_some() {
+    let dir = Scratch::new();
+    let out = dir.path("audit.html");
+    let assets = dir.file("assets.csv", ASSETS);
+    let events = dir.file("events.csv", EVENTS);
+    Cli::new("report")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["--out", &out, "-q"])
+        .run()
+        .ok();
+    let html = std::fs::read_to_string(&out).unwrap();
+    let section = &html[html
+        .find("<h2 id=\"duplicates\">Duplicates</h2>")
+        .expect("a section")..];
+    assert!(section.contains("Duplicates: 5 clusters of 13 assets; 8 could be retired (6 of them never opened, costing 1,186.50)"));
+    assert!(section.contains("data-figure=\"retire_cost\"><div class=\"value\">1,186.50</div>"));
+    assert!(section.contains("data-figure=\"assets_to_retire\"><div class=\"value\">8</div>"));
+    // The five clusters, the kept asset first in each: S3 is in the third.
+    let d2 = section.find("<td>D2</td>").unwrap();
+    let d1 = section.find("<td>D1</td>").unwrap();
+    let s3 = section.find("<td>S3</td>").unwrap();
+    assert!(d2 < d1 && d1 < s3);
+    assert!(
+        section.contains("<td class=\"num\">0.79</td><td>retire</td>"),
+        "{section}"
+    );
+    // The core fixture holds no duplicates: no section.
+    let out = dir.path("core.html");
+    core("report")
+        .as_of(AS_OF)
+        .args(["--out", &out, "-q"])
+        .run()
+        .ok();
+    assert!(!std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("Duplicates"));
 }

@@ -8,6 +8,7 @@ use crate::commands::{emit, parameters, Ctx};
 use crate::config::{similarity_of, Config};
 use crate::error::Exit;
 use crate::report::fields::{cells, fields};
+use crate::report::html_duplicates::DuplicatesSection;
 use crate::report::{group_thousands, money, Body, Report, Value};
 use crate::results::duplicates::{duplicate_rows, DuplicatesSummary};
 use anyhow::Result;
@@ -93,4 +94,65 @@ pub fn headline(s: &DuplicatesSummary) -> String {
         count(s.assets_to_retire),
         count(s.retire_never_opened),
     )
+}
+
+/// Clusters the HTML page shows, largest first.
+const PAGE_CLUSTERS: usize = 5;
+/// Rows shown of each of them.
+const PAGE_ROWS: usize = 10;
+/// The columns of the page's table (the report's, fewer).
+const PAGE_COLUMNS: [&str; 9] = [
+    "cluster",
+    "asset_id",
+    "title",
+    "type",
+    "status",
+    "opens",
+    "last_open",
+    "similarity",
+    "keep",
+];
+
+/// The "Duplicates" section of the HTML page at the default rules; none when no cluster was
+/// found (a clean library's page stays as it was).
+pub fn html_section(config: &Config, audit: &Audit) -> Option<DuplicatesSection> {
+    let rules = default_rules(config);
+    let found = Duplicates::find(audit, &rules);
+    if found.clusters.is_empty() {
+        return None;
+    }
+    let summary = DuplicatesSummary::of(audit, &found);
+    let shown = Duplicates {
+        clusters: found.clusters.iter().take(PAGE_CLUSTERS).cloned().collect(),
+    };
+    let rows = duplicate_rows(audit, &shown);
+    let clusters = shown
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(k, cluster)| {
+            let members: Vec<Vec<Value>> = rows
+                .iter()
+                .filter(|r| r.cluster == k as u64 + 1)
+                .take(PAGE_ROWS)
+                .map(|r| cells(r, &PAGE_COLUMNS))
+                .collect();
+            (members, cluster.members.len().saturating_sub(PAGE_ROWS))
+        })
+        .collect();
+    let figures = fields(&summary)
+        .into_iter()
+        .filter(|(_, v)| *v != Value::Null)
+        .collect();
+    Some(DuplicatesSection {
+        sentence: headline(&summary),
+        figures,
+        columns: PAGE_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        clusters,
+        clusters_left_out: found.clusters.len().saturating_sub(PAGE_CLUSTERS),
+        rules: format!(
+            "Assets are linked by the same normalised title or a title at least {} similar (character trigrams), both within a type, or by the same content hash or URL; the one kept has the most opens in the window. The duplicates command lists every cluster and states every definition.",
+            crate::model::format_number(rules.threshold.as_f64())
+        ),
+    })
 }

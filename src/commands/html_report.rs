@@ -68,6 +68,10 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
         page.sections
             .push(influence_section(parameters(&config), &audit, credited));
     }
+    if let Some(section) = super::duplicates::html_section(&config, &audit) {
+        let block = crate::report::html_duplicates::render(&section);
+        page.sections.push(Section::Html(block));
+    }
     let page = crate::report::html::render(&page);
     write_to(args.out.as_deref(), &config, page.as_bytes(), ctx.out)?;
     Ok(Exit::Success)

@@ -1,8 +1,10 @@
 //! `snapshot`: the audit as one deterministic JSON document, to a file or standard output.
 
+use crate::analysis::duplicates::Duplicates;
 use crate::analysis::influence::DealIndex;
 use crate::analysis::summary::Summary;
 use crate::cli::{DealArgs, OutputArgs, SnapshotArgs};
+use crate::commands::duplicates::default_rules;
 use crate::commands::influence::{credit, deal_index, model_of};
 use crate::commands::{gates_of, prepare_influence, prepare_with, Ctx};
 use crate::config::Config;
@@ -10,10 +12,8 @@ use crate::error::Exit;
 use crate::gates::{report_breaches, GateFigures};
 use crate::input::opportunities::{DEFAULT_LOST_STAGES, DEFAULT_WON_STAGES};
 use crate::input::source::InputPath;
-use crate::results::influence::Influence;
-use crate::analysis::duplicates::Duplicates;
-use crate::commands::duplicates::default_rules;
 use crate::results::duplicates::DuplicatesSummary;
+use crate::results::influence::Influence;
 use crate::snapshot::{file_digest, write, DealPart, Parts};
 use anyhow::Result;
 use serde_json::{Map, Value as Json};

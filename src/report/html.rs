@@ -37,6 +37,9 @@ pub enum Section {
         top: (Report, usize),
         notes: Vec<String>,
     },
+    /// A section drawn by its own module (the "Duplicates" section of
+    /// [`super::html_duplicates`]), already HTML.
+    Html(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -182,6 +185,7 @@ fn write_section(html: &mut String, section: &Section) {
                 let _ = writeln!(html, "<p class=\"muted\">{}</p>", escape(note));
             }
         }
+        Section::Html(block) => html.push_str(block),
     }
 }
 

@@ -3,6 +3,7 @@
 mod csv_out;
 pub mod fields;
 pub mod html;
+pub mod html_duplicates;
 pub mod json_out;
 mod markdown;
 pub mod stream;
