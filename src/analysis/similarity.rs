@@ -9,7 +9,7 @@
 //! probing with A's first |A| − ⌈t·|A|⌉ + 1 trigrams an index of B's first
 //! |B| − ⌈2t/(1+t)·|B|⌉ + 1 finds every such pair; a pair also needs |B| ≥ ⌈t·|A|⌉.
 
-use crate::model::title::{overlap, trigrams, Threshold};
+use crate::model::title::{trigrams, Threshold};
 use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -121,10 +121,19 @@ fn probe(
     }
     candidates.clear();
     let prefix = size - threshold.min_overlap(size) + 1;
-    for &token in &tokens[..prefix.min(size)] {
+    for (i, &token) in tokens[..prefix.min(size)].iter().enumerate() {
+        // The first trigram a pair shares sits at a position i of x with at least the pair's
+        // least overlap left from it, ⌈t/(1+t)·(|x|+|y|)⌉ ≤ |x| − i: that bounds |y| here.
+        let Some(largest) = threshold.max_partner(size, size - i) else {
+            break;
+        };
+        let last = first_where(first, x, |p| sets.size(p) > largest);
+        if last <= first {
+            break;
+        }
         let list = index.list(token);
         let lo = list.partition_point(|&p| (p as usize) < first);
-        let hi = list.partition_point(|&p| (p as usize) < x);
+        let hi = list.partition_point(|&p| (p as usize) < last);
         for &y in &list[lo..hi] {
             if seen[y as usize] != x as u32 {
                 seen[y as usize] = x as u32;
@@ -134,12 +143,43 @@ fn probe(
     }
     for &y in candidates.iter() {
         let other = sets.get(y as usize);
-        let shared = overlap(tokens, other);
-        if threshold.met(shared, size + other.len() - shared) {
-            let (a, b) = (sets.index[y as usize], sets.index[x]);
-            pairs.push((a.min(b), a.max(b)));
+        let need = threshold.min_overlap_pair(size, other.len());
+        if let Some(shared) = overlap_reaching(tokens, other, need) {
+            if threshold.met(shared, size + other.len() - shared) {
+                let (a, b) = (sets.index[y as usize], sets.index[x]);
+                pairs.push((a.min(b), a.max(b)));
+            }
         }
     }
+}
+
+/// How many elements two sorted, distinct lists share, or `None` as soon as it is sure to
+/// be fewer than `need` (most candidates differ within their first few trigrams).
+fn overlap_reaching(a: &[u32], b: &[u32], need: usize) -> Option<usize> {
+    let (Some(mut misses_a), Some(mut misses_b)) =
+        (a.len().checked_sub(need), b.len().checked_sub(need))
+    else {
+        return None;
+    };
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                misses_a = misses_a.checked_sub(1)?;
+            }
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                misses_b = misses_b.checked_sub(1)?;
+            }
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (shared >= need).then_some(shared)
 }
 
 /// The first position in `lo..hi` where `ok` holds (`hi` when none), `ok` being false then
@@ -249,7 +289,7 @@ fn ranked_sets(titles: &[(u32, &str)]) -> Sets {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::title::jaccard;
+    use crate::model::title::{jaccard, overlap};
 
     fn brute(titles: &[(u32, &str)], t: Threshold) -> Vec<(u32, u32)> {
         let mut pairs = Vec::new();

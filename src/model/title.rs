@@ -191,6 +191,24 @@ impl Threshold {
         )
     }
 
+    /// The fewest shared trigrams two sets of `a` and `b` trigrams need: ⌈t/(1+t)·(a+b)⌉
+    /// (from shared ≥ t·(a + b − shared)).
+    #[inline]
+    pub fn min_overlap_pair(self, a: usize, b: usize) -> usize {
+        ceil_div(
+            self.num as u128 * (a + b) as u128,
+            self.den as u128 + self.num as u128,
+        )
+    }
+
+    /// The largest set that can still need no more than `shared` trigrams in common with a
+    /// set of `size`: the largest b with ⌈t/(1+t)·(size+b)⌉ ≤ shared (`None` when no b does).
+    #[inline]
+    pub fn max_partner(self, size: usize, shared: usize) -> Option<usize> {
+        let limit = shared as u128 * (self.den as u128 + self.num as u128) / self.num as u128;
+        (limit as usize).checked_sub(size)
+    }
+
     /// The threshold as a decimal, for parameters.
     pub fn as_f64(self) -> f64 {
         self.num as f64 / self.den as f64
@@ -324,5 +342,10 @@ mod tests {
         assert_eq!(t.min_overlap(16), 13);
         // 2·0.8/1.8 = 8/9 of 9 is 8.
         assert_eq!(t.min_overlap_with_larger(9), 8);
+        // 12 of 15 trigrams: sets of 13 and 14 need ⌈(4/9)·27⌉ = 12 in common.
+        assert_eq!(t.min_overlap_pair(13, 14), 12);
+        // With 12 left to share, a set of 13 can pair with at most 14 (12·9/4 − 13 = 14).
+        assert_eq!(t.max_partner(13, 12), Some(14));
+        assert_eq!(t.max_partner(13, 5), None);
     }
 }
