@@ -55,7 +55,7 @@ usage: cargo run --release --example generate -- [options]
                      deals open that day, in an Account column (default 0.25; 0: no
                      Account column, events.csv as without deals)
   --clean            no malformed rows and no orphan events (benchmarks, comparisons)
-  --near-duplicates P  titles of three to eight words from a 5,000-word vocabulary
+  --near-duplicates P  titles of three to eight words from a 20,000-word vocabulary
                      instead of the sample's templates, and a share P of the assets
                      (0 to 1) a near-duplicate of an earlier asset of the same type: a
                      version or copy suffix, a file extension, one letter changed, a word
@@ -818,22 +818,30 @@ fn title(rng: &mut Rng, kind: usize, region: usize, year: i64) -> String {
     t
 }
 
-/// Titles of three to eight words drawn (Zipf-like) from a vocabulary of 5,000 made-up
+/// Words in the vocabulary of `--near-duplicates` titles: a large library's own words,
+/// product, customer and place names.
+const VOCABULARY: usize = 20_000;
+
+/// Titles of three to eight words drawn (Zipf-like) from a vocabulary of 20,000 made-up
 /// words, and a `share` of the assets a near-duplicate of an earlier asset (taking its type
 /// too). Drawn from their own PRNG stream, so every other column is as without it.
 fn vary_titles(seed: u64, share: f64, assets: &mut [Asset]) {
     let mut rng = Rng::new(seed, 9);
-    let (onsets, vowels, codas) = (
-        [
-            "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z",
-            "br", "st", "tr",
-        ],
-        ["a", "e", "i", "o", "u", "ea", "io"],
-        ["", "", "n", "r", "s", "t", "x"],
-    );
-    let mut vocabulary = Vec::with_capacity(5000);
+    let onsets = [
+        "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "qu", "r", "s", "t", "v", "w",
+        "y", "z", "br", "cr", "dr", "fr", "gr", "pr", "tr", "bl", "cl", "fl", "gl", "pl", "sl",
+        "sc", "sk", "sm", "sn", "sp", "st", "sw", "th", "sh", "ch", "wh", "x",
+    ];
+    let vowels = [
+        "a", "e", "i", "o", "u", "y", "ai", "ea", "ee", "oo", "ou", "io", "au",
+    ];
+    let codas = [
+        "", "", "", "n", "r", "s", "t", "x", "l", "m", "nd", "st", "ng", "ck", "rt", "ss", "ph",
+        "ft", "lk", "mp",
+    ];
+    let mut vocabulary = Vec::with_capacity(VOCABULARY);
     let mut taken = HashSet::new();
-    while vocabulary.len() < 5000 {
+    while vocabulary.len() < VOCABULARY {
         let syllables = 1 + rng.below(3);
         let mut word = String::new();
         for _ in 0..syllables {

@@ -24,6 +24,11 @@ struct Sets {
     starts: Vec<u32>,
     /// The caller's index of each set, by join position.
     index: Vec<u32>,
+    /// Each set's signature: bit `rank % 64` set for each of its trigram ranks. Each bit set
+    /// in one set's signature and clear in another's stands for at least one trigram of the
+    /// first that the second lacks, so most candidates are ruled out by one `popcount` on
+    /// the index entry, without reading their trigrams.
+    masks: Vec<u64>,
     /// Each group's first join position; one more entry than groups present.
     group_of: Vec<u32>,
     group_start: FxHashMap<u32, (u32, u32)>,
@@ -120,6 +125,10 @@ fn probe(
         return;
     }
     candidates.clear();
+    let signature = sets.masks[x];
+    // The most trigrams of x any partner may lack: x must share ⌈t/(1+t)·(|x|+|y|)⌉ with it,
+    // least with the smallest.
+    let may_lack = size - threshold.min_overlap_pair(size, min_size).min(size);
     let prefix = size - threshold.min_overlap(size) + 1;
     for (i, &token) in tokens[..prefix.min(size)].iter().enumerate() {
         // The first trigram a pair shares sits at a position i of x with at least the pair's
@@ -131,10 +140,13 @@ fn probe(
         if last <= first {
             break;
         }
-        let list = index.list(token);
+        let (list, signatures) = index.list(token);
         let lo = list.partition_point(|&p| (p as usize) < first);
         let hi = list.partition_point(|&p| (p as usize) < last);
-        for &y in &list[lo..hi] {
+        for (&y, &theirs) in list[lo..hi].iter().zip(&signatures[lo..hi]) {
+            if (signature & !theirs).count_ones() as usize > may_lack {
+                continue;
+            }
             if seen[y as usize] != x as u32 {
                 seen[y as usize] = x as u32;
                 candidates.push(y);
@@ -142,8 +154,8 @@ fn probe(
         }
     }
     for &y in candidates.iter() {
+        let need = threshold.min_overlap_pair(size, sets.size(y as usize));
         let other = sets.get(y as usize);
-        let need = threshold.min_overlap_pair(size, other.len());
         if let Some(shared) = overlap_reaching(tokens, other, need) {
             if threshold.met(shared, size + other.len() - shared) {
                 let (a, b) = (sets.index[y as usize], sets.index[x]);
@@ -182,6 +194,11 @@ fn overlap_reaching(a: &[u32], b: &[u32], need: usize) -> Option<usize> {
     (shared >= need).then_some(shared)
 }
 
+/// One bit (`rank % 64`) per trigram rank of a set.
+fn signature(ranks: &[u32]) -> u64 {
+    ranks.iter().fold(0u64, |m, &r| m | (1u64 << (r % 64)))
+}
+
 /// The first position in `lo..hi` where `ok` holds (`hi` when none), `ok` being false then
 /// true along the range.
 fn first_where(mut lo: usize, mut hi: usize, ok: impl Fn(usize) -> bool) -> usize {
@@ -201,6 +218,8 @@ fn first_where(mut lo: usize, mut hi: usize, ok: impl Fn(usize) -> bool) -> usiz
 struct Postings {
     starts: Vec<u32>,
     positions: Vec<u32>,
+    /// The signature of the set at each entry, beside it: read in order with the positions.
+    signatures: Vec<u64>,
 }
 
 impl Postings {
@@ -221,18 +240,25 @@ impl Postings {
         }
         let mut fill = starts.clone();
         let mut positions = vec![0u32; starts[tokens] as usize];
+        let mut signatures = vec![0u64; starts[tokens] as usize];
         for p in 0..sets.len() {
             for &t in &sets.get(p)[..prefix(p)] {
                 positions[fill[t as usize] as usize] = p as u32;
+                signatures[fill[t as usize] as usize] = sets.masks[p];
                 fill[t as usize] += 1;
             }
         }
-        Postings { starts, positions }
+        Postings {
+            starts,
+            positions,
+            signatures,
+        }
     }
 
-    fn list(&self, token: u32) -> &[u32] {
-        let t = token as usize;
-        &self.positions[self.starts[t] as usize..self.starts[t + 1] as usize]
+    /// The positions of the sets indexed under `token`, and their signatures.
+    fn list(&self, token: u32) -> (&[u32], &[u64]) {
+        let range = self.starts[token as usize] as usize..self.starts[token as usize + 1] as usize;
+        (&self.positions[range.clone()], &self.signatures[range])
     }
 }
 
@@ -264,6 +290,7 @@ fn ranked_sets(titles: &[(u32, &str)]) -> Sets {
         tokens: Vec::new(),
         starts: Vec::with_capacity(order.len() + 1),
         index: Vec::with_capacity(order.len()),
+        masks: Vec::with_capacity(order.len()),
         group_of: Vec::with_capacity(order.len()),
         group_start: FxHashMap::default(),
     };
@@ -274,6 +301,7 @@ fn ranked_sets(titles: &[(u32, &str)]) -> Sets {
             .map(|g| rank[g])
             .collect();
         ranks.sort_unstable();
+        sets.masks.push(signature(&ranks));
         sets.tokens.extend_from_slice(&ranks);
         sets.starts.push(sets.tokens.len() as u32);
         sets.index.push(i);
