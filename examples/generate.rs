@@ -845,10 +845,12 @@ fn vary_titles(seed: u64, share: f64, assets: &mut [Asset]) {
         let syllables = 1 + rng.below(3);
         let mut word = String::new();
         for _ in 0..syllables {
-            word.push_str(*rng.pick(&onsets));
-            word.push_str(*rng.pick(&vowels));
+            let (onset, vowel) = (*rng.pick(&onsets), *rng.pick(&vowels));
+            word.push_str(onset);
+            word.push_str(vowel);
         }
-        word.push_str(*rng.pick(&codas));
+        let coda = *rng.pick(&codas);
+        word.push_str(coda);
         if taken.insert(word.clone()) {
             vocabulary.push(capitalize(&word));
         }

@@ -82,7 +82,7 @@ pub fn trigrams(normalised: &str) -> Vec<u64> {
     let chars: Vec<u64> = std::iter::once(' ')
         .chain(normalised.chars())
         .chain(std::iter::once(' '))
-        .map(|c| u64::from(c))
+        .map(u64::from)
         .collect();
     let mut grams: Vec<u64> = chars
         .windows(3)
