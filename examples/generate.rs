@@ -55,6 +55,11 @@ usage: cargo run --release --example generate -- [options]
                      deals open that day, in an Account column (default 0.25; 0: no
                      Account column, events.csv as without deals)
   --clean            no malformed rows and no orphan events (benchmarks, comparisons)
+  --near-duplicates P  titles of three to eight words from a 20,000-word vocabulary
+                     instead of the sample's templates, and a share P of the assets
+                     (0 to 1) a near-duplicate of an earlier asset of the same type: a
+                     version or copy suffix, a file extension, one letter changed, a word
+                     dropped or added (for `duplicates`; other columns unchanged)
   -h, --help         print this help
 
 Same options, same bytes: the generator uses its own PRNG and never reads the clock.
@@ -74,6 +79,7 @@ struct Opts {
     clean: bool,
     deals: usize,
     account_share: f64,
+    near_duplicates: Option<f64>,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -89,6 +95,7 @@ fn parse_args() -> Result<Opts, String> {
         clean: false,
         deals: 300,
         account_share: 0.25,
+        near_duplicates: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -128,6 +135,17 @@ fn parse_args() -> Result<Opts, String> {
                     .ok()
                     .filter(|p| (0.0..=1.0).contains(p))
                     .ok_or(format!("--account-share: {v:?} is not a share from 0 to 1"))?;
+            }
+            "--near-duplicates" => {
+                let v = value()?;
+                o.near_duplicates = Some(
+                    v.parse::<f64>()
+                        .ok()
+                        .filter(|p| (0.0..=1.0).contains(p))
+                        .ok_or(format!(
+                            "--near-duplicates: {v:?} is not a share from 0 to 1"
+                        ))?,
+                );
             }
             "--clean" => o.clean = true,
             _ => return Err(format!("unknown option {arg:?}")),
@@ -798,6 +816,91 @@ fn title(rng: &mut Rng, kind: usize, region: usize, year: i64) -> String {
     }
     t.push_str(region_suffix(rng, region));
     t
+}
+
+/// Words in the vocabulary of `--near-duplicates` titles: a large library's own words,
+/// product, customer and place names.
+const VOCABULARY: usize = 20_000;
+
+/// Titles of three to eight words drawn (Zipf-like) from a vocabulary of 20,000 made-up
+/// words, and a `share` of the assets a near-duplicate of an earlier asset (taking its type
+/// too). Drawn from their own PRNG stream, so every other column is as without it.
+fn vary_titles(seed: u64, share: f64, assets: &mut [Asset]) {
+    let mut rng = Rng::new(seed, 9);
+    let onsets = [
+        "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "qu", "r", "s", "t", "v", "w",
+        "y", "z", "br", "cr", "dr", "fr", "gr", "pr", "tr", "bl", "cl", "fl", "gl", "pl", "sl",
+        "sc", "sk", "sm", "sn", "sp", "st", "sw", "th", "sh", "ch", "wh", "x",
+    ];
+    let vowels = [
+        "a", "e", "i", "o", "u", "y", "ai", "ea", "ee", "oo", "ou", "io", "au",
+    ];
+    let codas = [
+        "", "", "", "n", "r", "s", "t", "x", "l", "m", "nd", "st", "ng", "ck", "rt", "ss", "ph",
+        "ft", "lk", "mp",
+    ];
+    let mut vocabulary = Vec::with_capacity(VOCABULARY);
+    let mut taken = HashSet::new();
+    while vocabulary.len() < VOCABULARY {
+        let syllables = 1 + rng.below(3);
+        let mut word = String::new();
+        for _ in 0..syllables {
+            let (onset, vowel) = (*rng.pick(&onsets), *rng.pick(&vowels));
+            word.push_str(onset);
+            word.push_str(vowel);
+        }
+        let coda = *rng.pick(&codas);
+        word.push_str(coda);
+        if taken.insert(word.clone()) {
+            vocabulary.push(capitalize(&word));
+        }
+    }
+    let weights: Vec<u64> = (0..vocabulary.len() as u64)
+        .map(|r| 1_000_000 / (r + 20))
+        .collect();
+    let words = Weighted::new(&weights);
+    for i in 0..assets.len() {
+        if i > 0 && rng.chance(share) {
+            let from = rng.below(i as u64) as usize;
+            let (title, kind) = (assets[from].title.clone(), assets[from].kind);
+            assets[i].title = near_duplicate(&mut rng, &title, &vocabulary, &words);
+            assets[i].kind = kind;
+        } else {
+            let n = 3 + rng.below(6) as usize;
+            let title: Vec<&str> = (0..n)
+                .map(|_| vocabulary[words.pick(&mut rng)].as_str())
+                .collect();
+            assets[i].title = title.join(" ");
+        }
+    }
+}
+
+/// A copy of `title` as people make them: a version or copy suffix, a file extension, one
+/// letter changed, a word dropped or a word added.
+fn near_duplicate(rng: &mut Rng, title: &str, vocabulary: &[String], words: &Weighted) -> String {
+    let mut words_of: Vec<String> = title.split(' ').map(String::from).collect();
+    match rng.below(7) {
+        0 => format!("{title} v{}", 2 + rng.below(4)),
+        1 => format!("{title} ({})", 1 + rng.below(3)),
+        2 => format!(
+            "{title}{}",
+            rng.pick(&[" - FINAL", " Final copy", " draft", " (updated)"])
+        ),
+        3 => format!("{title}{}", *rng.pick(&[".pptx", ".pdf", ".docx"])),
+        4 => {
+            let w = rng.below(words_of.len() as u64) as usize;
+            let mut chars: Vec<char> = words_of[w].chars().collect();
+            let c = rng.below(chars.len() as u64) as usize;
+            chars[c] = (b'a' + rng.below(26) as u8) as char;
+            words_of[w] = chars.into_iter().collect();
+            words_of.join(" ")
+        }
+        5 if words_of.len() > 3 => {
+            words_of.pop();
+            words_of.join(" ")
+        }
+        _ => format!("{title} {}", vocabulary[words.pick(rng)]),
+    }
 }
 
 /// Localised editions, so titles repeat across regions but stay distinguishable.
@@ -1503,7 +1606,10 @@ impl EventAccounts {
 fn run(o: &Opts) -> io::Result<()> {
     let end = add_months(o.start, o.months); // the log covers [start, end)
     fs::create_dir_all(&o.out)?;
-    let assets = make_assets(o, end);
+    let mut assets = make_assets(o, end);
+    if let Some(share) = o.near_duplicates {
+        vary_titles(o.seed, share, &mut assets);
+    }
     let (reps, silent) = make_reps(o, end);
     write_assets(&o.out.join("assets.csv"), &assets)?;
     let deals = make_deals(o, &reps, end);

@@ -5,6 +5,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXAMPLES_INFLUENCE: &str = "Examples:
   collateral-audit influence --assets assets.csv --events usage.csv --opportunities deals.csv --since 2026-01-01
   collateral-audit influence --assets assets.csv --events usage.csv --opportunities deals.csv --model u-shaped --by type";
+const EXAMPLES_DUPLICATES: &str = "Examples:
+  collateral-audit duplicates --assets assets.csv --events usage.csv --as-of 2026-11-01
+  collateral-audit duplicates --assets assets.csv --events usage.csv --similarity 0.9 --across-types
+  collateral-audit duplicates --assets assets.csv --events usage.csv --retire-only --format csv > retire.csv";
 const EXAMPLES_SUMMARY: &str = "Examples:
   collateral-audit summary --assets examples/data/assets.csv --events examples/data/events.csv --as-of 2026-11-01
   collateral-audit summary --assets assets.csv --events 'logs/*.csv' --since 2026-01-01 --group-by type
@@ -95,6 +99,10 @@ pub enum Command {
     /// Revenue influence: which collateral is on the deals sales wins (needs --opportunities).
     #[command(after_long_help = EXAMPLES_INFLUENCE)]
     Influence(InfluenceArgs),
+    /// Duplicate collateral: clusters of assets with the same or similar title or the same
+    /// content, the one to keep and the ones to retire.
+    #[command(after_long_help = EXAMPLES_DUPLICATES)]
+    Duplicates(DuplicatesArgs),
     /// Everything needed to compare months later, as one deterministic JSON document.
     #[command(after_long_help = EXAMPLES_SNAPSHOT)]
     Snapshot(SnapshotArgs),
@@ -198,6 +206,31 @@ pub struct InfluenceArgs {
     /// A row per value of this inventory column, or per deal owner with `rep`.
     #[arg(long, value_name = "COLUMN")]
     pub by: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DuplicatesArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub rows: RowArgs,
+    /// The least Jaccard similarity of two normalised titles' character trigrams that links
+    /// them, above 0 and at most 1, compared exactly (12 of 15 meets 0.8).
+    #[arg(
+        long,
+        value_name = "RATIO",
+        default_value = "0.8",
+        allow_negative_numbers = true
+    )]
+    pub similarity: String,
+    /// Same and similar titles link assets of different types too.
+    #[arg(long)]
+    pub across_types: bool,
+    /// Only the rows of the assets to retire (same columns), to send back to the platform.
+    #[arg(long)]
+    pub retire_only: bool,
 }
 
 /// How deals are read, found by events and credited: `influence`, and `report` and `snapshot`

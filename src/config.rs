@@ -186,6 +186,12 @@ fn encoding_of(arg: EncodingArg) -> Encoding {
 }
 
 /// Reads a size such as `64MiB`, `512k`, `1G` or `1000000` (bytes); suffixes are powers of 1024.
+/// `--similarity RATIO`: a decimal above 0 and at most 1, kept as an exact fraction.
+pub fn similarity_of(text: &str) -> Result<crate::model::title::Threshold> {
+    crate::model::title::Threshold::parse(text)
+        .map_err(|why| input_error!("--similarity {text:?}: {why}"))
+}
+
 pub fn parse_size(option: &str, text: &str) -> Result<u64> {
     let trimmed = text.trim();
     let split = trimmed

@@ -9,6 +9,7 @@ mod asset_filter;
 mod filter;
 mod groups;
 pub use asset_filter::{WhereClause, WhereOutcome};
+pub mod title;
 pub use filter::EventFilter;
 pub use groups::{parse_split, parts, Groups};
 

@@ -2,8 +2,9 @@
 //! default filters and gates. It only fills in what the command line left unset.
 
 use crate::cli::{
-    AssetsArgs, AuditArgs, CheckArgs, Cli, CohortsArgs, Command, DiffArgs, GateArgs, InfluenceArgs,
-    ReportArgs, SnapshotArgs, SummaryArgs, TrendsArgs, UnusedArgs, UsersArgs,
+    AssetsArgs, AuditArgs, CheckArgs, Cli, CohortsArgs, Command, DiffArgs, DuplicatesArgs,
+    GateArgs, InfluenceArgs, ReportArgs, SnapshotArgs, SummaryArgs, TrendsArgs, UnusedArgs,
+    UsersArgs,
 };
 use crate::input::headers::ColumnOverride;
 use crate::input_error;
@@ -83,6 +84,7 @@ pub fn apply(cli: &mut Cli) -> Result<()> {
         | Command::Users(UsersArgs { audit, .. })
         | Command::Report(ReportArgs { audit, .. })
         | Command::Influence(InfluenceArgs { audit, .. })
+        | Command::Duplicates(DuplicatesArgs { audit, .. })
         | Command::Check(CheckArgs { audit, .. }) => {
             settings.fill_audit(audit, &path, &text)?;
             note_implicit(explicit, audit.input.quiet, &path);

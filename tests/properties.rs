@@ -135,3 +135,57 @@ proptest! {
         prop_assert_eq!(summary(&lib, &[]), summary(&shuffled, &[]));
     }
 }
+
+/// Every pair of distinct titles of one group at or above `threshold`, by trying them all.
+fn nested_loop_pairs(
+    titles: &[(u32, &str)],
+    threshold: collateral_audit::model::title::Threshold,
+) -> Vec<(u32, u32)> {
+    use collateral_audit::model::title::{overlap, trigrams};
+    let mut pairs = Vec::new();
+    for i in 0..titles.len() {
+        for j in i + 1..titles.len() {
+            let (a, b) = (trigrams(titles[i].1), trigrams(titles[j].1));
+            let shared = overlap(&a, &b);
+            if titles[i].0 == titles[j].0
+                && !a.is_empty()
+                && !b.is_empty()
+                && threshold.met(shared, a.len() + b.len() - shared)
+            {
+                pairs.push((i as u32, j as u32));
+            }
+        }
+    }
+    pairs
+}
+
+/// Titles of one to four words from a few short, overlapping words, normalised, in two groups.
+fn titles() -> impl Strategy<Value = Vec<(u32, String)>> {
+    let word = prop::sample::select(vec![
+        "deck", "decks", "dek", "pricing", "price", "guide", "guides", "q3", "a", "ab", "ba", "é",
+        "über", "roi",
+    ]);
+    let title = (0u32..2, prop::collection::vec(word, 0..5))
+        .prop_map(|(group, words)| (group, words.join(" ")));
+    prop::collection::vec(title, 0..60)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_similarity_join_finds_what_a_nested_loop_finds(
+        titles in titles(),
+        num in 1u64..=20,
+        threads in 1usize..4,
+    ) {
+        use collateral_audit::analysis::similarity::similar_pairs;
+        use collateral_audit::model::title::Threshold;
+        let threshold = Threshold::parse(&format!("{}", num as f64 / 20.0)).unwrap();
+        let titles: Vec<(u32, &str)> = titles.iter().map(|(g, t)| (*g, t.as_str())).collect();
+        prop_assert_eq!(
+            similar_pairs(&titles, threshold, threads),
+            nested_loop_pairs(&titles, threshold)
+        );
+    }
+}

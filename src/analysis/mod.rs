@@ -1,11 +1,13 @@
 //! The analysis layer: one pass over the events, then statuses and figures every report reads.
 
 pub mod aggregate;
+pub mod duplicates;
 pub mod file_tally;
 pub mod influence;
 pub mod periods;
 pub mod rows;
 pub mod scan;
+pub mod similarity;
 pub mod summary;
 pub mod touches;
 pub mod values;

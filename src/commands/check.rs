@@ -294,11 +294,16 @@ fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
     let headers = &file.header.headers;
     for m in &file.header.matches {
         // The fields that link events to deals matter only to `influence`, which names them
-        // when they are missing, and most logs have no count column: a log without them is
-        // the usual case.
+        // when they are missing, and most logs have no count column; the content columns
+        // matter only to `duplicates`, which links by title without them: a file without
+        // them is the usual case.
         let optional = matches!(
             m.field,
-            Field::EventOpportunity | Field::EventAccount | Field::EventCount
+            Field::EventOpportunity
+                | Field::EventAccount
+                | Field::EventCount
+                | Field::Hash
+                | Field::Url
         );
         if optional && m.column.is_none() {
             continue;

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod check;
 pub mod cohorts;
 pub mod diff;
+pub mod duplicates;
 pub mod html_report;
 pub mod influence;
 pub mod snapshot;
@@ -48,6 +49,7 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
         Command::Diff(args) => diff::run(args, ctx),
         Command::Report(args) => html_report::run(args, ctx),
         Command::Influence(args) => influence::run(args, ctx),
+        Command::Duplicates(args) => duplicates::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),
         Command::Completions(args) => completions(args.shell, ctx),
         Command::Man(args) => man(args, ctx),
@@ -66,6 +68,7 @@ fn quiet(command: &Command) -> bool {
         Command::Snapshot(a) => &a.audit,
         Command::Report(a) => &a.audit,
         Command::Influence(a) => &a.audit,
+        Command::Duplicates(a) => &a.audit,
         Command::Check(a) => &a.audit,
         Command::Diff(_) | Command::Completions(_) | Command::Man(_) => return false,
     };

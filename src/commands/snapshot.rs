@@ -1,8 +1,10 @@
 //! `snapshot`: the audit as one deterministic JSON document, to a file or standard output.
 
+use crate::analysis::duplicates::Duplicates;
 use crate::analysis::influence::DealIndex;
 use crate::analysis::summary::Summary;
 use crate::cli::{DealArgs, OutputArgs, SnapshotArgs};
+use crate::commands::duplicates::default_rules;
 use crate::commands::influence::{credit, deal_index, model_of};
 use crate::commands::{gates_of, prepare_influence, prepare_with, Ctx};
 use crate::config::Config;
@@ -10,8 +12,9 @@ use crate::error::Exit;
 use crate::gates::{report_breaches, GateFigures};
 use crate::input::opportunities::{DEFAULT_LOST_STAGES, DEFAULT_WON_STAGES};
 use crate::input::source::InputPath;
+use crate::results::duplicates::DuplicatesSummary;
 use crate::results::influence::Influence;
-use crate::snapshot::{file_digest, write, DealPart};
+use crate::snapshot::{file_digest, write, DealPart, Parts};
 use anyhow::Result;
 use serde_json::{Map, Value as Json};
 
@@ -59,11 +62,17 @@ pub fn run(args: &SnapshotArgs, ctx: &mut Ctx) -> Result<Exit> {
         _ => None,
     };
     let digests = &digests[..audit_files.min(digests.len())];
+    let found = Duplicates::find(&audit, &default_rules(&config));
+    let duplicates = DuplicatesSummary::of(&audit, &found);
+    let parts = Parts {
+        deals: deals.as_ref(),
+        duplicates: &duplicates,
+    };
     match out_path {
         Some(path) => crate::output::write_file(path, &config.read.inputs(), |file| {
-            write(&config, &audit, digests, deals.as_ref(), file)
+            write(&config, &audit, digests, &parts, file)
         })?,
-        None => write(&config, &audit, digests, deals.as_ref(), ctx.out)?,
+        None => write(&config, &audit, digests, &parts, ctx.out)?,
     }
     let figures = GateFigures::of(&Summary::whole(&audit));
     Ok(report_breaches(&gates.check(&figures)))

@@ -36,6 +36,8 @@ impl Role {
                 Field::Owner,
                 Field::Created,
                 Field::Cost,
+                Field::Hash,
+                Field::Url,
             ],
             Role::Events => &[
                 Field::EventAsset,
@@ -72,6 +74,10 @@ pub enum Field {
     Owner,
     Created,
     Cost,
+    /// A content checksum: same value, same file (`duplicates`).
+    Hash,
+    /// The file's address: same value, same file (`duplicates`).
+    Url,
     EventAsset,
     Time,
     User,
@@ -150,6 +156,8 @@ impl Field {
             Field::Owner => "owner",
             Field::Created => "created",
             Field::Cost => "cost",
+            Field::Hash => "hash",
+            Field::Url => "url",
             Field::EventAsset => "asset",
             Field::Time => "time",
             Field::User | Field::RosterUser => "user",
@@ -214,6 +222,16 @@ impl Field {
                 "date added",
             ],
             Field::Cost => &["cost", "cost usd", "production cost", "spend"],
+            Field::Hash => &[
+                "checksum",
+                "md5",
+                "sha1",
+                "sha256",
+                "hash",
+                "content hash",
+                "file hash",
+            ],
+            Field::Url => &["url", "file url", "link"],
             Field::User | Field::RosterUser => USER,
             Field::Team | Field::RosterTeam => TEAM,
             Field::EventOpportunity => &[
@@ -617,6 +635,8 @@ mod tests {
                 "Created By",
                 "Date Added",
                 "Cost USD",
+                "MD5",
+                "File URL",
             ]),
             &[],
         )
@@ -624,6 +644,50 @@ mod tests {
         for field in Role::Assets.fields() {
             assert!(map.column(*field).is_some(), "{field:?}");
         }
+    }
+
+    #[test]
+    fn content_columns_map_and_take_no_other_field() {
+        for (header, field) in [
+            ("Checksum", Field::Hash),
+            ("md5", Field::Hash),
+            ("SHA1", Field::Hash),
+            ("sha256", Field::Hash),
+            ("Hash", Field::Hash),
+            ("Content Hash", Field::Hash),
+            ("file_hash", Field::Hash),
+            ("URL", Field::Url),
+            ("File URL", Field::Url),
+            ("Link", Field::Url),
+        ] {
+            let map = HeaderMap::build(Role::Assets, &headers(&["id", header]), &[]).unwrap();
+            assert_eq!(map.column(field), Some(1), "{header}");
+            let others: Vec<Field> = Role::Assets
+                .fields()
+                .iter()
+                .copied()
+                .filter(|f| *f != field && map.column(*f) == Some(1))
+                .collect();
+            assert!(others.is_empty(), "{header} also maps {others:?}");
+        }
+        // Every existing inventory header keeps its field; none becomes a content column.
+        let map = HeaderMap::build(
+            Role::Assets,
+            &headers(&[
+                "asset_id",
+                "title",
+                "type",
+                "owner",
+                "created",
+                "cost",
+                "file name",
+            ]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(map.column(Field::Hash), None);
+        assert_eq!(map.column(Field::Url), None);
+        assert_eq!(column_of(&map, Field::Title), Some("title"));
     }
 
     #[test]

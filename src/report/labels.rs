@@ -54,6 +54,16 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("asset_rows_skipped", "Inventory rows skipped", ""),
     ("asset_values_invalid", "Inventory values unreadable", ""),
     ("assets_duplicate", "Duplicate asset ids", ""),
+    // `duplicates`.
+    ("clusters", "Clusters of duplicates", ""),
+    ("assets_in_clusters", "Assets in a cluster", ""),
+    ("assets_to_retire", "Copies to retire", ""),
+    ("retire_never_opened", "Copies to retire never opened", ""),
+    (
+        "retire_cost",
+        "Cost of the copies to retire",
+        "no cost column",
+    ),
 ];
 
 /// The words for `key`; a key without its own reads as a sentence (`deals_won` -> "Deals won").

@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod coverage;
+pub mod duplicates;
 pub mod influence;
 pub mod page;
 pub mod params;

@@ -2,6 +2,7 @@
 
 use super::{Kept, Loaded, SnapshotAsset};
 use crate::analysis::summary::round2;
+use crate::results::duplicates::DuplicatesSummary;
 use crate::results::influence::InfluenceSummary;
 use crate::results::summary::Figures;
 use serde_json::{Map, Value as Json};
@@ -75,6 +76,16 @@ pub struct Diff {
 impl Diff {
     pub fn between(old: &Loaded, new: &Loaded) -> Diff {
         let mut figures = figures(&old.summary, &new.summary, &Figures::keys(), "");
+        // A snapshot from before `duplicates` has none: its side is null, with no delta.
+        if old.duplicates.is_some() || new.duplicates.is_some() {
+            let none = Map::new();
+            figures.extend(self::figures(
+                old.duplicates.as_ref().unwrap_or(&none),
+                new.duplicates.as_ref().unwrap_or(&none),
+                &DuplicatesSummary::keys(),
+                "duplicates.",
+            ));
+        }
         if old.influence.is_some() || new.influence.is_some() {
             let none = Map::new();
             let (before, after) = (
@@ -225,6 +236,7 @@ mod tests {
             as_of: String::new(),
             summary: summary.as_object().unwrap().clone(),
             influence: None,
+            duplicates: None,
             assets,
         }
     }

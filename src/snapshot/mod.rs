@@ -12,6 +12,7 @@ use crate::input::file_report::FileReport;
 use crate::input_error;
 use crate::report::json_out::{write_key, write_value};
 use crate::results::assets::{asset_rows, AssetOrder};
+use crate::results::duplicates::DuplicatesSummary;
 use crate::results::influence::Influence as Credited;
 use crate::results::params::Parameters;
 use crate::results::summary::{Figures, WarningEntry};
@@ -34,19 +35,31 @@ pub struct DealPart<'a> {
     pub options: Map<String, Json>,
 }
 
+/// What a snapshot holds beside the audit: the credited deals (with `--opportunities`) and
+/// the duplicates summary (always).
+pub struct Parts<'a> {
+    pub deals: Option<&'a DealPart<'a>>,
+    pub duplicates: &'a DuplicatesSummary,
+}
+
 /// Writes the snapshot document of a finished audit, as `serde_json` would pretty-print it
 /// with its keys sorted, but one asset at a time: a library of many thousands of assets is
 /// never held as one JSON tree.
 /// With deals (`--opportunities`), an `influence` object holds their summary and each asset's
-/// influence columns; without, the document is as it always was.
+/// influence columns. A `duplicates` object holds the duplicates summary at the default rules.
 pub fn write(
     config: &Config,
     audit: &Audit,
     digests: &[Option<String>],
-    deals: Option<&DealPart>,
+    parts: &Parts,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let head = head(config, audit, digests, deals)?;
+    let deals = parts.deals;
+    let mut head = head(config, audit, digests, deals)?;
+    head.insert(
+        "duplicates".into(),
+        sort_keys(serde_json::to_value(parts.duplicates)?),
+    );
     let influence = deals.map(|d| d.influence);
     let streamed = ["assets"].into_iter().chain(influence.map(|_| "influence"));
     let mut keys: Vec<&str> = head.keys().map(String::as_str).chain(streamed).collect();
@@ -250,6 +263,8 @@ pub struct Loaded {
     pub summary: Map<String, Json>,
     /// The influence summary, in a snapshot made with `--opportunities`.
     pub influence: Option<Map<String, Json>>,
+    /// The duplicates summary; none in a snapshot made before `duplicates` existed.
+    pub duplicates: Option<Map<String, Json>>,
     /// In id order (the last of an id given twice).
     pub assets: Vec<SnapshotAsset>,
 }
@@ -372,6 +387,20 @@ pub fn load(path: &str) -> Result<Loaded> {
             "influence figure {key:?} is {value}, not a number"
         )));
     }
+    let duplicates = match doc.duplicates {
+        None => None,
+        Some(Json::Object(figures)) => Some(figures),
+        Some(_) => return Err(malformed("duplicates is not an object")),
+    };
+    if let Some((key, value)) = duplicates
+        .iter()
+        .flatten()
+        .find(|(_, v)| !(v.is_number() || v.is_null()))
+    {
+        return Err(malformed(&format!(
+            "duplicates figure {key:?} is {value}, not a number"
+        )));
+    }
     let Some(Assets(mut assets)) = doc.assets else {
         return Err(malformed("no assets array"));
     };
@@ -390,6 +419,7 @@ pub fn load(path: &str) -> Result<Loaded> {
             .to_string(),
         summary,
         influence,
+        duplicates,
         assets,
     })
 }
@@ -405,6 +435,7 @@ struct Document {
     as_of: Option<Json>,
     summary: Option<Json>,
     influence: Option<Json>,
+    duplicates: Option<Json>,
     assets: Option<Assets>,
 }
 

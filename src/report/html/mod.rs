@@ -3,6 +3,7 @@
 //! phone: every chart prints its values.
 
 mod charts;
+pub mod duplicates;
 mod tables;
 mod words;
 
@@ -83,6 +84,8 @@ pub enum Section {
         notes: Vec<String>,
     },
     /// Every asset, sortable, filterable and searchable.
+    /// Duplicate clusters: what retiring would save, the largest clusters.
+    Duplicates(duplicates::DuplicatesSection),
     Explorer(Explorer),
 }
 
@@ -223,6 +226,7 @@ fn write_section(html: &mut String, section: &Section, currency: Option<&Currenc
                 let _ = writeln!(html, "<p class=\"muted\">{}</p>", escape(note));
             }
         }
+        Section::Duplicates(section) => duplicates::write(html, section, currency),
         Section::Explorer(explorer) => {
             html.push_str("<section id=\"all-assets\">\n<h2>Every asset</h2>\n");
             tables::explorer(html, explorer, currency);
