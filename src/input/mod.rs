@@ -19,5 +19,6 @@ pub mod plan;
 pub mod problems;
 pub mod quotes;
 pub mod roster;
+pub mod sheet;
 pub mod source;
 pub mod time;
