@@ -124,6 +124,10 @@ pub struct OutputArgs {
     /// In CSV, leave text that a spreadsheet would run as a formula as it is (no `'` prefix).
     #[arg(long)]
     pub raw_csv: bool,
+
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -307,6 +311,17 @@ pub struct ReportArgs {
     /// Write the page to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<String>,
+    /// html (the page, default) or xlsx (the whole audit as one workbook); an --out FILE
+    /// ending in .xlsx chooses xlsx.
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+}
+
+/// What `report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Xlsx,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -493,6 +508,8 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// An Excel workbook (binary): to --out FILE, or to standard output when it is not a terminal.
+    Xlsx,
 }
 
 /// Encodings spreadsheet programs still write.

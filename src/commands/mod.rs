@@ -11,6 +11,7 @@ pub mod summary;
 pub mod trends;
 pub mod unused;
 pub mod users;
+pub mod workbook;
 
 use crate::analysis::periods::TrendTally;
 use crate::analysis::{Audit, TrendRequest};
@@ -18,6 +19,7 @@ use crate::cli::{Cli, Command, GateArgs, OutputArgs};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::gates::Gates;
+use crate::input::source::InputPath;
 use crate::input::time::Millis;
 use crate::progress::Ticker;
 use crate::report::{render, RenderStyle, Report, Value};
@@ -31,10 +33,58 @@ pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
 }
 
-/// Runs the parsed command line, writing the report to `out`; returns the exit code.
+/// Runs the parsed command line, writing the report to `out` (or to its `--out FILE`);
+/// returns the exit code.
 pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
     crate::report::choose_color(crate::config::color_of(cli.color));
     crate::messages::set_quiet(quiet(&cli.command));
+    let Some((output, inputs)) = table_output(&cli.command) else {
+        return dispatch(cli, now, out);
+    };
+    match &output.out {
+        None if output.format == crate::cli::Format::Xlsx && std::io::stdout().is_terminal() => {
+            Err(crate::input_error!(
+                "--format xlsx writes a binary workbook: give --out FILE, or redirect standard output to a file"
+            ))
+        }
+        None => dispatch(cli, now, out),
+        Some(path) => {
+            let inputs: Vec<InputPath> = inputs.iter().map(|p| InputPath::new(p)).collect();
+            crate::output::refuse_input(path, &inputs.iter().collect::<Vec<_>>())?;
+            let mut buffer = Vec::new();
+            let exit = dispatch(cli, now, &mut buffer)?;
+            crate::output::write_file(path, &inputs.iter().collect::<Vec<_>>(), |file| {
+                Ok(file.write_all(&buffer)?)
+            })?;
+            Ok(exit)
+        }
+    }
+}
+
+/// The output options of a command that writes a table, and the paths it reads (which
+/// `--out` must not name).
+fn table_output(command: &Command) -> Option<(&OutputArgs, Vec<&String>)> {
+    let (output, audit) = match command {
+        Command::Summary(a) => (&a.output, &a.audit),
+        Command::Unused(a) => (&a.output, &a.audit),
+        Command::Assets(a) => (&a.output, &a.audit),
+        Command::Trends(a) => (&a.output, &a.audit),
+        Command::Cohorts(a) => (&a.output, &a.audit),
+        Command::Users(a) => (&a.output, &a.audit),
+        Command::Influence(a) => (&a.output, &a.audit),
+        Command::Check(a) => (&a.output, &a.audit),
+        Command::Diff(a) => return Some((&a.output, vec![&a.old, &a.new])),
+        _ => return None,
+    };
+    let input = &audit.input;
+    let inputs = std::iter::once(&input.assets)
+        .chain(&input.events)
+        .chain(&input.roster)
+        .collect();
+    Some((output, inputs))
+}
+
+fn dispatch(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
     let ctx = &mut Ctx { now, out };
     match &cli.command {
         Command::Summary(args) => summary::run(args, ctx),

@@ -7,6 +7,7 @@ pub mod json_out;
 mod markdown;
 pub mod stream;
 mod table;
+pub mod xlsx;
 
 use crate::input::time::{format_date, format_instant, Millis};
 use anyhow::Result;
@@ -233,6 +234,7 @@ pub fn render(
         Format::Csv => csv_out::write(report, style.raw_csv, out),
         Format::Json => json_out::write(report, out),
         Format::Markdown => markdown::write(report, out),
+        Format::Xlsx => xlsx::write(report, out),
     }
 }
 
