@@ -116,6 +116,22 @@ fn a_sheet_declaring_absurd_dimensions_is_refused_unread() {
 }
 
 #[test]
+fn a_shared_strings_count_beyond_the_files_bytes_is_refused_not_an_abort() {
+    let run = Cli::new("check")
+        .assets(sheet("hostile-strings.xlsx"))
+        .events(fixture("core/events.csv"))
+        .run()
+        .expect_code(2);
+    assert!(
+        run.stderr.contains(
+            "hostile-strings.xlsx: its shared-strings part declares 100000000000 strings, more than its bytes can hold"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn check_shows_the_sheet_and_a_missing_sheet_names_those_there_are() {
     let run = Cli::new("check")
         .assets(sheet("core.xlsx"))

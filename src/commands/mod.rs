@@ -64,15 +64,16 @@ pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
 /// The output options of a command that writes a table, and the paths it reads (which
 /// `--out` must not name).
 fn table_output(command: &Command) -> Option<(&OutputArgs, Vec<&String>)> {
-    let (output, audit) = match command {
-        Command::Summary(a) => (&a.output, &a.audit),
-        Command::Unused(a) => (&a.output, &a.audit),
-        Command::Assets(a) => (&a.output, &a.audit),
-        Command::Trends(a) => (&a.output, &a.audit),
-        Command::Cohorts(a) => (&a.output, &a.audit),
-        Command::Users(a) => (&a.output, &a.audit),
-        Command::Influence(a) => (&a.output, &a.audit),
-        Command::Check(a) => (&a.output, &a.audit),
+    let none: &[String] = &[];
+    let (output, audit, deals) = match command {
+        Command::Summary(a) => (&a.output, &a.audit, none),
+        Command::Unused(a) => (&a.output, &a.audit, none),
+        Command::Assets(a) => (&a.output, &a.audit, none),
+        Command::Trends(a) => (&a.output, &a.audit, none),
+        Command::Cohorts(a) => (&a.output, &a.audit, none),
+        Command::Users(a) => (&a.output, &a.audit, none),
+        Command::Influence(a) => (&a.output, &a.audit, &a.opportunities[..]),
+        Command::Check(a) => (&a.output, &a.audit, &a.opportunities[..]),
         Command::Diff(a) => return Some((&a.output, vec![&a.old, &a.new])),
         _ => return None,
     };
@@ -80,6 +81,7 @@ fn table_output(command: &Command) -> Option<(&OutputArgs, Vec<&String>)> {
     let inputs = std::iter::once(&input.assets)
         .chain(&input.events)
         .chain(&input.roster)
+        .chain(deals)
         .collect();
     Some((output, inputs))
 }

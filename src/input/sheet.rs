@@ -136,7 +136,10 @@ fn read_workbook<RS: Read + Seek>(
             out.range(&sheet, &range)?;
             Ok(("xls", sheet))
         }
-        Magic::Zip => match Xlsx::new(open()?) {
+        Magic::Zip => match {
+            check_shared_strings(name, open()?)?;
+            Xlsx::new(open()?)
+        } {
             Ok(mut book) => {
                 let sheet = choose(name, book.sheet_names(), wanted)?;
                 let cannot = |e: calamine::XlsxError| {
@@ -163,6 +166,45 @@ fn read_workbook<RS: Read + Seek>(
                 Ok(("ods", sheet))
             }
         },
+    }
+}
+
+/// Refuses a workbook whose shared-strings part declares more strings than its bytes can hold
+/// (each takes at least `<si/>`, 5 bytes, and deflate packs at most 1,032 bytes into one):
+/// calamine reserves room for the declared count before reading one, and a count of 10^11
+/// in a tiny file would abort the process.
+fn check_shared_strings<R: Read + Seek>(name: &str, reader: R) -> Result<()> {
+    let Ok(mut archive) = zip::ZipArchive::new(reader) else {
+        return Ok(()); // not a zip calamine can read either: it tells why
+    };
+    let Some(index) = (0..archive.len()).find(|&i| {
+        archive
+            .name_for_index(i)
+            .is_some_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+    }) else {
+        return Ok(());
+    };
+    let Ok(part) = archive.by_index(index) else {
+        return Ok(());
+    };
+    let room = part
+        .size()
+        .min(part.compressed_size().saturating_mul(1_032))
+        / 5
+        + 1;
+    let mut head = Vec::with_capacity(4096);
+    let _ = part.take(4096).read_to_end(&mut head);
+    let head = String::from_utf8_lossy(&head);
+    let declared = head
+        .split("uniqueCount=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|n| n.trim().parse::<u64>().ok());
+    match declared {
+        Some(n) if n > room => Err(input_error!(
+            "{name}: its shared-strings part declares {n} strings, more than its bytes can hold (at most {room}); refused"
+        )),
+        _ => Ok(()),
     }
 }
 
