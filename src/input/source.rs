@@ -9,7 +9,7 @@ use crate::input::lines::{Counting, LineIndex};
 use crate::input::options::ReadOptions;
 use crate::input::problems::Problem;
 use crate::input::quotes::RecordTooLong;
-use crate::input::sheet::{read_sheet, Bytes, Magic, SheetInfo};
+use crate::input::sheet::{Magic, SheetInfo};
 use crate::input_error;
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -98,6 +98,11 @@ impl InputPath {
                 self.display()
             )
         })
+    }
+
+    /// Names the input `label` in messages from now on (a spreadsheet: `FILE#Sheet`).
+    pub(crate) fn set_label(&self, label: String) {
+        let _ = self.label.set(label);
     }
 
     /// The name used in messages: with its sheet (`FILE#Sheet`) once a spreadsheet was opened.
@@ -232,7 +237,7 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions, role: Role) -> Result<Ope
     let (stream, gzip) = ungzip(raw, Arc::clone(&input.gzip_padding)).with_context(cannot_read)?;
     let (head, stream) = peek(stream, 4).with_context(cannot_read)?;
     if let Some(magic) = Magic::of(&head) {
-        return open_sheet(input, opts, role, magic, stream, gzip);
+        return crate::input::sheet::open(input, opts, role, magic, stream, gzip);
     }
     if input.sheet.is_some() {
         return Err(input_error!(
@@ -290,64 +295,6 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions, role: Role) -> Result<Ope
         notes,
         sample: whole_lines,
         bad_rows: Vec::new(),
-    })
-}
-
-/// Opens a spreadsheet's sheet as CSV text (see [`crate::input::sheet`]): a file on disk is
-/// read in place, a stream or a gzip-compressed workbook first buffered whole (a workbook is
-/// a zip archive, read from its end).
-fn open_sheet(
-    input: &InputPath,
-    opts: &ReadOptions,
-    role: Role,
-    magic: Magic,
-    mut stream: Box<dyn Read + Send>,
-    gzip: bool,
-) -> Result<OpenedCsv> {
-    let name = input.display();
-    let bytes = if gzip || input.is_stream() {
-        let mut buffer = Vec::new();
-        stream
-            .read_to_end(&mut buffer)
-            .with_context(|| format!("{name}: cannot read"))?;
-        Bytes::Memory(buffer.into())
-    } else {
-        drop(stream);
-        Bytes::File(input.path.clone())
-    };
-    let sheet = read_sheet(name, &bytes, magic, input.sheet.as_deref(), role, opts)?;
-    drop(bytes);
-    let label = format!("{name}#{}", sheet.info.name);
-    let _ = input.label.set(label.clone());
-    let mut bad_rows = sheet.problems;
-    for problem in &mut bad_rows {
-        problem.file = label.clone();
-    }
-    let csv = sheet.csv;
-    let cut = csv.len().min(SAMPLE_BYTES);
-    let sample = match memchr::memrchr(b'\n', &csv[..cut]) {
-        _ if cut == csv.len() => csv.clone(),
-        Some(end) => csv[..=end].to_vec(),
-        None => Vec::new(),
-    };
-    let stream: Box<dyn Read + Send> = Box::new(Cursor::new(csv));
-    let (stream, lines) = Counting::watching(stream, b',', opts.max_record);
-    Ok(OpenedCsv {
-        reader: csv_builder(b',').has_headers(true).from_reader(stream),
-        dialect: Dialect {
-            delimiter: b',',
-            delimiter_sniffed: false,
-            gzip,
-            bom: false,
-            read_as: TextEncoding::Utf8,
-            encoding: TextEncoding::Utf8.label(),
-            prefix: 0,
-            sheet: Some(sheet.info),
-        },
-        lines,
-        notes: Vec::new(),
-        sample,
-        bad_rows,
     })
 }
 
