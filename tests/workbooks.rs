@@ -279,3 +279,36 @@ fn out_on_a_table_command_is_written_whole_and_never_over_an_input() {
     assert!(written.starts_with("asset_id,"), "{written}");
     assert!(written.contains("\nA2,"), "A2 was never opened: {written}");
 }
+
+/// A workbook is binary: to a terminal it is refused, under a pseudo-terminal from util-linux
+/// `script` (the test says so and stops where `script` is missing).
+#[test]
+#[cfg(target_os = "linux")]
+fn a_workbook_is_never_written_to_a_terminal() {
+    if !Path::new("/usr/bin/script").exists() {
+        eprintln!("no /usr/bin/script: terminal refusal not exercised");
+        return;
+    }
+    for command in ["unused", "report"] {
+        let line = format!(
+            "{} {command} --assets {} --events {} --as-of {AS_OF} --format xlsx -q",
+            env!("CARGO_BIN_EXE_collateral-audit"),
+            fixture("core/assets.csv"),
+            fixture("core/events.csv"),
+        );
+        let out = std::process::Command::new("/usr/bin/script")
+            .args(["-qec", &line, "/dev/null"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{command}: {text}");
+        assert!(
+            text.contains("--format xlsx writes a binary workbook: give --out FILE"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("PK"),
+            "{command}: no workbook bytes on the terminal"
+        );
+    }
+}
