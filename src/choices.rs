@@ -8,6 +8,8 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// An Excel workbook of typed cells.
+    Xlsx,
 }
 
 /// `--color`: whether tables are coloured.

@@ -136,6 +136,10 @@ pub struct OutputArgs {
     /// Lay tables out whole: no cut cells, no left-out columns, whatever the terminal's width.
     #[arg(long)]
     pub wide: bool,
+
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
 }
 
 /// Which rows a table report writes and in what order: commands whose report is rows.
@@ -375,6 +379,17 @@ pub struct ReportArgs {
     /// Write the page to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<String>,
+    /// html (the page, default) or xlsx (the whole audit as one workbook); an --out FILE
+    /// ending in .xlsx chooses xlsx.
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+}
+
+/// What `report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Xlsx,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -572,6 +587,8 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// An Excel workbook (binary): to --out FILE, or to standard output when it is not a terminal.
+    Xlsx,
 }
 
 /// Encodings spreadsheet programs still write.

@@ -99,6 +99,7 @@ pub fn format_of(arg: cli::Format) -> Format {
         cli::Format::Csv => Format::Csv,
         cli::Format::Json => Format::Json,
         cli::Format::Markdown => Format::Markdown,
+        cli::Format::Xlsx => Format::Xlsx,
     }
 }
 

@@ -165,7 +165,7 @@ fn nul_bytes_in_a_text_file_are_values_like_any_other() {
 }
 
 #[test]
-fn binary_garbage_and_spreadsheets_are_refused_by_name() {
+fn binary_garbage_and_broken_spreadsheets_are_refused_by_name() {
     let mut state = 0x2545_f491_u32;
     let garbage: Vec<u8> = (0..4000)
         .map(|_| {
@@ -178,14 +178,18 @@ fn binary_garbage_and_spreadsheets_are_refused_by_name() {
     assert!(error_of(garbage).contains("events.csv: this is not CSV text"));
     let mut xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00".to_vec();
     xlsx.extend_from_slice(&[0x8f; 200]);
+    // Spreadsheets are read (tests/spreadsheets.rs); a zip or OLE file that is not one is told.
     let message = error_of(xlsx);
     assert!(
-        message.contains("this is a spreadsheet or zip archive (.xlsx, .ods, .zip), not CSV"),
+        message.contains("events.csv: a zip archive that is not a workbook"),
         "{message}"
     );
-    assert!(message.contains("save it as \"CSV UTF-8\""), "{message}");
+    assert!(
+        message.contains("reads CSV, .xlsx, .xlsm, .xls and .ods"),
+        "{message}"
+    );
     let xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest".to_vec();
-    assert!(error_of(xls).contains("an old Excel spreadsheet (.xls)"));
+    assert!(error_of(xls).contains("an OLE document that is not a readable .xls workbook"));
 }
 
 #[test]
@@ -345,7 +349,7 @@ fn a_broken_inventory_is_refused_the_same_way() {
         (&b""[..], "assets.csv: the file is empty"),
         (
             b"PK\x03\x04\x14\x00\x06\x00",
-            "assets.csv: this is a spreadsheet",
+            "assets.csv: a zip archive that is not a workbook",
         ),
         (
             b"title,created\nDeck,2025-01-01\n",

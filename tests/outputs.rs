@@ -170,15 +170,19 @@ fn control_characters_in_cells_are_shown_escaped_in_tables() {
 
 #[test]
 fn output_options_exist_only_where_a_table_is_written() {
-    // A snapshot is JSON and a report is HTML: a format option there would be ignored.
-    for (command, extra) in [
-        ("snapshot", ["--format", "csv"]),
-        ("report", ["--format", "json"]),
-        ("snapshot", ["--raw-csv", "-q"]),
+    // A snapshot is JSON and a report is HTML or xlsx: another format there would be ignored.
+    for (command, extra, refusal) in [
+        ("snapshot", ["--format", "csv"], "unexpected argument"),
+        (
+            "report",
+            ["--format", "json"],
+            "invalid value 'json' for '--format",
+        ),
+        ("snapshot", ["--raw-csv", "-q"], "unexpected argument"),
     ] {
         let run = core(command).args(extra).run().expect_code(2);
         assert!(
-            run.stderr.contains("unexpected argument"),
+            run.stderr.contains(refusal),
             "{command} {extra:?}: {}",
             run.stderr
         );

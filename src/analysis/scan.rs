@@ -126,8 +126,8 @@ fn scan_file(
     problems: &mut Problems,
     parallel: Parallelism,
 ) -> Result<FileReport> {
+    let mut opened = open_csv(input, opts, Role::Events)?;
     let name = input.display().to_string();
-    let mut opened = open_csv(input, opts)?;
     let headers = read_headers(&mut opened.reader, &name)?;
     let header = HeaderMap::build(Role::Events, &headers, &opts.overrides)?;
     let columns = EventColumns::resolve(&header, &name, ctx)?;
@@ -145,6 +145,11 @@ fn scan_file(
     };
     let rows_before = agg.counts.rows;
     let skipped_before = agg.counts.skipped;
+    for bad in std::mem::take(&mut file.opened.bad_rows) {
+        agg.counts.rows += 1;
+        agg.counts.skipped += 1;
+        problems.record(bad)?;
+    }
     let facts = InputFacts::opened(input, &file.opened.dialect);
     let plan = ReadPlan::decide(facts, opts.strict, parallel);
     let in_parallel = match plan {

@@ -275,14 +275,20 @@ fn file_rows(file: &FileReport, rows: &mut Vec<Vec<Value>>) {
         "forced"
     };
     rows.push(row(name, "role", Value::text(file.role.as_str())));
-    rows.push(row(
-        name,
-        "delimiter",
-        Value::text(format!("{} ({how})", d.delimiter_name())),
-    ));
-    rows.push(row(name, "gzip", Value::Bool(d.gzip)));
-    rows.push(row(name, "utf-8 bom", Value::Bool(d.bom)));
-    rows.push(row(name, "encoding", Value::text(d.encoding)));
+    if let Some(sheet) = &d.sheet {
+        let what = format!("{}, sheet {:?}", sheet.kind, sheet.name);
+        rows.push(row(name, "spreadsheet", Value::text(what)));
+        rows.push(row(name, "gzip", Value::Bool(d.gzip)));
+    } else {
+        rows.push(row(
+            name,
+            "delimiter",
+            Value::text(format!("{} ({how})", d.delimiter_name())),
+        ));
+        rows.push(row(name, "gzip", Value::Bool(d.gzip)));
+        rows.push(row(name, "utf-8 bom", Value::Bool(d.bom)));
+        rows.push(row(name, "encoding", Value::text(d.encoding)));
+    }
     rows.push(row(name, "data rows", Value::count(file.rows)));
     if let Some(costs) = &file.costs {
         rows.push(row(

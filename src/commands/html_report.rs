@@ -6,7 +6,8 @@
 use crate::analysis::periods::{Period, TrendTally};
 use crate::analysis::Audit;
 use crate::analysis::TrendRequest;
-use crate::cli::{OutputArgs, ReportArgs};
+use crate::cli::{Format, OutputArgs, ReportArgs, ReportFormat};
+use crate::commands::workbook;
 use crate::commands::{audit_with_trend, influence, prepare_influence, write_to, Ctx};
 use crate::commands::{parameters, unused, users};
 use crate::config::Config;
@@ -26,6 +27,7 @@ use crate::results::summary::Figures;
 use crate::results::trends::trend;
 use crate::results::users::user_rows;
 use anyhow::Result;
+use std::io::IsTerminal;
 
 /// Lists longer than this are cut on the page (the CSV reports have them whole).
 const LIST_ROWS: usize = 200;
@@ -58,7 +60,25 @@ const TOP_COLUMNS: [&str; 7] = [
 ];
 
 pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let config = Config::from_args(&args.audit, &OutputArgs::default(), ctx.now)?;
+    let by_extension = args
+        .out
+        .as_deref()
+        .is_some_and(|p| p.to_ascii_lowercase().ends_with(".xlsx"));
+    let xlsx = match args.format {
+        Some(format) => format == ReportFormat::Xlsx,
+        None => by_extension,
+    };
+    if xlsx && args.out.is_none() && std::io::stdout().is_terminal() {
+        return Err(crate::input_error!(
+            "report --format xlsx writes a binary workbook: give --out FILE, or redirect standard output to a file"
+        ));
+    }
+    // The workbook's sheets are the machine reports (no bar columns for people).
+    let output = OutputArgs {
+        format: if xlsx { Format::Xlsx } else { Format::Table },
+        ..OutputArgs::default()
+    };
+    let config = Config::from_args(&args.audit, &output, ctx.now)?;
     let currency = crate::config::currency_of(args.currency.as_deref())?;
     if let Some(path) = &args.out {
         crate::output::refuse_input(path, &config.read.inputs())?;
@@ -78,10 +98,21 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
             anyhow::anyhow!("the pass tallied no trend although one was asked for")
         })?;
         let credited = influence::credit(&mut audit, &index, &args.deals);
-        (audit, tally, Some(credited))
+        (audit, tally, Some((index, credited)))
     };
+    if xlsx {
+        let sheet = match &influence {
+            Some((index, credited)) => {
+                Some(influence::report(&config, &audit, index, credited, None)?)
+            }
+            None => None,
+        };
+        let book = workbook::build(&config, &audit, &tally, sheet.as_ref())?;
+        write_to(args.out.as_deref(), &config, &book, ctx.out)?;
+        return Ok(Exit::Success);
+    }
     let mut page = page(&config, &audit, &tally, currency.as_ref())?;
-    if let Some(credited) = &influence {
+    if let Some((_, credited)) = &influence {
         // Before the table of every asset, which closes the page.
         let at = page.sections.len().saturating_sub(1);
         page.sections

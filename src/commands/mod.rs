@@ -12,6 +12,7 @@ pub mod summary;
 pub mod trends;
 pub mod unused;
 pub mod users;
+pub mod workbook;
 
 use crate::analysis::periods::TrendTally;
 use crate::analysis::{Audit, TrendRequest};
@@ -19,6 +20,7 @@ use crate::cli::{Cli, Command, GateArgs, OutputArgs, RowArgs};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::gates::Gates;
+use crate::input::source::InputPath;
 use crate::input::time::Millis;
 use crate::progress::Ticker;
 use crate::report::order::pick_rows;
@@ -33,10 +35,60 @@ pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
 }
 
-/// Runs the parsed command line, writing the report to `out`; returns the exit code.
+/// Runs the parsed command line, writing the report to `out` (or to its `--out FILE`);
+/// returns the exit code.
 pub fn run(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
     crate::report::choose_color(crate::config::color_of(cli.color));
     crate::messages::set_quiet(quiet(&cli.command));
+    let Some((output, inputs)) = table_output(&cli.command) else {
+        return dispatch(cli, now, out);
+    };
+    match &output.out {
+        None if output.format == crate::cli::Format::Xlsx && std::io::stdout().is_terminal() => {
+            Err(crate::input_error!(
+                "--format xlsx writes a binary workbook: give --out FILE, or redirect standard output to a file"
+            ))
+        }
+        None => dispatch(cli, now, out),
+        Some(path) => {
+            let inputs: Vec<InputPath> = inputs.iter().map(|p| InputPath::new(p)).collect();
+            crate::output::refuse_input(path, &inputs.iter().collect::<Vec<_>>())?;
+            let mut buffer = Vec::new();
+            let exit = dispatch(cli, now, &mut buffer)?;
+            crate::output::write_file(path, &inputs.iter().collect::<Vec<_>>(), |file| {
+                Ok(file.write_all(&buffer)?)
+            })?;
+            Ok(exit)
+        }
+    }
+}
+
+/// The output options of a command that writes a table, and the paths it reads (which
+/// `--out` must not name).
+fn table_output(command: &Command) -> Option<(&OutputArgs, Vec<&String>)> {
+    let none: &[String] = &[];
+    let (output, audit, deals) = match command {
+        Command::Summary(a) => (&a.output, &a.audit, none),
+        Command::Unused(a) => (&a.output, &a.audit, none),
+        Command::Assets(a) => (&a.output, &a.audit, none),
+        Command::Trends(a) => (&a.output, &a.audit, none),
+        Command::Cohorts(a) => (&a.output, &a.audit, none),
+        Command::Users(a) => (&a.output, &a.audit, none),
+        Command::Influence(a) => (&a.output, &a.audit, &a.opportunities[..]),
+        Command::Check(a) => (&a.output, &a.audit, &a.opportunities[..]),
+        Command::Diff(a) => return Some((&a.output, vec![&a.old, &a.new])),
+        _ => return None,
+    };
+    let input = &audit.input;
+    let inputs = std::iter::once(&input.assets)
+        .chain(&input.events)
+        .chain(&input.roster)
+        .chain(deals)
+        .collect();
+    Some((output, inputs))
+}
+
+fn dispatch(cli: &Cli, now: Millis, out: &mut dyn Write) -> Result<Exit> {
     let ctx = &mut Ctx { now, out };
     match &cli.command {
         Command::Summary(args) => summary::run(args, ctx),

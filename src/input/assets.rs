@@ -48,8 +48,8 @@ pub fn load_inventory(
     problems: &mut Problems,
 ) -> Result<(Inventory, FileReport)> {
     let input = &opts.assets;
+    let mut opened = open_csv(input, opts, Role::Assets)?;
     let file = input.display().to_string();
-    let mut opened = open_csv(input, opts)?;
     let headers = read_headers(&mut opened.reader, &file)?;
     let header = HeaderMap::build(Role::Assets, &headers, &opts.overrides)?;
     header.require(&file)?;
@@ -87,6 +87,11 @@ pub fn load_inventory(
         warned_encoding: false,
         last_line: None,
     };
+    for bad in std::mem::take(&mut opened.bad_rows) {
+        inventory.stats.rows_read += 1;
+        inventory.stats.rows_skipped += 1;
+        problems.record(bad)?;
+    }
     let mut record = ByteRecord::new();
     while read_record(&mut opened.reader, &opened.lines, &mut record, &file, 0)? {
         inventory.stats.rows_read += 1;

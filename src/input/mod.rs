@@ -21,5 +21,6 @@ pub mod plan;
 pub mod problems;
 pub mod quotes;
 pub mod roster;
+pub mod sheet;
 pub mod source;
 pub mod time;

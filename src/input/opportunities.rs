@@ -142,8 +142,8 @@ fn load_file(
     deals: &mut Deals,
     seen: &mut FxHashSet<Vec<u8>>,
 ) -> Result<FileReport> {
+    let mut opened = open_csv(path, opts, Role::Opportunities)?;
     let file = path.display().to_string();
-    let mut opened = open_csv(path, opts)?;
     let headers = read_headers(&mut opened.reader, &file)?;
     let header = HeaderMap::build(Role::Opportunities, &headers, &opts.overrides)?;
     header.require(&file)?;
@@ -195,6 +195,11 @@ fn load_file(
         opts,
         decimal: reading.decimal,
     };
+    for bad in std::mem::take(&mut opened.bad_rows) {
+        deals.read += 1;
+        deals.skipped += 1;
+        problems.record(bad)?;
+    }
     for (record, line) in &rows {
         deals.read += 1;
         match reader.deal(record, *line, problems, &mut deals.values_invalid)? {

@@ -53,7 +53,8 @@ impl InputFacts {
 
     /// What is known of `input` once opened: its dialect says gzip and the encoding read.
     pub fn opened(input: &InputPath, dialect: &Dialect) -> InputFacts {
-        let stream = input.is_stream();
+        // A spreadsheet is read as the CSV text of its sheet, held in memory: never reopened.
+        let stream = input.is_stream() || dialect.sheet.is_some();
         InputFacts {
             stream,
             gzip: dialect.gzip,

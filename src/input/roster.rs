@@ -36,8 +36,8 @@ pub fn load_roster(
     filter: &EventFilter,
     problems: &mut Problems,
 ) -> Result<(Roster, FileReport)> {
+    let mut opened = open_csv(path, opts, Role::Roster)?;
     let file = path.display().to_string();
-    let mut opened = open_csv(path, opts)?;
     let headers = read_headers(&mut opened.reader, &file)?;
     let header = HeaderMap::build(Role::Roster, &headers, &opts.overrides)?;
     header.require(&file)?;
@@ -55,6 +55,10 @@ pub fn load_roster(
     let mut roster = Roster::default();
     let (mut record, mut key, mut team_key) = (ByteRecord::new(), Vec::new(), Vec::new());
     let mut rows = 0;
+    for bad in std::mem::take(&mut opened.bad_rows) {
+        rows += 1;
+        problems.record(bad)?;
+    }
     while opened.read_record(&mut record, &file)? {
         rows += 1;
         let line = record_line(&record, &opened.lines);

@@ -4,9 +4,12 @@
 
 use crate::input::encoding::{decode, nuls_alternate, TextEncoding};
 use crate::input::gzip::ungzip;
+use crate::input::headers::Role;
 use crate::input::lines::{Counting, LineIndex};
 use crate::input::options::ReadOptions;
+use crate::input::problems::Problem;
 use crate::input::quotes::RecordTooLong;
+use crate::input::sheet::{Magic, SheetInfo};
 use crate::input_error;
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -24,8 +27,12 @@ const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// A named input as given on the command line.
 #[derive(Debug, Clone)]
 pub struct InputPath {
-    /// What the user typed (`-` for standard input).
+    /// What the user typed (`-` for standard input), without a `#Sheet` suffix.
     pub path: String,
+    /// The sheet asked for with `FILE#Sheet name`, for a spreadsheet.
+    pub sheet: Option<String>,
+    /// The name in messages once a spreadsheet was opened: `FILE#Sheet`.
+    label: Arc<OnceLock<String>>,
     /// Standard input, a pipe, a FIFO or a device: what can be read only once, from the
     /// start, so it is opened once and read by one reader.
     stream: bool,
@@ -37,11 +44,24 @@ pub struct InputPath {
 }
 
 impl InputPath {
+    /// `path` as typed: `FILE#Sheet name` names a sheet of a spreadsheet (`-#Sheet` on
+    /// standard input) unless a file is named so.
     pub fn new(path: &str) -> InputPath {
+        let (path, sheet) = match path.rsplit_once('#') {
+            Some((file, sheet))
+                if !std::path::Path::new(path).exists()
+                    && (file == "-" || std::path::Path::new(file).exists()) =>
+            {
+                (file, Some(sheet.to_string()))
+            }
+            _ => (path, None),
+        };
         let stream =
             path == "-" || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
         InputPath {
             path: path.to_string(),
+            sheet,
+            label: Arc::default(),
             stream,
             digest: Arc::default(),
             gzip_padding: Arc::default(),
@@ -80,9 +100,16 @@ impl InputPath {
         })
     }
 
-    /// The name used in messages.
+    /// Names the input `label` in messages from now on (a spreadsheet: `FILE#Sheet`).
+    pub(crate) fn set_label(&self, label: String) {
+        let _ = self.label.set(label);
+    }
+
+    /// The name used in messages: with its sheet (`FILE#Sheet`) once a spreadsheet was opened.
     pub fn display(&self) -> &str {
-        if self.is_stdin() {
+        if let Some(label) = self.label.get() {
+            label
+        } else if self.is_stdin() {
             "<stdin>"
         } else {
             &self.path
@@ -103,6 +130,8 @@ pub struct Dialect {
     pub encoding: &'static str,
     /// Bytes before what the csv reader reads: a UTF-8 byte-order mark, Excel's `sep=` line.
     pub prefix: u64,
+    /// The workbook and sheet, for a spreadsheet (read as the CSV text of that sheet).
+    pub sheet: Option<SheetInfo>,
 }
 
 impl Dialect {
@@ -126,6 +155,9 @@ pub struct OpenedCsv {
     /// The first whole lines of the (decoded) text, header first, up to 64 KiB: enough to
     /// decide things about the file before its rows are read.
     pub sample: Vec<u8>,
+    /// Rows of a spreadsheet left out for an error cell in a column read: each one a bad
+    /// row, to record and count as skipped (their lines read as empty).
+    pub bad_rows: Vec<Problem>,
 }
 
 impl OpenedCsv {
@@ -194,16 +226,25 @@ pub fn parse_delimiter(text: &str) -> Result<u8> {
     }
 }
 
-/// Opens `input` for CSV reading: decompresses gzip, refuses what is not CSV text, decodes
-/// other encodings to UTF-8, drops a byte-order mark, sniffs the delimiter unless `forced`.
-pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
+/// Opens `input` of `role` for CSV reading: decompresses gzip, reads a spreadsheet's sheet as
+/// CSV text, refuses what is not CSV text, decodes other encodings to UTF-8, drops a
+/// byte-order mark, sniffs the delimiter unless `forced`.
+pub fn open_csv(input: &InputPath, opts: &ReadOptions, role: Role) -> Result<OpenedCsv> {
     let (forced, encoding) = (opts.delimiter, opts.encoding);
     let name = input.display();
     let raw = open_raw(input, opts.digest_streams)?;
     let cannot_read = || format!("{name}: cannot read");
     let (stream, gzip) = ungzip(raw, Arc::clone(&input.gzip_padding)).with_context(cannot_read)?;
     let (head, stream) = peek(stream, 4).with_context(cannot_read)?;
-    refuse_spreadsheet(name, &head)?;
+    if let Some(magic) = Magic::of(&head) {
+        return crate::input::sheet::open(input, opts, role, magic, stream, gzip);
+    }
+    if input.sheet.is_some() {
+        return Err(input_error!(
+            "{name}: a sheet was asked for (#{}), but this is not a spreadsheet",
+            input.sheet.as_deref().unwrap_or_default()
+        ));
+    }
     let (mut stream, read_as, mut notes) = decode(&head, stream, encoding, name)?;
     let mut sample = read_sample(&mut stream).with_context(cannot_read)?;
     refuse_non_text(name, &sample)?;
@@ -248,10 +289,12 @@ pub fn open_csv(input: &InputPath, opts: &ReadOptions) -> Result<OpenedCsv> {
             read_as,
             encoding: read_as.label(),
             prefix,
+            sheet: None,
         },
         lines,
         notes,
         sample: whole_lines,
+        bad_rows: Vec::new(),
     })
 }
 
@@ -298,20 +341,6 @@ fn peek(mut stream: Box<dyn Read + Send>, n: usize) -> io::Result<(Vec<u8>, Box<
     head.truncate(got);
     let replay = Cursor::new(head.clone());
     Ok((head, Box::new(replay.chain(stream))))
-}
-
-/// `.xlsx`/`.ods` files are zip archives and `.xls` files OLE documents: say so, not "no id column".
-fn refuse_spreadsheet(name: &str, head: &[u8]) -> Result<()> {
-    let kind = if head.starts_with(b"PK\x03\x04") {
-        "a spreadsheet or zip archive (.xlsx, .ods, .zip)"
-    } else if head.starts_with(b"\xD0\xCF\x11\xE0") {
-        "an old Excel spreadsheet (.xls)"
-    } else {
-        return Ok(());
-    };
-    Err(input_error!(
-        "{name}: this is {kind}, not CSV; open it in the spreadsheet program and save it as \"CSV UTF-8\", or export CSV from the platform"
-    ))
 }
 
 /// An empty file or binary data gets its own message rather than a confusing header error.

@@ -10,6 +10,7 @@ mod markdown;
 pub mod order;
 pub mod stream;
 mod table;
+pub mod xlsx;
 
 use crate::input::time::{format_date, format_instant, Millis};
 use anyhow::Result;
@@ -247,6 +248,7 @@ pub fn render(
         Format::Csv => csv_out::write(report, style.raw_csv, out),
         Format::Json => json_out::write(report, out),
         Format::Markdown => markdown::write(report, out),
+        Format::Xlsx => xlsx::write(report, out),
     }
 }
 

@@ -54,7 +54,7 @@ pub fn render_stream(
     out: &mut dyn Write,
 ) -> Result<()> {
     match format {
-        Format::Table => {
+        Format::Table | Format::Xlsx => {
             let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
             let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
             report.extra = stream.extra;
