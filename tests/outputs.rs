@@ -227,3 +227,35 @@ fn no_message_ends_in_a_dangling_colon() {
         assert!(!line.trim_end().ends_with(':'), "{line}");
     }
 }
+
+#[test]
+fn every_table_command_writes_its_report_to_out_and_nothing_to_stdout() {
+    let dir = Scratch::new();
+    for command in [
+        "summary",
+        "unused",
+        "assets",
+        "trends",
+        "cohorts",
+        "users",
+        "duplicates",
+        "check",
+    ] {
+        let printed = core(command)
+            .as_of(AS_OF)
+            .args(["--format", "csv", "-q"])
+            .run()
+            .ok()
+            .stdout;
+        let out = dir.path(&format!("{command}.csv"));
+        let run = core(command)
+            .as_of(AS_OF)
+            .args(["--format", "csv", "-q", "--out", &out])
+            .run()
+            .ok();
+        assert_eq!(run.stdout, "", "{command} --out printed");
+        let written = std::fs::read_to_string(&out).unwrap_or_default();
+        assert_eq!(written, printed, "{command} --out wrote another report");
+        assert!(!written.is_empty(), "{command}");
+    }
+}

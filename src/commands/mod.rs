@@ -76,8 +76,12 @@ fn table_output(command: &Command) -> Option<(&OutputArgs, Vec<&String>)> {
         Command::Users(a) => (&a.output, &a.audit, none),
         Command::Influence(a) => (&a.output, &a.audit, &a.opportunities[..]),
         Command::Check(a) => (&a.output, &a.audit, &a.opportunities[..]),
+        Command::Duplicates(a) => (&a.output, &a.audit, none),
         Command::Diff(a) => return Some((&a.output, vec![&a.old, &a.new])),
-        _ => return None,
+        // Named one by one, so a new table command cannot be left out of `--out`.
+        Command::Snapshot(_) | Command::Report(_) | Command::Completions(_) | Command::Man(_) => {
+            return None
+        }
     };
     let input = &audit.input;
     let inputs = std::iter::once(&input.assets)
