@@ -2,9 +2,9 @@
 //! per deal only its number of touches and its first and last touch.
 //!
 //! A touch is one `u64` (the deal, then the asset's rank among the ids as plain text) while the
-//! pass runs; at the end of its part of the input, on that part's thread, the touches are dealt
-//! out by deal (each deal's count is known) and each deal's ranks sorted and deduplicated, and
-//! parts merge deal by deal as sorted lists. The first and last touches are kept per deal as the events
+//! pass runs; every 4M touches and at the end of its part of the input, on that part's thread,
+//! the touches are dealt out by deal (each deal's count is known) and each deal's ranks sorted
+//! and deduplicated; the parts' lists are merged deal by deal only as they are read. The first and last touches are kept per deal as the events
 //! come, with the tie rule (the smaller id) decided by rank, so no (deal, asset, time) list is
 //! ever held or sorted.
 
@@ -60,15 +60,35 @@ impl DealEnds {
 /// input holds at most this many pairs besides each deal's distinct ranks.
 const SEAL_EVERY: usize = 1 << 22;
 
+/// Each deal's distinct ranks, ascending: deal `d`'s are `ranks[offsets[d]..offsets[d + 1]]`.
+#[derive(Debug, Clone, Default)]
+struct Sealed {
+    offsets: Vec<u32>,
+    ranks: Vec<u32>,
+}
+
+impl Sealed {
+    fn of(&self, deal: usize) -> &[u32] {
+        match self.offsets.get(deal + 1) {
+            Some(&end) => &self.ranks[self.offsets[deal] as usize..end as usize],
+            None => &[],
+        }
+    }
+}
+
 /// The touches of a pass (or of a part of it).
 #[derive(Debug, Clone, Default)]
 pub struct TouchTally {
     /// `deal << 32 | asset rank`, one per touch as the events come; emptied by `seal`.
     pairs: Vec<u64>,
-    /// Once sealed, each deal's distinct ranks, ascending: deal `d`'s are
-    /// `ranks[offsets[d]..offsets[d + 1]]`.
-    offsets: Vec<usize>,
-    ranks: Vec<u32>,
+    /// This part's touches dealt out so far.
+    sealed: Sealed,
+    /// The other parts' sealed touches, kept apart: merged deal by deal only when read, so no
+    /// list of every pair is copied.
+    others: Vec<Sealed>,
+    /// Room reused from one dealing-out to the next (fresh memory costs a page fault a page).
+    spare: Sealed,
+    counts: Vec<u32>,
     /// Indexed by deal; empty until the first touch.
     ends: Vec<DealEnds>,
 }
@@ -88,75 +108,73 @@ impl TouchTally {
     }
 
     /// Moves the pairs into each deal's sorted list of distinct ranks (a no-op when no pair
-    /// came since). The deals' touch counts say where each deal's ranks go, so the pairs are
-    /// dealt out in one sweep and only each deal's few hundred ranks are sorted, in cache,
-    /// instead of sorting every pair of the part.
+    /// came since), and lets go of the pairs' room.
     pub fn seal(&mut self) {
         self.deal_out();
         self.pairs = Vec::new();
+        self.spare = Sealed::default();
+        self.counts = Vec::new();
     }
 
-    /// [`TouchTally::seal`], keeping the pairs' room for more.
+    /// Deals the pairs out to their deals: each deal's count of new pairs says where its ranks
+    /// go (after those dealt out before), so the pairs are placed in one sweep and only each
+    /// deal's few hundred ranks are sorted, in cache, instead of every pair of the part.
     fn deal_out(&mut self) {
         if self.pairs.is_empty() {
             return;
         }
         let deals = self.ends.len();
-        if self.offsets.is_empty() {
-            self.offsets = vec![0; deals + 1];
-        }
-        // Where each deal's new ranks go: after its ranks sealed so far.
-        let mut starts = Vec::with_capacity(deals + 1);
-        let mut next = vec![0usize; deals];
-        let mut fresh = vec![0usize; deals];
+        let counts = &mut self.counts;
+        counts.clear();
+        counts.resize(deals, 0);
         for &p in &self.pairs {
-            fresh[(p >> 32) as usize] += 1;
+            counts[(p >> 32) as usize] += 1;
         }
-        let mut at = 0;
-        for d in 0..deals {
-            starts.push(at);
-            let old = self.offsets[d + 1] - self.offsets[d];
-            next[d] = at + old;
-            at += old + fresh[d];
+        // Where each deal's ranks go in the new list: its old ones, then its new ones (the
+        // count turns into where the next new one goes).
+        let (old, new) = (&self.sealed, &mut self.spare);
+        new.offsets.clear();
+        let mut at = 0u32;
+        for (d, count) in counts.iter_mut().enumerate() {
+            new.offsets.push(at);
+            let kept = old.of(d);
+            let fresh = *count;
+            *count = at + kept.len() as u32;
+            at += kept.len() as u32 + fresh;
         }
-        starts.push(at);
-        let mut ranks = vec![0u32; at];
+        new.offsets.push(at);
+        new.ranks.clear();
+        new.ranks.resize(at as usize, 0);
         for d in 0..deals {
-            let old = &self.ranks[self.offsets[d]..self.offsets[d + 1]];
-            ranks[starts[d]..starts[d] + old.len()].copy_from_slice(old);
+            let kept = old.of(d);
+            let from = new.offsets[d] as usize;
+            new.ranks[from..from + kept.len()].copy_from_slice(kept);
         }
         for &p in &self.pairs {
-            let slot = &mut next[(p >> 32) as usize];
-            ranks[*slot] = p as u32;
+            let slot = &mut counts[(p >> 32) as usize];
+            new.ranks[*slot as usize] = p as u32;
             *slot += 1;
         }
         self.pairs.clear();
         // Sort each deal's ranks, drop repeats, and close the gaps they leave.
-        let mut write = 0;
+        let mut write = 0usize;
         for d in 0..deals {
-            let list = &mut ranks[starts[d]..starts[d + 1]];
-            list.sort_unstable();
-            let from = starts[d];
-            self.offsets[d] = write;
+            let (from, to) = (new.offsets[d] as usize, new.offsets[d + 1] as usize);
+            new.ranks[from..to].sort_unstable();
+            new.offsets[d] = write as u32;
             let mut last = None;
-            for i in 0..list.len() {
-                let r = ranks[from + i];
+            for i in from..to {
+                let r = new.ranks[i];
                 if last != Some(r) {
-                    ranks[write] = r;
+                    new.ranks[write] = r;
                     write += 1;
                     last = Some(r);
                 }
             }
         }
-        self.offsets[deals] = write;
-        ranks.truncate(write);
-        ranks.shrink_to_fit();
-        self.ranks = ranks;
-    }
-
-    /// A deal's distinct ranks, ascending (on a sealed tally).
-    fn deal_ranks(&self, deal: usize) -> &[u32] {
-        &self.ranks[self.offsets[deal]..self.offsets[deal + 1]]
+        new.offsets[deals] = write as u32;
+        new.ranks.truncate(write);
+        std::mem::swap(&mut self.sealed, &mut self.spare);
     }
 
     /// Folds in the tally of another part of the input.
@@ -171,37 +189,42 @@ impl TouchTally {
         for (mine, theirs) in self.ends.iter_mut().zip(&other.ends) {
             mine.merge(theirs);
         }
-        self.seal();
         other.seal();
-        let deals = self.ends.len();
-        let mut offsets = Vec::with_capacity(deals + 1);
-        let mut merged = Vec::with_capacity(self.ranks.len() + other.ranks.len());
-        for d in 0..deals {
-            offsets.push(merged.len());
-            let (a, b) = (self.deal_ranks(d), other.deal_ranks(d));
-            let (mut i, mut j) = (0, 0);
-            while i < a.len() && j < b.len() {
-                let next = a[i].min(b[j]);
-                i += usize::from(a[i] == next);
-                j += usize::from(b[j] == next);
-                merged.push(next);
-            }
-            merged.extend_from_slice(&a[i..]);
-            merged.extend_from_slice(&b[j..]);
-        }
-        offsets.push(merged.len());
-        self.offsets = offsets;
-        self.ranks = merged;
+        self.others.push(other.sealed);
+        self.others.append(&mut other.others);
     }
 
     /// Calls `visit` once per touched deal, in deal order, with its distinct ranks (ascending)
     /// and its ends.
     pub fn each_deal(&mut self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
         self.seal();
+        let (mut merged, mut next) = (Vec::new(), Vec::new());
         for (deal, ends) in self.ends.iter().enumerate() {
-            if ends.touches > 0 {
-                visit(deal as u32, self.deal_ranks(deal), ends);
+            if ends.touches == 0 {
+                continue;
             }
+            let mine = self.sealed.of(deal);
+            if self.others.iter().all(|o| o.of(deal).is_empty()) {
+                visit(deal as u32, mine, ends);
+                continue;
+            }
+            merged.clear();
+            merged.extend_from_slice(mine);
+            for other in &self.others {
+                let theirs = other.of(deal);
+                next.clear();
+                let (mut i, mut j) = (0, 0);
+                while i < merged.len() && j < theirs.len() {
+                    let least = merged[i].min(theirs[j]);
+                    i += usize::from(merged[i] == least);
+                    j += usize::from(theirs[j] == least);
+                    next.push(least);
+                }
+                next.extend_from_slice(&merged[i..]);
+                next.extend_from_slice(&theirs[j..]);
+                std::mem::swap(&mut merged, &mut next);
+            }
+            visit(deal as u32, &merged, ends);
         }
     }
 }
@@ -257,6 +280,44 @@ mod tests {
                 t.add(d, r, time, 3);
             }
             assert_eq!(collect(&mut t), collect(&mut whole.clone()), "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn three_parts_merge_as_one_in_any_grouping() {
+        let touches = [
+            (2, 4, 10),
+            (0, 1, 3),
+            (2, 4, 1),
+            (2, 0, 10),
+            (0, 1, 8),
+            (1, 5, 1),
+            (2, 3, 2),
+        ];
+        let mut whole = TouchTally::default();
+        for &(d, r, t) in &touches {
+            whole.add(d, r, t, 3);
+        }
+        let want = collect(&mut whole);
+        for a in 0..=touches.len() {
+            for b in a..=touches.len() {
+                let part = |range: &[(u32, u32, i64)]| {
+                    let mut t = TouchTally::default();
+                    for &(d, r, time) in range {
+                        t.add(d, r, time, 3);
+                    }
+                    t
+                };
+                let (mut x, y, z) = (
+                    part(&touches[..a]),
+                    part(&touches[a..b]),
+                    part(&touches[b..]),
+                );
+                let mut yz = y;
+                yz.merge(z);
+                x.merge(yz);
+                assert_eq!(collect(&mut x), want, "cuts {a} {b}");
+            }
         }
     }
 

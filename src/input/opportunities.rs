@@ -172,16 +172,18 @@ fn load_file(
     }
     deals.has_owner &= cols.owner.is_some();
     deals.has_account &= cols.account.is_some();
-    let mut rows: Vec<(ByteRecord, u64)> = Vec::new();
+    let mut rows = HeldRows::default();
     let mut record = ByteRecord::new();
     while opened.read_record(&mut record, &file)? {
         let line = record_line(&record, &opened.lines);
-        rows.push((record.clone(), line));
+        rows.push(&record, line);
     }
-    let amounts = rows
-        .iter()
-        .filter(|(r, _)| r.len() == headers.len())
-        .map(|(r, line)| (std::str::from_utf8(&r[cols.amount]).unwrap_or(""), *line));
+    let amounts = (0..rows.len())
+        .filter(|&i| rows.width(i) == headers.len())
+        .map(|i| {
+            let (field, line) = rows.field(i, cols.amount);
+            (std::str::from_utf8(field).unwrap_or(""), line)
+        });
     let reading = CostReading::decide(opts.decimal, amounts)
         .map_err(|undecided| input_error!("{}", undecided.message(&file)))?;
     if let Some(note) = reading.note(&file) {
@@ -200,9 +202,10 @@ fn load_file(
         deals.skipped += 1;
         problems.record(bad)?;
     }
-    for (record, line) in &rows {
+    for i in 0..rows.len() {
+        let line = rows.fill(i, &mut record);
         deals.read += 1;
-        match reader.deal(record, *line, problems, &mut deals.values_invalid)? {
+        match reader.deal(&record, line, problems, &mut deals.values_invalid)? {
             None => deals.skipped += 1,
             Some(deal) if seen.contains(&deal.id) => deals.duplicate += 1,
             Some(deal) => {
@@ -219,6 +222,56 @@ fn load_file(
         rows: rows.len() as u64,
         costs: None,
     })
+}
+
+/// The rows of a file, held until the amounts' decimal separator is decided: every field's
+/// bytes in one buffer, not a record (three allocations) a row.
+#[derive(Default)]
+struct HeldRows {
+    bytes: Vec<u8>,
+    /// Where each field ends in `bytes`.
+    ends: Vec<usize>,
+    /// Each row's first field (an index into `ends`) and line.
+    rows: Vec<(usize, u64)>,
+}
+
+impl HeldRows {
+    fn push(&mut self, record: &ByteRecord, line: u64) {
+        self.rows.push((self.ends.len(), line));
+        for field in record {
+            self.bytes.extend_from_slice(field);
+            self.ends.push(self.bytes.len());
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Row `i`'s fields, as indexes into `ends`.
+    fn span(&self, i: usize) -> std::ops::Range<usize> {
+        let end = self.rows.get(i + 1).map_or(self.ends.len(), |r| r.0);
+        self.rows[i].0..end
+    }
+
+    fn width(&self, i: usize) -> usize {
+        self.span(i).len()
+    }
+
+    fn field(&self, i: usize, column: usize) -> (&[u8], u64) {
+        let at = self.rows[i].0 + column;
+        let start = if at == 0 { 0 } else { self.ends[at - 1] };
+        (&self.bytes[start..self.ends[at]], self.rows[i].1)
+    }
+
+    /// Puts row `i` into `record`; returns its line.
+    fn fill(&self, i: usize, record: &mut ByteRecord) -> u64 {
+        record.clear();
+        for column in 0..self.width(i) {
+            record.push_field(self.field(i, column).0);
+        }
+        self.rows[i].1
+    }
 }
 
 struct RowReader<'a> {
