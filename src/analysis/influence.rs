@@ -259,12 +259,16 @@ impl DealIndex {
                 continue;
             }
             let i = i as u32;
-            by_id.insert(deal.id.clone(), i);
-            if !deal.account_key.is_empty() {
+            // With `--link` given, only its index is built; otherwise the events decide later.
+            let wants = |link| rules.link.is_none_or(|asked| asked == link);
+            if wants(Link::Opportunity) {
+                by_id.insert(deal.id.clone(), i);
+            }
+            if wants(Link::Account) && !deal.account_key.is_empty() {
                 let key = by_account.entry(deal.account_key.clone()).or_default();
                 key.add(span, i);
             }
-            if !deal.owner_key.is_empty() {
+            if wants(Link::Owner) && !deal.owner_key.is_empty() {
                 let slot = *owner_slots
                     .entry(deal.owner_key.clone())
                     .or_insert_with(|| {
