@@ -257,20 +257,29 @@ mod tests {
         assert_eq!(collect(&mut t), want);
     }
 
+    /// (deal, rank, time) of three deals.
+    const TOUCHES: [(u32, u32, i64); 7] = [
+        (2, 4, 10),
+        (0, 1, 3),
+        (2, 4, 1),
+        (2, 0, 10),
+        (0, 1, 8),
+        (1, 5, 1),
+        (2, 3, 2),
+    ];
+
+    fn tally(touches: &[(u32, u32, i64)]) -> TouchTally {
+        let mut t = TouchTally::default();
+        for &(d, r, time) in touches {
+            t.add(d, r, time, 3);
+        }
+        t
+    }
+
     #[test]
     fn sealing_between_touches_changes_nothing() {
-        let touches = [
-            (2, 4, 10),
-            (0, 1, 3),
-            (2, 4, 1),
-            (2, 0, 10),
-            (0, 1, 8),
-            (1, 5, 1),
-        ];
-        let mut whole = TouchTally::default();
-        for &(d, r, t) in &touches {
-            whole.add(d, r, t, 3);
-        }
+        let touches = TOUCHES;
+        let whole = tally(&touches);
         for cut in 0..=touches.len() {
             let mut t = TouchTally::default();
             for (i, &(d, r, time)) in touches.iter().enumerate() {
@@ -285,36 +294,12 @@ mod tests {
 
     #[test]
     fn three_parts_merge_as_one_in_any_grouping() {
-        let touches = [
-            (2, 4, 10),
-            (0, 1, 3),
-            (2, 4, 1),
-            (2, 0, 10),
-            (0, 1, 8),
-            (1, 5, 1),
-            (2, 3, 2),
-        ];
-        let mut whole = TouchTally::default();
-        for &(d, r, t) in &touches {
-            whole.add(d, r, t, 3);
-        }
-        let want = collect(&mut whole);
-        for a in 0..=touches.len() {
-            for b in a..=touches.len() {
-                let part = |range: &[(u32, u32, i64)]| {
-                    let mut t = TouchTally::default();
-                    for &(d, r, time) in range {
-                        t.add(d, r, time, 3);
-                    }
-                    t
-                };
-                let (mut x, y, z) = (
-                    part(&touches[..a]),
-                    part(&touches[a..b]),
-                    part(&touches[b..]),
-                );
-                let mut yz = y;
-                yz.merge(z);
+        let want = collect(&mut tally(&TOUCHES));
+        for a in 0..=TOUCHES.len() {
+            for b in a..=TOUCHES.len() {
+                let mut x = tally(&TOUCHES[..a]);
+                let mut yz = tally(&TOUCHES[a..b]);
+                yz.merge(tally(&TOUCHES[b..]));
                 x.merge(yz);
                 assert_eq!(collect(&mut x), want, "cuts {a} {b}");
             }
@@ -323,26 +308,9 @@ mod tests {
 
     #[test]
     fn parts_merge_as_one() {
-        let touches = [
-            (2, 4, 10),
-            (0, 1, 3),
-            (2, 4, 1),
-            (2, 0, 10),
-            (0, 1, 8),
-            (2, 5, 1),
-        ];
-        let mut whole = TouchTally::default();
-        for &(d, r, t) in &touches {
-            whole.add(d, r, t, 3);
-        }
-        for cut in 0..=touches.len() {
-            let (mut a, mut b) = (TouchTally::default(), TouchTally::default());
-            for &(d, r, t) in &touches[..cut] {
-                a.add(d, r, t, 3);
-            }
-            for &(d, r, t) in &touches[cut..] {
-                b.add(d, r, t, 3);
-            }
+        let whole = tally(&TOUCHES);
+        for cut in 0..=TOUCHES.len() {
+            let (mut a, mut b) = (tally(&TOUCHES[..cut]), tally(&TOUCHES[cut..]));
             b.seal();
             a.merge(b);
             assert_eq!(collect(&mut a), collect(&mut whole.clone()), "cut {cut}");

@@ -330,20 +330,7 @@ impl ColumnOrder {
 
 /// `02/04/2026` → `2 April`: how day-first reads the start of a slash date.
 fn day_first_reading(value: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    use crate::input::time::MONTH_NAMES as MONTHS;
     let mut numbers = value
         .split(|c: char| !c.is_ascii_digit())
         .map(|n| n.parse::<usize>().unwrap_or(0));

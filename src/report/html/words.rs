@@ -7,20 +7,7 @@ use crate::report::group_thousands;
 use crate::results::page::Headline;
 use crate::results::params::Parameters;
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::input::time::MONTH_NAMES as MONTHS;
 
 fn civil(t: Millis) -> (i64, u32, u32) {
     civil_from_days(t.div_euclid(MS_PER_DAY))
