@@ -40,6 +40,19 @@ struct Chunk {
     newlines_before: u64,
     len: u64,
     terminators: Vec<u32>,
+    /// When some terminators are `\r`: the `\n`s among the first `i` terminators, at `i`
+    /// (without a `\r` every terminator is one), so a record's line is found without counting.
+    newlines_upto: Option<Vec<u32>>,
+}
+
+impl Chunk {
+    /// The `\n`s among the first `at` terminators.
+    fn newlines_in_first(&self, at: usize) -> u64 {
+        match &self.newlines_upto {
+            None => at as u64,
+            Some(upto) => u64::from(upto[at]),
+        }
+    }
 }
 
 impl LineIndex {
@@ -54,7 +67,7 @@ impl LineIndex {
         let at = chunk
             .terminators
             .partition_point(|&t| t & !NEWLINE < offset);
-        let before = newlines_in(&chunk.terminators[..at]);
+        let before = chunk.newlines_in_first(at);
         let mut line = chunk.newlines_before + before + 1;
         // Step over the terminators that stand right at `byte`, into later chunks if need be.
         let mut expected = byte;
@@ -106,7 +119,7 @@ impl LineIndex {
         let at = chunk
             .terminators
             .partition_point(|&t| t & !NEWLINE < offset);
-        Some(chunk.newlines_before + newlines_in(&chunk.terminators[..at]))
+        Some(chunk.newlines_before + chunk.newlines_in_first(at))
     }
 }
 
@@ -127,11 +140,22 @@ impl Index {
             .map(|i| i as u32 | if bytes[i] == b'\n' { NEWLINE } else { 0 })
             .collect();
         let newlines = newlines_in(&terminators);
+        let newlines_upto = (newlines != terminators.len() as u64).then(|| {
+            let mut upto = Vec::with_capacity(terminators.len() + 1);
+            let mut count = 0u32;
+            upto.push(0);
+            for &t in &terminators {
+                count += u32::from(t & NEWLINE != 0);
+                upto.push(count);
+            }
+            upto
+        });
         self.chunks.push_back(Chunk {
             start: self.bytes,
             newlines_before: self.newlines,
             len: bytes.len() as u64,
             terminators,
+            newlines_upto,
         });
         self.bytes += bytes.len() as u64;
         self.newlines += newlines;
