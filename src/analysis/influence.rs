@@ -356,13 +356,13 @@ pub struct DealTouches<'a> {
 /// Calls `visit` once per touched deal of `touches`, in deal order. `rank` orders assets by id
 /// as plain text (a permutation of the asset indexes): the tally holds ranks, the visit gets
 /// assets, a deal's distinct ones by id.
-pub fn each_deal(touches: &mut TouchTally, rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
+pub fn each_deal(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
     let mut by_rank = vec![0u32; rank.len()];
     for (asset, &r) in rank.iter().enumerate() {
         by_rank[r as usize] = asset as u32;
     }
     let mut assets: Vec<u32> = Vec::new();
-    touches.each_deal(|deal, ranks, ends| {
+    touches.each_sealed(|deal, ranks, ends| {
         assets.clear();
         assets.extend(ranks.iter().map(|&r| by_rank[r as usize]));
         visit(&DealTouches {
@@ -436,7 +436,8 @@ mod tests {
             list.add(0, rank[asset as usize], t, 1);
         }
         let mut out = vec![0.0; 4];
-        each_deal(&mut list, &rank, |d| {
+        list.seal();
+        each_deal(&list, &rank, |d| {
             shares(model, d, 100.0, |a, s| out[a as usize] += s)
         });
         out

@@ -196,8 +196,14 @@ impl TouchTally {
 
     /// Calls `visit` once per touched deal, in deal order, with its distinct ranks (ascending)
     /// and its ends.
-    pub fn each_deal(&mut self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
+    pub fn each_deal(&mut self, visit: impl FnMut(u32, &[u32], &DealEnds)) {
         self.seal();
+        self.each_sealed(visit)
+    }
+
+    /// [`TouchTally::each_deal`] on a sealed tally (pairs added since are not seen).
+    pub fn each_sealed(&self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
+        debug_assert!(self.pairs.is_empty(), "a tally is sealed before it is read");
         let (mut merged, mut next) = (Vec::new(), Vec::new());
         for (deal, ends) in self.ends.iter().enumerate() {
             if ends.touches == 0 {

@@ -138,8 +138,11 @@ pub struct Influence {
     pub summary: InfluenceSummary,
     /// Each deal's touches (0 for an untouched one), indexed like the deals.
     touches: Vec<u64>,
-    /// Each deal's distinct touched assets.
-    deal_assets: Vec<Vec<u32>>,
+    /// The pass's touches, sealed: each deal's distinct touched assets, read again by
+    /// [`Influence::group_rows`] (not copied out: that is a list of every deal–asset pair).
+    tally: TouchTally,
+    /// Each asset's rank among the ids as plain text.
+    rank: Vec<u32>,
     assets: Vec<Outcomes>,
     /// Attributed amounts, unrounded.
     pub attributed: Vec<f64>,
@@ -162,16 +165,18 @@ impl Influence {
         let mut out = Influence {
             summary: summary_base(index, model),
             touches: vec![0; deals.len()],
-            deal_assets: vec![Vec::new(); deals.len()],
             assets: vec![Outcomes::default(); n],
             attributed: vec![0.0; n],
             first_won: vec![0; n],
             last_won: vec![0; n],
+            tally: TouchTally::default(),
+            rank: Vec::new(),
         };
-        each_deal(touches, &rank, |d| {
+        let mut tally = std::mem::take(touches);
+        tally.seal();
+        each_deal(&tally, &rank, |d| {
             let deal = &deals[d.deal as usize];
             out.touches[d.deal as usize] = d.touches;
-            out.deal_assets[d.deal as usize] = d.assets.to_vec();
             for &a in d.assets {
                 out.assets[a as usize].add(deal.outcome, deal.amount);
             }
@@ -183,6 +188,8 @@ impl Influence {
                 });
             }
         });
+        out.tally = tally;
+        out.rank = rank;
         out.finish_summary(index);
         out
     }
@@ -289,16 +296,16 @@ impl Influence {
             }
         }
         let mut groups: Vec<u32> = Vec::new();
-        for (i, assets) in self.deal_assets.iter().enumerate() {
+        each_deal(&self.tally, &self.rank, |d| {
             groups.clear();
-            groups.extend(assets.iter().flat_map(|&a| group_of.of(a as usize)));
+            groups.extend(d.assets.iter().flat_map(|&a| group_of.of(a as usize)));
             groups.sort_unstable();
             groups.dedup();
-            let deal = &index.deals.deals[i];
+            let deal = &index.deals.deals[d.deal as usize];
             for &g in &groups {
                 outcomes[g as usize].add(deal.outcome, deal.amount);
             }
-        }
+        });
         let mut rows: Vec<(i64, GroupRow)> = names
             .iter()
             .enumerate()
