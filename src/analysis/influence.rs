@@ -264,17 +264,27 @@ impl DealIndex {
             if wants(Link::Opportunity) {
                 by_id.insert(deal.id.clone(), i);
             }
+            // Keys are cloned only the first time they are seen.
             if wants(Link::Account) && !deal.account_key.is_empty() {
-                let key = by_account.entry(deal.account_key.clone()).or_default();
-                key.add(span, i);
+                match by_account.get_mut(&deal.account_key) {
+                    Some(key) => key.add(span, i),
+                    None => {
+                        let mut key = KeyDeals::default();
+                        key.add(span, i);
+                        by_account.insert(deal.account_key.clone(), key);
+                    }
+                }
             }
             if wants(Link::Owner) && !deal.owner_key.is_empty() {
-                let slot = *owner_slots
-                    .entry(deal.owner_key.clone())
-                    .or_insert_with(|| {
+                let slot = match owner_slots.get(&deal.owner_key) {
+                    Some(&slot) => slot,
+                    None => {
                         owners.push(KeyDeals::default());
-                        (owners.len() - 1) as u32
-                    });
+                        let slot = (owners.len() - 1) as u32;
+                        owner_slots.insert(deal.owner_key.clone(), slot);
+                        slot
+                    }
+                };
                 owners[slot as usize].add(span, i);
             }
         }
