@@ -10,7 +10,10 @@
 # as the exports usually come: one gzip file per month. A second table times `influence --link
 # owner` on the same events with 100,000 deals of the same reps (the issue's bar: within 2× of
 # `summary`). A third times `duplicates` on libraries of 100,000 and 1,000,000 assets with
-# near-duplicate titles (DUP_SIZES="..." to choose). Not a test: CI times nothing.
+# near-duplicate titles (DUP_SIZES="..." to choose). A fourth puts the reports beside the
+# machine's floor: `wc -l` on the same file, and `libdeflate-gunzip -c` (Debian's
+# libdeflate-tools, installed when missing) on the monthly gzip files, as many at a time as there
+# are cores. Not a test: CI times nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,6 +69,11 @@ monthly_gzip() {
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); DuckDB $duckdb_version; as-of $as_of"
 echo
 influence_rows=()
+floor_rows=()
+if ! command -v libdeflate-gunzip > /dev/null; then
+  sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -q libdeflate-tools > /dev/null
+fi
 echo "| events | CSV size | command | wall (s) | peak memory (MiB) | DuckDB wall (s) | DuckDB memory (MiB) | speed-up | never-opened (ours / DuckDB) |"
 echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
 for n in "${sizes[@]}"; do
@@ -79,12 +87,20 @@ for n in "${sizes[@]}"; do
   cat "$dir/events.csv" > /dev/null  # warm the page cache for both tools alike
   measure "$venv/bin/python" benches/duckdb_audit.py "$dir/assets.csv" "$dir/events.csv" "$as_of" "$threads"
   duck_wall=$wall; duck_rss=$rss; duck_never=$(echo "$out" | tail -n 1)
+  # The floor: counting the file's lines.
+  measure wc -l "$dir/events.csv"
+  wc_wall=$wall
+  declare -A walls=()
   for cmd in summary assets "trends --period month" snapshot; do
+    format=(--format csv)
+    [ "$cmd" = snapshot ] && format=()  # a snapshot is JSON, and refuses --format
     # shellcheck disable=SC2086
-    measure "$tool" $cmd --assets "$dir/assets.csv" --events "$dir/events.csv" --as-of "$as_of" --format csv -q
+    measure "$tool" $cmd --assets "$dir/assets.csv" --events "$dir/events.csv" --as-of "$as_of" "${format[@]}" -q
     row "$cmd" "$dir/events.csv"
+    walls["$cmd"]=$wall
     if [ "$cmd" = summary ]; then summary_wall=$wall; fi
   done
+  times_wc() { awk -v a="$1" -v b="$wc_wall" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "-" }'; }
   measure "$tool" influence --assets "$dir/assets.csv" --events "$dir/events.csv" \
     --opportunities "$dir/opportunities.csv" --link owner --as-of "$as_of" --format json -q
   touches=$(echo "$out" | awk -F': ' '/^    "touches"/ {gsub(",","",$2); print $2}')
@@ -97,7 +113,15 @@ for n in "${sizes[@]}"; do
   duck_wall=$wall; duck_rss=$rss; duck_never=$(echo "$out" | tail -n 1)
   measure "$tool" summary --assets "$dir/assets.csv" --events "$events" --as-of "$as_of" --format csv -q
   row "summary" "$events" " ($(ls "$dir"/monthly/*.csv.gz | wc -l) monthly .csv.gz)"
+  gz_wall=$wall
+  # The floor for the monthly files: only decompressing them, two at a time on the two cores.
+  measure bash -c "ls '$dir'/monthly/*.csv.gz | xargs -P $threads -n 1 libdeflate-gunzip -c > /dev/null"
+  floor_rows+=("| $n | $wc_wall | ${walls[summary]} ($(times_wc "${walls[summary]}")) | ${walls[assets]} ($(times_wc "${walls[assets]}")) | ${walls[trends --period month]} ($(times_wc "${walls[trends --period month]}")) | $wall | $gz_wall ($(awk -v a="$gz_wall" -v b="$wall" 'BEGIN { printf "%.1f×", a / b }')) |")
 done
+echo
+echo "| events | \`wc -l\` (s) | \`summary\` (× \`wc -l\`) | \`assets\` (×) | \`trends --period month\` (×) | monthly .csv.gz: \`libdeflate-gunzip -c\`, $threads at a time (s) | \`summary\` on them (× libdeflate) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${floor_rows[@]}"
 echo
 echo "| events | deals | \`summary\` wall (s) | \`influence --link owner\` wall (s) | ratio | influence memory (MiB) | touches |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
