@@ -456,6 +456,12 @@ fn the_html_report_shows_the_clusters_only_when_there_are_some() {
     assert!(section.contains("Duplicates: 5 clusters of 13 assets; 8 could be retired (6 of them never opened, costing 1,186.50)"));
     assert!(section.contains("data-figure=\"retire_cost\"><div class=\"label\">Cost of the copies</div><div class=\"value\">1,187</div>"), "{section}");
     assert!(section.contains("data-figure=\"assets_to_retire\"><div class=\"label\">Copies to retire</div><div class=\"value\">8</div>"), "{section}");
+    // Last opens read as days, as in the page's other lists.
+    assert!(
+        section.contains("<td class=\"date\">2026-10-16</td>"),
+        "{section}"
+    );
+    assert!(!section.contains("2026-10-16T10:00:00Z"));
     // The five clusters, the kept asset first in each: S3 is in the third.
     let d2 = section.find("<td>D2</td>").unwrap();
     let d1 = section.find("<td>D1</td>").unwrap();

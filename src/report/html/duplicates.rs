@@ -71,6 +71,8 @@ pub fn write(html: &mut String, section: &DuplicatesSection, currency: Option<&C
 fn shown(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
+        // A day is enough to read, as in the page's other lists.
+        Value::Instant(t) => crate::input::time::format_date(*t),
         Value::Int(n) => group_thousands(&n.to_string()),
         Value::Num(x) if x.fract() == 0.0 && x.abs() < 1e15 => format_number(*x),
         Value::Num(x) => money(*x),
