@@ -328,7 +328,7 @@ impl DealIndex {
             }
             Link::Owner => {
                 if let Some(slot) = self.owner_slot(key) {
-                    self.each_owner_deal(slot, t, &mut ActiveDeals::default(), f)
+                    self.owners[slot as usize].each(t, &mut f)
                 }
             }
         }
@@ -372,7 +372,7 @@ pub fn each_deal(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut(&Deal
         by_rank[r as usize] = asset as u32;
     }
     let mut assets: Vec<u32> = Vec::new();
-    touches.each_sealed(|deal, ranks, ends| {
+    touches.each_deal(|deal, ranks, ends| {
         assets.clear();
         assets.extend(ranks.iter().map(|&r| by_rank[r as usize]));
         visit(&DealTouches {

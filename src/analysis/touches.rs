@@ -195,14 +195,9 @@ impl TouchTally {
     }
 
     /// Calls `visit` once per touched deal, in deal order, with its distinct ranks (ascending)
-    /// and its ends.
-    pub fn each_deal(&mut self, visit: impl FnMut(u32, &[u32], &DealEnds)) {
-        self.seal();
-        self.each_sealed(visit)
-    }
-
-    /// [`TouchTally::each_deal`] on a sealed tally (pairs added since are not seen).
-    pub fn each_sealed(&self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
+    /// and its ends. On a sealed tally: pairs added since the last [`TouchTally::seal`] are not
+    /// seen.
+    pub fn each_deal(&self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
         debug_assert!(self.pairs.is_empty(), "a tally is sealed before it is read");
         let (mut merged, mut next) = (Vec::new(), Vec::new());
         for (deal, ends) in self.ends.iter().enumerate() {
@@ -240,6 +235,7 @@ mod tests {
     use super::*;
 
     fn collect(tally: &mut TouchTally) -> Vec<(u32, Vec<u32>, DealEnds)> {
+        tally.seal();
         let mut out = Vec::new();
         tally.each_deal(|deal, ranks, ends| out.push((deal, ranks.to_vec(), *ends)));
         out
