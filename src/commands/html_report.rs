@@ -113,15 +113,10 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
     }
     let mut page = page(&config, &audit, &tally, currency.as_ref())?;
     if let Some((_, credited)) = &influence {
-        // Before the table of every asset, which closes the page.
-        let at = page.sections.len().saturating_sub(1);
-        page.sections
-            .insert(at, influence_section(parameters(&config), &audit, credited));
+        page.add_before_explorer(influence_section(parameters(&config), &audit, credited));
     }
     if let Some(section) = super::duplicates::html_section(&config, &audit) {
-        // Before the table of every asset, which closes the page.
-        let at = page.sections.len().saturating_sub(1);
-        page.sections.insert(at, Section::Duplicates(section));
+        page.add_before_explorer(Section::Duplicates(section));
     }
     let page = crate::report::html::render(&page);
     write_to(args.out.as_deref(), &config, page.as_bytes(), ctx.out)?;

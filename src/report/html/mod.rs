@@ -33,6 +33,18 @@ pub struct Page {
     pub currency: Option<Currency>,
 }
 
+impl Page {
+    /// Adds a section after the others but before the table of every asset, which closes the
+    /// page.
+    pub fn add_before_explorer(&mut self, section: Section) {
+        let at = match self.sections.last() {
+            Some(Section::Explorer(_)) => self.sections.len() - 1,
+            _ => self.sections.len(),
+        };
+        self.sections.insert(at, section);
+    }
+}
+
 /// A key figure: a plain label, its value, and a line under it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
