@@ -3,11 +3,12 @@
 use crate::input::headers::normalise;
 use crate::input::time::{Millis, MS_PER_DAY};
 use crate::keys::SmallKey;
-use rustc_hash::FxHashMap;
+pub use id_index::IdIndex;
 
 mod asset_filter;
 mod filter;
 mod groups;
+mod id_index;
 pub use asset_filter::{WhereClause, WhereOutcome};
 pub mod title;
 pub use filter::EventFilter;
@@ -107,7 +108,7 @@ pub struct InventoryStats {
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub assets: Vec<Asset>,
-    pub index: FxHashMap<SmallKey, u32>,
+    pub index: IdIndex,
     /// The inventory's headers, for `--group-by` on any column.
     pub headers: Vec<String>,
     /// The column of each logical field found (`type` -> 2...), by field name.
@@ -135,7 +136,7 @@ impl Inventory {
     /// The position of an asset by its id as found in a file (trimmed here).
     #[inline]
     pub fn lookup(&self, raw_id: &[u8]) -> Option<u32> {
-        self.index.get(trim_bytes(raw_id)).copied()
+        self.index.get(trim_bytes(raw_id))
     }
 
     pub fn len(&self) -> usize {

@@ -11,7 +11,6 @@ use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, read_record, record_line};
 use crate::input::time::TimeParser;
 use crate::input_error;
-use crate::keys::SmallKey;
 use crate::model::{self, fold_key, trim_bytes, Asset, Inventory, RowText};
 use anyhow::{Context, Result};
 use csv::ByteRecord;
@@ -197,7 +196,7 @@ impl Loader<'_> {
                 "empty asset id; asset row skipped".into(),
             );
         }
-        if inventory.index.contains_key(id.as_bytes()) {
+        if inventory.index.contains(id.as_bytes()) {
             inventory.stats.duplicates += 1;
             let column = Some(self.columns.id);
             let message = "duplicate asset id; the first row wins, this one is ignored".into();
@@ -241,9 +240,7 @@ impl Loader<'_> {
                     .map(|f| String::from_utf8_lossy(trim_bytes(f))),
             ),
         };
-        inventory
-            .index
-            .insert(SmallKey::new(id.as_bytes()), position);
+        inventory.index.insert(id.as_bytes(), position);
         inventory.assets.push(asset);
         Ok(())
     }

@@ -192,8 +192,7 @@ impl Inventory {
         for (asset, &kept) in assets.into_iter().zip(keep) {
             if kept {
                 let position = self.assets.len() as u32;
-                self.index
-                    .insert(SmallKey::new(asset.id().as_bytes()), position);
+                self.index.insert(asset.id().as_bytes(), position);
                 self.assets.push(asset);
             } else {
                 left_out.insert(SmallKey::new(asset.id().as_bytes()));
