@@ -59,8 +59,8 @@ pub struct ValueCounts {
 impl ValueCounts {
     /// Adds the rows a scanner's cache counted, in the order its values were first met.
     pub fn add_cache(&mut self, cache: &ValueCache) {
-        for known in cache.known().iter().filter(|k| k.count > 0) {
-            self.add(known.folded.as_bytes(), &known.spelling, known.count);
+        for (known, count) in cache.counted() {
+            self.add(known.folded.as_bytes(), &known.spelling, count);
         }
     }
 

@@ -182,16 +182,7 @@ fn aggregate_id(
     intern: impl FnOnce(&[u8], &[u8]) -> u32,
 ) -> Option<u32> {
     let (column, entry) = (column?, entry?);
-    let known = cache.get_mut(entry);
-    let folded = known.folded.as_bytes();
-    if folded.is_empty() {
-        return None;
-    }
-    Some(
-        *known
-            .id
-            .get_or_insert_with(|| intern(folded, &record[column])),
-    )
+    cache.id_or_intern(entry, |folded| intern(folded, &record[column]))
 }
 
 /// A row that stops the reading of its file: a slash date against the order already used
@@ -580,19 +571,14 @@ impl<'a> RowScanner<'a> {
         }
         if let (Some(c), Some(kinds)) = (self.columns.kind, &mut self.kinds) {
             let entry = kinds.entry(&record[c], |key| filter.admits_type(key));
-            if !judge(
-                &mut verdict,
-                kinds.get(entry).admitted,
-                Exclusion::Type,
-                every,
-            ) {
+            if !judge(&mut verdict, kinds.admitted(entry), Exclusion::Type, every) {
                 return verdict;
             }
         }
         if let Some(c) = self.columns.team {
             let entry = self.teams.entry(&record[c], |key| filter.admits_team(key));
             self.team = Some(entry);
-            let admitted = self.teams.get(entry).admitted;
+            let admitted = self.teams.admitted(entry);
             if !judge(&mut verdict, admitted, Exclusion::Team, every) {
                 return verdict;
             }
@@ -600,13 +586,14 @@ impl<'a> RowScanner<'a> {
         if let Some(c) = self.columns.user {
             let entry = self.users.entry(&record[c], |key| filter.admits_user(key));
             self.user = Some(entry);
-            let known = self.users.get(entry);
+            let users = &self.users;
             let own = filter.exclude_owners
-                && !known.folded.as_bytes().is_empty()
+                && !users.is_empty_value(entry)
                 && asset.is_some_and(|a| {
-                    ctx.inventory.owner_key(a as usize) == known.folded.as_bytes()
+                    ctx.inventory.owner_key(a as usize) == users.get(entry).folded.as_bytes()
                 });
-            judge(&mut verdict, known.admitted && !own, Exclusion::User, every);
+            let admitted = users.admitted(entry);
+            judge(&mut verdict, admitted && !own, Exclusion::User, every);
         }
         verdict
     }
