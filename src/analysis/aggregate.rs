@@ -142,8 +142,12 @@ pub struct Aggregate {
     /// Indexed by user id.
     pub user_usage: Vec<UserUsage>,
     pub teams: Interner,
-    /// Counted events per (user, team), packed as `user << 32 | team`.
+    /// Counted events per (user, team), packed as `user << 32 | team`; complete once settled.
     pub user_teams: FxHashMap<u64, u64>,
+    /// Indexed by user id: the first team counted with the user and its events not yet in
+    /// `user_teams` (a rep is nearly always in one team, so most rows add here, beside the
+    /// user's usage, instead of hashing the pair).
+    team_pending: Vec<(u32, u64)>,
     /// Orphan events per unknown asset id (the first [`ORPHAN_IDS_KEPT`] ids).
     pub orphan_ids: FxHashMap<Box<[u8]>, u64>,
     /// Earliest and latest readable event time, counted or not.
@@ -250,17 +254,36 @@ impl Aggregate {
         }
         usage.events += events;
         if let Some(team) = team {
-            *self
-                .user_teams
-                .entry(u64::from(user) << 32 | u64::from(team))
-                .or_default() += events;
+            let pending = &mut self.team_pending[user as usize];
+            if pending.0 == team {
+                pending.1 += events;
+            } else if pending.1 == 0 {
+                *pending = (team, events);
+            } else {
+                *self
+                    .user_teams
+                    .entry(u64::from(user) << 32 | u64::from(team))
+                    .or_default() += events;
+            }
         }
     }
 
     /// Applies buffered work; call once the rows are in, before reading the tallies.
     pub fn settle(&mut self) {
+        self.settle_teams();
         self.pairs.settle();
         self.touches.seal();
+    }
+
+    /// Moves the pending (user, first team) counts into `user_teams`.
+    fn settle_teams(&mut self) {
+        for (user, pending) in self.team_pending.iter_mut().enumerate() {
+            if pending.1 > 0 {
+                let key = (user as u64) << 32 | u64::from(pending.0);
+                *self.user_teams.entry(key).or_default() += pending.1;
+                pending.1 = 0;
+            }
+        }
     }
 
     /// The id of a user about to be counted.
@@ -269,6 +292,7 @@ impl Aggregate {
         let id = self.users.intern(key, spelling);
         if id as usize == self.user_usage.len() {
             self.user_usage.push(UserUsage::default());
+            self.team_pending.push((u32::MAX, 0));
         }
         id
     }
@@ -444,6 +468,8 @@ mod tests {
             (0, 9, "ann", "Sales"),
             (1, 1, "Cy", "Sales"),
             (0, 2, "BOB", "sdr"),
+            (1, 4, "ann", "SDR"),
+            (1, 6, "bob", "Sales"),
         ];
         let mut whole = Aggregate::new(2);
         for &(a, t, u, tm) in &events {
@@ -458,12 +484,21 @@ mod tests {
             counted(&mut second, a, t, u, tm);
         }
         first.merge(second);
+        first.settle();
         whole.settle();
         assert_eq!(first.counts, whole.counts);
         assert_eq!(first.assets, whole.assets);
         assert_eq!(first.pairs, whole.pairs);
         assert_eq!(first.user_usage, whole.user_usage);
         assert_eq!(first.user_teams, whole.user_teams);
+        // Ann: 2 in Sales, 1 in SDR; bob: 2 in SDR, 1 in Sales; Cy: 1 in Sales.
+        let team = |user: u64, team: &str| {
+            let t = u64::from(whole.teams.get(team.as_bytes()).expect("team"));
+            whole.user_teams.get(&(user << 32 | t)).copied()
+        };
+        assert_eq!((team(0, "sales"), team(0, "sdr")), (Some(2), Some(1)));
+        assert_eq!((team(1, "sdr"), team(1, "sales")), (Some(2), Some(1)));
+        assert_eq!(team(2, "sales"), Some(1));
         assert_eq!(first.users.spelling(0), "Ann");
         assert_eq!(first.assets[0].first, Some(2));
         assert_eq!(first.assets[0].last, Some(9));
