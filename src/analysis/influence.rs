@@ -365,7 +365,7 @@ pub struct DealTouches<'a> {
 
 /// Calls `visit` once per touched deal of `touches`, in deal order. `rank` orders assets by id
 /// as plain text (a permutation of the asset indexes): the tally holds ranks, the visit gets
-/// assets, a deal's distinct ones by id.
+/// assets, a deal's distinct ones (in no promised order: every use is a sum or a set).
 pub fn each_deal(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
     let mut by_rank = vec![0u32; rank.len()];
     for (asset, &r) in rank.iter().enumerate() {

@@ -3,10 +3,10 @@
 //!
 //! A touch is one `u64` (the deal, then the asset's rank among the ids as plain text) while the
 //! pass runs; every 4M touches and at the end of its part of the input, on that part's thread,
-//! the touches are dealt out by deal (each deal's count is known) and each deal's ranks sorted
-//! and deduplicated; the parts' lists are merged deal by deal only as they are read. The first and last touches are kept per deal as the events
-//! come, with the tie rule (the smaller id) decided by rank, so no (deal, asset, time) list is
-//! ever held or sorted.
+//! the touches are dealt out by deal (each deal's count is known) and each deal's repeated
+//! ranks dropped; the parts' lists are joined deal by deal only as they are read. The first
+//! and last touches are kept per deal as the events come, with the tie rule (the smaller id)
+//! decided by rank, so no (deal, asset, time) list is ever held or sorted.
 
 use crate::input::time::Millis;
 
@@ -56,11 +56,43 @@ impl DealEnds {
     }
 }
 
+/// Which ranks a deal has met: a rank holds the mark of the last deal that met it, so a new
+/// deal starts with a new mark instead of clearing the array.
+#[derive(Debug, Clone, Default)]
+struct Marks {
+    by_rank: Vec<u32>,
+    mark: u32,
+}
+
+impl Marks {
+    /// A mark no rank holds yet.
+    fn next(&mut self) -> u32 {
+        if self.mark == u32::MAX {
+            self.by_rank.fill(0);
+            self.mark = 0;
+        }
+        self.mark += 1;
+        self.mark
+    }
+
+    /// True the first time `rank` is met under `mark`.
+    #[inline]
+    fn first_time(&mut self, rank: u32, mark: u32) -> bool {
+        let r = rank as usize;
+        if r >= self.by_rank.len() {
+            self.by_rank.resize(r + 1, 0);
+        }
+        let new = self.by_rank[r] != mark;
+        self.by_rank[r] = mark;
+        new
+    }
+}
+
 /// Touches held as pairs before they are dealt out to their deals (32 MiB): each part of the
 /// input holds at most this many pairs besides each deal's distinct ranks.
 const SEAL_EVERY: usize = 1 << 22;
 
-/// Each deal's distinct ranks, ascending: deal `d`'s are `ranks[offsets[d]..offsets[d + 1]]`.
+/// Each deal's distinct ranks: deal `d`'s are `ranks[offsets[d]..offsets[d + 1]]`.
 #[derive(Debug, Clone, Default)]
 struct Sealed {
     offsets: Vec<u32>,
@@ -89,6 +121,7 @@ pub struct TouchTally {
     /// Room reused from one dealing-out to the next (fresh memory costs a page fault a page).
     spare: Sealed,
     counts: Vec<u32>,
+    marks: Marks,
     /// Indexed by deal; empty until the first touch.
     ends: Vec<DealEnds>,
 }
@@ -107,7 +140,7 @@ impl TouchTally {
         }
     }
 
-    /// Moves the pairs into each deal's sorted list of distinct ranks (a no-op when no pair
+    /// Moves the pairs into each deal's list of distinct ranks (a no-op when no pair
     /// came since), and lets go of the pairs' room.
     pub fn seal(&mut self) {
         self.deal_out();
@@ -117,8 +150,8 @@ impl TouchTally {
     }
 
     /// Deals the pairs out to their deals: each deal's count of new pairs says where its ranks
-    /// go (after those dealt out before), so the pairs are placed in one sweep and only each
-    /// deal's few hundred ranks are sorted, in cache, instead of every pair of the part.
+    /// go (after those dealt out before), so the pairs are placed in one sweep, then each
+    /// deal's repeats dropped in another, with no sort.
     fn deal_out(&mut self) {
         if self.pairs.is_empty() {
             return;
@@ -156,19 +189,19 @@ impl TouchTally {
             *slot += 1;
         }
         self.pairs.clear();
-        // Sort each deal's ranks, drop repeats, and close the gaps they leave.
+        // Drop each deal's repeated ranks and close the gaps they leave: a rank is kept the
+        // first time it is met in the deal (its mark is the deal's), in one sweep instead of a
+        // sort a deal.
         let mut write = 0usize;
         for d in 0..deals {
             let (from, to) = (new.offsets[d] as usize, new.offsets[d + 1] as usize);
-            new.ranks[from..to].sort_unstable();
             new.offsets[d] = write as u32;
-            let mut last = None;
+            let mark = self.marks.next();
             for i in from..to {
                 let r = new.ranks[i];
-                if last != Some(r) {
+                if self.marks.first_time(r, mark) {
                     new.ranks[write] = r;
                     write += 1;
-                    last = Some(r);
                 }
             }
         }
@@ -194,12 +227,13 @@ impl TouchTally {
         self.others.append(&mut other.others);
     }
 
-    /// Calls `visit` once per touched deal, in deal order, with its distinct ranks (ascending)
-    /// and its ends. On a sealed tally: pairs added since the last [`TouchTally::seal`] are not
+    /// Calls `visit` once per touched deal, in deal order, with its distinct ranks (in the
+    /// order first touched within each part, parts in order) and its ends. On a sealed tally: pairs added since the last [`TouchTally::seal`] are not
     /// seen.
     pub fn each_deal(&self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
         debug_assert!(self.pairs.is_empty(), "a tally is sealed before it is read");
-        let (mut merged, mut next) = (Vec::new(), Vec::new());
+        let mut merged = Vec::new();
+        let mut marks = Marks::default();
         for (deal, ends) in self.ends.iter().enumerate() {
             if ends.touches == 0 {
                 continue;
@@ -210,20 +244,12 @@ impl TouchTally {
                 continue;
             }
             merged.clear();
-            merged.extend_from_slice(mine);
-            for other in &self.others {
-                let theirs = other.of(deal);
-                next.clear();
-                let (mut i, mut j) = (0, 0);
-                while i < merged.len() && j < theirs.len() {
-                    let least = merged[i].min(theirs[j]);
-                    i += usize::from(merged[i] == least);
-                    j += usize::from(theirs[j] == least);
-                    next.push(least);
+            let mark = marks.next();
+            let parts = std::iter::once(mine).chain(self.others.iter().map(|o| o.of(deal)));
+            for &r in parts.flatten() {
+                if marks.first_time(r, mark) {
+                    merged.push(r);
                 }
-                next.extend_from_slice(&merged[i..]);
-                next.extend_from_slice(&theirs[j..]);
-                std::mem::swap(&mut merged, &mut next);
             }
             visit(deal as u32, &merged, ends);
         }
@@ -237,7 +263,15 @@ mod tests {
     fn collect(tally: &mut TouchTally) -> Vec<(u32, Vec<u32>, DealEnds)> {
         tally.seal();
         let mut out = Vec::new();
-        tally.each_deal(|deal, ranks, ends| out.push((deal, ranks.to_vec(), *ends)));
+        tally.each_deal(|deal, ranks, ends| {
+            let mut sorted = ranks.to_vec();
+            sorted.sort_unstable();
+            assert!(
+                sorted.windows(2).all(|w| w[0] < w[1]),
+                "distinct: {ranks:?}"
+            );
+            out.push((deal, sorted, *ends))
+        });
         out
     }
 
