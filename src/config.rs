@@ -358,6 +358,9 @@ pub struct Config {
     pub asset_where: Vec<WhereClause>,
     /// `--split COLUMN=SEP`, as (column, separator).
     pub splits: Vec<(String, String)>,
+    /// The pass keeps the distinct (asset, user) pairs: false for a command that reads none
+    /// (set by the command, not by an option).
+    pub keep_pairs: bool,
 }
 
 impl Config {
@@ -391,6 +394,7 @@ impl Config {
             format: format_of(output.format),
             raw_csv: output.raw_csv,
             width: table_width(output.wide),
+            keep_pairs: true,
             pick: RowPick::default(),
             pseudonyms: Pseudonymizer::from_options(
                 args.pseudonymize_users,

@@ -192,7 +192,9 @@ impl Aggregate {
             },
             part_assets: sparse.then(FxHashMap::default),
             asset_count,
-            pairs: if sparse {
+            pairs: if !self.pairs.is_kept() {
+                PairSet::unkept()
+            } else if sparse {
                 PairSet::lists()
             } else {
                 PairSet::new(asset_count)

@@ -95,6 +95,9 @@ impl Audit {
             None => None,
         };
         let mut usage = Aggregate::new(inventory.len());
+        if !config.keep_pairs {
+            usage.pairs = crate::keys::PairSet::unkept();
+        }
         let mut trend_groups = Vec::new();
         if let Some(request) = trend {
             let split = match request.by.as_deref() {

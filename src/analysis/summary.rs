@@ -43,14 +43,15 @@ impl Summary {
     /// The figures for the whole library and every event read.
     pub fn whole(audit: &Audit) -> Summary {
         let one_group = Groups::whole(audit.inventory.len());
-        let mut summary = Summary::by_group(audit, &one_group).remove(0);
+        // Every user counted is active on the library: no need to walk the pairs.
+        let users = vec![audit.usage.users.len() as u64];
+        let mut summary = Summary::of_groups(audit, &one_group, users).remove(0);
         let counts = &audit.usage.counts;
         summary.events_read = counts.read();
         summary.rows_skipped = counts.skipped;
         summary.events_excluded = counts.excluded;
         summary.events_orphan = counts.orphan;
         summary.events_counted = counts.counted;
-        summary.users_active = audit.usage.users.len() as u64;
         summary
     }
 
@@ -58,6 +59,11 @@ impl Summary {
     /// Skipped rows and orphans belong to no asset, so they are 0 here and events_read =
     /// excluded + counted.
     pub fn by_group(audit: &Audit, groups: &Groups) -> Vec<Summary> {
+        Summary::of_groups(audit, groups, audit.users_by_group(groups))
+    }
+
+    /// [`Summary::by_group`], given each group's distinct users.
+    fn of_groups(audit: &Audit, groups: &Groups, users: Vec<u64>) -> Vec<Summary> {
         let mut out = vec![Summary::default(); groups.len()];
         let mut costs = vec![(0.0, 0.0); groups.len()];
         for (index, asset) in audit.inventory.assets.iter().enumerate() {
@@ -85,7 +91,6 @@ impl Summary {
                 }
             }
         }
-        let users = audit.users_by_group(groups);
         for ((s, (cost_total, cost_never)), users) in out.iter_mut().zip(costs).zip(users) {
             s.assets_judged = s.assets_never_opened + s.assets_stale + s.assets_active;
             s.assets_opened = s.assets_stale + s.assets_active;

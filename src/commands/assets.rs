@@ -45,7 +45,7 @@ fn statuses(args: &[StatusArg]) -> Vec<Status> {
 }
 
 pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, true)?;
     let filter = statuses(&args.status);
     let stream = pick_stream(rows(&config, &audit, &filter), &config.pick)?;
     render_stream(stream, config.format, super::style(&config), ctx.out)?;

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 type Cohort = Vec<(Millis, Option<Millis>)>;
 
 pub fn run(args: &CohortsArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, false)?;
     // A horizon asked twice is one column.
     let mut within: Vec<u32> = Vec::new();
     for &n in &args.within {

@@ -31,7 +31,7 @@ pub const COLUMNS: [&str; 12] = [
 
 pub fn run(args: &DuplicatesArgs, ctx: &mut Ctx) -> Result<Exit> {
     let threshold = similarity_of(&args.similarity)?;
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, true)?;
     let rules = DuplicateRules {
         threshold,
         across_types: args.across_types,

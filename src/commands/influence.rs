@@ -84,6 +84,7 @@ pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
     let pick = crate::config::row_pick(&args.rows)?;
     let mut config = Config::from_args(&args.audit, &args.output, ctx.now)?;
     config.pick = pick;
+    config.keep_pairs = false;
     let index = deal_index(&config, &args.opportunities, &args.deals)?;
     let mut audit = super::prepare_influence(&config, None, &index)?;
     let influence = credit(&mut audit, &index, &args.deals);

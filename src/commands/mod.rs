@@ -145,13 +145,16 @@ fn man(args: &crate::cli::ManArgs, ctx: &mut Ctx) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// The settings and the finished pass of a command that asks for no trend.
+/// The settings and the finished pass of a command that asks for no trend; `pairs`: the
+/// command reads the distinct (asset, user) pairs.
 pub fn audit(
     args: &crate::cli::AuditArgs,
     output: &OutputArgs,
     ctx: &Ctx,
+    pairs: bool,
 ) -> Result<(Config, Audit)> {
-    let config = Config::from_args(args, output, ctx.now)?;
+    let mut config = Config::from_args(args, output, ctx.now)?;
+    config.keep_pairs = pairs;
     let audit = prepare_with(&config, None)?;
     Ok((config, audit))
 }
@@ -252,9 +255,10 @@ pub fn audit_rows(
     output: &OutputArgs,
     rows: &RowArgs,
     ctx: &Ctx,
+    pairs: bool,
 ) -> Result<(Config, Audit)> {
     let pick = crate::config::row_pick(rows)?;
-    let (mut config, audit) = audit(args, output, ctx)?;
+    let (mut config, audit) = audit(args, output, ctx, pairs)?;
     config.pick = pick;
     Ok((config, audit))
 }

@@ -28,7 +28,9 @@ pub fn run(args: &SummaryArgs, ctx: &mut Ctx) -> Result<Exit> {
             "--sort and --top order rows: summary has rows with --group-by COLUMN"
         ));
     }
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
+    // Only the groups' distinct users read the (asset, user) pairs.
+    let pairs = args.group_by.is_some();
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, pairs)?;
     let style = super::style(&config);
     match args.group_by.as_deref() {
         None => render(&report(&config, &audit)?, config.format, style, ctx.out)?,

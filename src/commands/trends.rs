@@ -30,6 +30,7 @@ pub fn run(args: &TrendsArgs, ctx: &mut Ctx) -> Result<Exit> {
     let pick = crate::config::row_pick(&args.rows)?;
     let mut config = Config::from_args(&args.audit, &args.output, ctx.now)?;
     config.pick = pick;
+    config.keep_pairs = false;
     let request = TrendRequest {
         period: period_of(args.period),
         by: args.by.clone(),

@@ -22,7 +22,7 @@ pub const COLUMNS: [&str; 7] = [
 ];
 
 pub fn run(args: &UsersArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, true)?;
     emit(&config, report(&config, &audit), ctx.out)
 }
 
