@@ -475,6 +475,17 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "did not keep them")]
+    fn reading_pairs_that_were_not_kept_is_a_bug() {
+        let mut pairs = PairSet::unkept();
+        pairs.insert(1, 1);
+        pairs.merge(&PairSet::new(3), &[]);
+        pairs.settle();
+        assert!(!pairs.is_kept());
+        pairs.len();
+    }
+
+    #[test]
     #[should_panic(expected = "before PairSet::settle")]
     fn reading_unsettled_pairs_is_a_bug() {
         let mut pairs = PairSet::new(3);
