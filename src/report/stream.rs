@@ -1,6 +1,6 @@
 //! Tables written as their rows are produced: CSV, JSON and Markdown hold one row at a time,
-//! so memory does not grow with what is printed. A table for people is laid out whole (its
-//! columns are sized to their widest cell), as [`super::table`] does.
+//! so memory does not grow with what is printed. A table for people is laid out once every
+//! row is read (its columns are sized to their widest cell), from the rows' text alone.
 
 use super::csv_out::neutralise;
 use super::json_out::{to_json, warnings_array, write_key, write_value, SCHEMA_VERSION};
@@ -54,7 +54,8 @@ pub fn render_stream(
     out: &mut dyn Write,
 ) -> Result<()> {
     match format {
-        Format::Table | Format::Xlsx => {
+        Format::Table => table(stream, style, out),
+        Format::Xlsx => {
             let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
             let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
             report.extra = stream.extra;
@@ -68,6 +69,24 @@ pub fn render_stream(
         Format::Json => json(stream, out),
         Format::Markdown => markdown(stream, out),
     }
+}
+
+/// A table for people: its rows kept as their text only ([`super::grid`]), laid out once all
+/// are read.
+fn table(stream: RowStream, style: RenderStyle, out: &mut dyn Write) -> Result<()> {
+    use super::table::{grid_of, write_grid, write_headline, write_under};
+    let mut grid = grid_of(stream.columns.len(), &[], style, &stream.hints);
+    for row in stream.rows {
+        grid.push(&row);
+    }
+    write_headline(out, &stream.headline, style)?;
+    write_grid(out, &stream.columns, &grid, style, &stream.hints)?;
+    write_under(out, style, &stream.hints)?;
+    drop(grid);
+    for line in (stream.footer)() {
+        super::table::prose(out, &line, style)?;
+    }
+    Ok(())
 }
 
 fn csv(stream: RowStream, raw: bool, out: &mut dyn Write) -> Result<()> {
