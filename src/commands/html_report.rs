@@ -337,8 +337,9 @@ fn never_order(audit: &Audit) -> (UnusedOrder, &'static str) {
 
 /// The never-opened list in `order`, the columns empty on every row left out.
 fn never_opened(config: &Config, audit: &Audit, order: UnusedOrder) -> Report {
-    let rows = unused_rows(audit, config.window.as_of, order);
-    let rows = rows.iter().map(|r| cells(r, &unused::COLUMNS)).collect();
+    let rows = unused_rows(audit, config.window.as_of, order)
+        .map(|r| cells(&r, &unused::COLUMNS))
+        .collect();
     without_empty_columns(Report::rows(parameters(config), &unused::COLUMNS, rows))
 }
 
