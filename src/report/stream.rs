@@ -3,7 +3,9 @@
 //! row is read (its columns are sized to their widest cell), from the rows' text alone.
 
 use super::csv_out::neutralise;
-use super::json_out::{to_json, warnings_array, write_key, write_value, SCHEMA_VERSION};
+use super::json_out::{
+    to_json, warnings_array, write_key, write_rows, write_value, SCHEMA_VERSION,
+};
 use super::{Format, RenderStyle, Report, TableHints, Value};
 use anyhow::Result;
 use serde_json::Value as Json;
@@ -116,27 +118,7 @@ fn json(stream: RowStream, out: &mut dyn Write) -> Result<()> {
     }
     write_key(keys, "rows", 1, out)?;
     keys += 1;
-    let keys_json = stream
-        .columns
-        .iter()
-        .map(serde_json::to_string)
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut any = false;
-    for row in stream.rows {
-        out.write_all(if any { b",\n    {" } else { b"[\n    {" })?;
-        any = true;
-        for (k, (key, value)) in keys_json.iter().zip(&row).enumerate() {
-            out.write_all(if k == 0 { b"\n      " } else { b",\n      " })?;
-            out.write_all(key.as_bytes())?;
-            out.write_all(b": ")?;
-            match value {
-                Value::List(items) if !items.is_empty() => write_value(&to_json(value), 3, out)?,
-                _ => serde_json::to_writer(&mut *out, &to_json(value))?,
-            }
-        }
-        out.write_all(if row.is_empty() { b"}" } else { b"\n    }" })?;
-    }
-    out.write_all(if any { b"\n  ]" } else { b"[]" })?;
+    write_rows(&stream.columns, stream.rows, out)?;
     for (key, value) in &stream.extra {
         write_key(keys, key, 1, out)?;
         write_value(&to_json(value), 1, out)?;
