@@ -97,14 +97,7 @@ fn write_rows_report(
         keys += 1;
     }
     for (key, body) in &report.sections {
-        write_key(keys, key, 1, out)?;
-        match body {
-            Body::Record(fields) => {
-                let object = fields.iter().map(|(k, v)| (k.clone(), to_json(v)));
-                write_value(&Json::Object(object.collect()), 1, out)?;
-            }
-            Body::Rows { columns, rows } => write_rows(columns, rows, out)?,
-        }
+        write_section(keys, key, body, out)?;
         keys += 1;
     }
     if let Some(warnings) = &report.warnings {
@@ -113,6 +106,18 @@ fn write_rows_report(
     }
     out.write_all(b"\n}\n")?;
     Ok(())
+}
+
+/// The `i`th key of the document: a section, an object of figures or an array of rows.
+pub fn write_section(i: usize, key: &str, body: &Body, out: &mut dyn Write) -> Result<()> {
+    write_key(i, key, 1, out)?;
+    match body {
+        Body::Record(fields) => {
+            let object = fields.iter().map(|(k, v)| (k.clone(), to_json(v)));
+            write_value(&Json::Object(object.collect()), 1, out)
+        }
+        Body::Rows { columns, rows } => write_rows(columns, rows, out),
+    }
 }
 
 /// The array of `rows` as objects keyed by `columns`, one level down, one row at a time.

@@ -4,9 +4,9 @@
 
 use super::csv_out::neutralise;
 use super::json_out::{
-    to_json, warnings_array, write_key, write_rows, write_value, SCHEMA_VERSION,
+    to_json, warnings_array, write_key, write_rows, write_section, write_value, SCHEMA_VERSION,
 };
-use super::{Format, RenderStyle, Report, TableHints, Value};
+use super::{Body, Format, RenderStyle, Report, TableHints, Value};
 use anyhow::Result;
 use serde_json::Value as Json;
 use std::io::Write;
@@ -27,6 +27,11 @@ pub struct RowStream<'a> {
     pub footer: Box<dyn FnOnce() -> Vec<String> + 'a>,
     /// How a table for people may be laid out.
     pub hints: TableHints,
+    /// Further named tables after the footer (as a report's sections, which follow its
+    /// `under` lines): JSON keys after `extra`, titled tables; not in CSV.
+    pub sections: Vec<(String, Body)>,
+    /// Lines for people after the sections (a report's footer, when it has sections).
+    pub after: Vec<String>,
 }
 
 impl<'a> RowStream<'a> {
@@ -44,6 +49,8 @@ impl<'a> RowStream<'a> {
             warnings: None,
             footer: Box::new(Vec::new),
             hints: TableHints::default(),
+            sections: Vec::new(),
+            after: Vec::new(),
         }
     }
 }
@@ -64,7 +71,9 @@ pub fn render_stream(
             report.headline = stream.headline;
             report.warnings = stream.warnings;
             report.footer = (stream.footer)();
+            report.footer.extend(stream.after);
             report.hints = stream.hints;
+            report.sections = stream.sections;
             super::render(&report, format, style, out)
         }
         Format::Csv => csv(stream, style.raw_csv, out),
@@ -87,6 +96,12 @@ fn table(stream: RowStream, style: RenderStyle, out: &mut dyn Write) -> Result<(
     drop(grid);
     for line in (stream.footer)() {
         super::table::prose(out, &line, style)?;
+    }
+    for (title, body) in &stream.sections {
+        super::table::write_section(out, title, body, style)?;
+    }
+    for line in &stream.after {
+        super::table::prose(out, line, style)?;
     }
     Ok(())
 }
@@ -124,6 +139,10 @@ fn json(stream: RowStream, out: &mut dyn Write) -> Result<()> {
         write_value(&to_json(value), 1, out)?;
         keys += 1;
     }
+    for (key, body) in &stream.sections {
+        write_section(keys, key, body, out)?;
+        keys += 1;
+    }
     if let Some(warnings) = &stream.warnings {
         write_key(keys, "warnings", 1, out)?;
         write_value(&warnings_array(warnings), 1, out)?;
@@ -151,6 +170,15 @@ fn markdown(stream: RowStream, out: &mut dyn Write) -> Result<()> {
         writeln!(out)?;
     }
     for line in &footer {
+        writeln!(out, "{}  ", escape(line))?;
+    }
+    for (title, body) in &stream.sections {
+        super::markdown::write_section(out, title, body)?;
+    }
+    if !stream.after.is_empty() {
+        writeln!(out)?;
+    }
+    for line in &stream.after {
         writeln!(out, "{}  ", escape(line))?;
     }
     Ok(())

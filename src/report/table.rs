@@ -21,8 +21,7 @@ pub fn write(report: &Report, style: RenderStyle, out: &mut dyn Write) -> Result
     write_headline(out, &report.headline, style)?;
     write_body(out, &report.params, &report.body, style, &report.hints)?;
     for (title, body) in &report.sections {
-        writeln!(out, "\n{}", title_of(title))?;
-        write_body(out, &[], body, style, &TableHints::default())?;
+        write_section(out, title, body, style)?;
     }
     for line in &report.footer {
         prose(out, line, style)?;
@@ -53,6 +52,17 @@ pub fn prose(out: &mut dyn Write, line: &str, style: RenderStyle) -> Result<()> 
         None => writeln!(out, "{line}")?,
     }
     Ok(())
+}
+
+/// A section: its title, then its table.
+pub fn write_section(
+    out: &mut dyn Write,
+    title: &str,
+    body: &Body,
+    style: RenderStyle,
+) -> Result<()> {
+    writeln!(out, "\n{}", title_of(title))?;
+    write_body(out, &[], body, style, &TableHints::default())
 }
 
 /// A section's key as a title: `summary` -> `Summary`.
