@@ -236,7 +236,6 @@ fn influence_section(params: Vec<(String, Value)>, audit: &Audit, credited: &Inf
     });
     let on_won: Vec<_> = credited
         .asset_rows(audit)
-        .into_iter()
         .filter(|r| r.deals_won > 0)
         .collect();
     let left_out = on_won.len().saturating_sub(TOP_ASSETS);
