@@ -28,24 +28,33 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<Exit> {
     let format = crate::config::format_of(args.output.format);
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let diff = Diff::between(&old, &new);
-    let mut report = report(&old, &new, &diff);
+    let params = params(&old, &new);
+    // The two snapshots' assets (hundreds of megabytes for a million each) are done with.
+    drop((old, new));
+    let mut report = report(params, &diff);
     if format == crate::report::Format::Csv && args.changes {
         let (_, changes) = report.sections.remove(0);
         report.body = changes;
     }
     let width = crate::config::table_width(args.output.wide);
     let style = RenderStyle::for_stdout(width, args.output.raw_csv);
+    let breaches = gates.check(&gate_figures(&diff));
+    // Its changes are in the report's rows now.
+    drop(diff);
     render(&report, format, style, ctx.out)?;
-    Ok(report_breaches(&gates.check(&gate_figures(&diff))))
+    Ok(report_breaches(&breaches))
 }
 
-fn report(old: &Loaded, new: &Loaded, diff: &Diff) -> Report {
-    let params = vec![
+fn params(old: &Loaded, new: &Loaded) -> Vec<(String, Value)> {
+    vec![
         ("old".into(), Value::text(&old.path)),
         ("new".into(), Value::text(&new.path)),
         ("old_as_of".into(), Value::text(&old.as_of)),
         ("new_as_of".into(), Value::text(&new.as_of)),
-    ];
+    ]
+}
+
+fn report(params: Vec<(String, Value)>, diff: &Diff) -> Report {
     let mut report = Report::rows(params, &FIGURE_COLUMNS, figure_rows(diff));
     let changes = Body::Rows {
         columns: CHANGE_COLUMNS.iter().map(|c| c.to_string()).collect(),

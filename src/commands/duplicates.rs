@@ -4,13 +4,15 @@
 use crate::analysis::duplicates::{DuplicateRules, Duplicates};
 use crate::analysis::Audit;
 use crate::cli::DuplicatesArgs;
-use crate::commands::{emit, parameters, Ctx};
+use crate::commands::{parameters, Ctx};
 use crate::config::{similarity_of, Config};
 use crate::error::Exit;
 use crate::report::fields::{cells, fields};
 use crate::report::html::duplicates::DuplicatesSection;
 use crate::report::html::{Card, Figure};
-use crate::report::{group_thousands, money, Body, Report, Value};
+use crate::report::order::pick_stream;
+use crate::report::stream::{render_stream, RowStream};
+use crate::report::{group_thousands, money, Body, Value};
 use crate::results::duplicates::{duplicate_rows, DuplicatesSummary};
 use anyhow::Result;
 
@@ -38,8 +40,10 @@ pub fn run(args: &DuplicatesArgs, ctx: &mut Ctx) -> Result<Exit> {
         threads: config.read.parallel.threads,
     };
     let found = Duplicates::find(&audit, &rules);
-    let report = report(&config, &audit, &found, &rules, args.retire_only);
-    emit(&config, report, ctx.out)
+    let stream = rows(&config, &audit, &found, &rules, args.retire_only);
+    let stream = pick_stream(stream, &config.pick)?;
+    render_stream(stream, config.format, super::style(&config), ctx.out)?;
+    Ok(Exit::Success)
 }
 
 /// The clusters found with the default rules (the snapshot's and the HTML page's).
@@ -52,32 +56,31 @@ pub fn default_rules(config: &Config) -> DuplicateRules {
 }
 
 /// The report: a row per clustered asset (or per asset to retire), then the summary.
-pub fn report(
+/// The report, its rows made as they are written (a million clustered assets are never held
+/// as rows).
+pub fn rows<'a>(
     config: &Config,
-    audit: &Audit,
-    found: &Duplicates,
+    audit: &'a Audit,
+    found: &'a Duplicates,
     rules: &DuplicateRules,
     retire_only: bool,
-) -> Report {
+) -> RowStream<'a> {
     let mut params = parameters(config);
     params.push(("similarity".into(), Value::Num(rules.threshold.as_f64())));
     params.push(("across_types".into(), Value::Bool(rules.across_types)));
     params.push(("retire_only".into(), Value::Bool(retire_only)));
     let rows = duplicate_rows(audit, found)
-        .iter()
-        .filter(|r| !retire_only || !r.keep)
-        .map(|r| cells(r, &COLUMNS))
-        .collect();
+        .filter(move |r| !retire_only || !r.keep)
+        .map(|r| cells(&r, &COLUMNS));
     let summary = DuplicatesSummary::of(audit, found);
-    let mut report = Report::rows(params, &COLUMNS, rows);
-    report.headline = vec![headline(&summary)];
-    report
+    let mut stream = RowStream::new(params, &COLUMNS, rows);
+    stream.headline = vec![headline(&summary)];
+    stream
         .sections
         .push(("summary".into(), Body::Record(fields(&summary))));
-    report
+    stream
 }
 
-/// The sentence a person reads first.
 pub fn headline(s: &DuplicatesSummary) -> String {
     if s.clusters == 0 {
         return "No duplicates: no two assets share a title, a content hash or URL, or a similar title.".into();
@@ -126,7 +129,7 @@ pub fn html_section(config: &Config, audit: &Audit) -> Option<DuplicatesSection>
     let shown = Duplicates {
         clusters: found.clusters.iter().take(PAGE_CLUSTERS).cloned().collect(),
     };
-    let rows = duplicate_rows(audit, &shown);
+    let rows: Vec<_> = duplicate_rows(audit, &shown).collect();
     let clusters = shown
         .clusters
         .iter()

@@ -149,7 +149,7 @@ pub fn page(
     sections.push(Section::Table {
         title: "Never opened in this window".into(),
         intro: intro.into(),
-        table: cut(never_opened(config, audit, order)),
+        table: never_opened(config, audit, order),
     });
     sections.push(Section::Table {
         title: "Stale: opened, but not lately".into(),
@@ -158,7 +158,7 @@ pub fn page(
             config.policy.stale_after_days,
             crate::input::time::format_date(config.window.as_of)
         ),
-        table: cut(stale(config, audit)),
+        table: stale(config, audit),
     });
     if let Some(coverage) = Coverage::of(audit) {
         sections.push(Section::Coverage {
@@ -236,7 +236,6 @@ fn influence_section(params: Vec<(String, Value)>, audit: &Audit, credited: &Inf
     });
     let on_won: Vec<_> = credited
         .asset_rows(audit)
-        .into_iter()
         .filter(|r| r.deals_won > 0)
         .collect();
     let left_out = on_won.len().saturating_sub(TOP_ASSETS);
@@ -335,20 +334,59 @@ fn never_order(audit: &Audit) -> (UnusedOrder, &'static str) {
     }
 }
 
-/// The never-opened list in `order`, the columns empty on every row left out.
-fn never_opened(config: &Config, audit: &Audit, order: UnusedOrder) -> Report {
-    let rows = unused_rows(audit, config.window.as_of, order);
-    let rows = rows.iter().map(|r| cells(r, &unused::COLUMNS)).collect();
-    without_empty_columns(Report::rows(parameters(config), &unused::COLUMNS, rows))
+/// The never-opened list in `order`: its first rows, the columns empty on every row left
+/// out, and how many rows were left out.
+fn never_opened(config: &Config, audit: &Audit, order: UnusedOrder) -> (Report, usize) {
+    let rows = unused_rows(audit, config.window.as_of, order).map(|r| cells(&r, &unused::COLUMNS));
+    listed(parameters(config), &unused::COLUMNS, rows)
 }
 
-/// The stale assets, most opened first, the columns empty on every row left out.
-fn stale(config: &Config, audit: &Audit) -> Report {
+/// The stale assets, most opened first: as [`never_opened`].
+fn stale(config: &Config, audit: &Audit) -> (Report, usize) {
     let keep = |s: Status| s == Status::Stale;
     let rows = asset_rows(audit, config.window.as_of, keep, AssetOrder::MostOpened)
-        .map(|r| cells(&r, &STALE_COLUMNS))
-        .collect();
-    without_empty_columns(Report::rows(parameters(config), &STALE_COLUMNS, rows))
+        .map(|r| cells(&r, &STALE_COLUMNS));
+    listed(parameters(config), &STALE_COLUMNS, rows)
+}
+
+/// The first [`LIST_ROWS`] of `rows` without the columns empty on every row (all of them,
+/// not only those shown), and how many were left out: the list is read once, never held
+/// (a million-asset library's never-opened list took hundreds of megabytes).
+fn listed(
+    params: Vec<(String, Value)>,
+    columns: &[&str],
+    rows: impl Iterator<Item = Vec<Value>>,
+) -> (Report, usize) {
+    let mut used = vec![false; columns.len()];
+    let mut shown = Vec::new();
+    let mut total = 0;
+    for row in rows {
+        for (c, value) in row.iter().enumerate() {
+            used[c] |= !is_empty(value);
+        }
+        if shown.len() < LIST_ROWS {
+            shown.push(row);
+        }
+        total += 1;
+    }
+    let mut report = Report::rows(params, columns, shown);
+    if let Body::Rows { columns, rows } = &mut report.body {
+        let mut i = 0;
+        columns.retain(|_| (used[i], i += 1).0);
+        for row in rows.iter_mut() {
+            let mut i = 0;
+            row.retain(|_| (used[i], i += 1).0);
+        }
+    }
+    (report, total - total.min(LIST_ROWS))
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Text(t) => t.trim().is_empty(),
+        _ => false,
+    }
 }
 
 /// Every asset for the table at the foot of the page, most opened first.
@@ -363,27 +401,6 @@ fn explorer(config: &Config, audit: &Audit) -> Explorer {
         has_cost: inventory.has_cost && rows.iter().any(|r| r.cost.is_some()),
         rows,
     }
-}
-
-/// The report without the columns whose every value is empty.
-fn without_empty_columns(mut report: Report) -> Report {
-    if let Body::Rows { columns, rows } = &mut report.body {
-        let empty = |v: &Value| match v {
-            Value::Null => true,
-            Value::Text(t) => t.trim().is_empty(),
-            _ => false,
-        };
-        let keep: Vec<bool> = (0..columns.len())
-            .map(|c| rows.iter().any(|r| !empty(&r[c])))
-            .collect();
-        let mut i = 0;
-        columns.retain(|_| (keep[i], i += 1).0);
-        for row in rows.iter_mut() {
-            let mut i = 0;
-            row.retain(|_| (keep[i], i += 1).0);
-        }
-    }
-    report
 }
 
 /// Roster reps with no counted event.

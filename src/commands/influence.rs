@@ -4,13 +4,15 @@ use crate::analysis::influence::{DealIndex, Link, Model, WindowRules};
 use crate::analysis::Audit;
 use crate::cli::{DealArgs, InfluenceArgs, LinkArg, ModelArg};
 use crate::commands::summary::resolve_asset_column;
-use crate::commands::{emit, parameters, Ctx};
+use crate::commands::{parameters, Ctx};
 use crate::config::{expand_glob, Config};
 use crate::error::Exit;
 use crate::input::opportunities::{load_deals, StageRules};
 use crate::input::problems::Problems;
 use crate::input_error;
 use crate::report::fields::{cells, fields};
+use crate::report::order::pick_stream;
+use crate::report::stream::{render_stream, RowStream};
 use crate::report::{money, Body, Report, TableHints, Value};
 use crate::results::influence::{Influence, InfluenceSummary};
 use anyhow::Result;
@@ -88,8 +90,10 @@ pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
     let index = deal_index(&config, &args.opportunities, &args.deals)?;
     let mut audit = super::prepare_influence(&config, None, &index)?;
     let influence = credit(&mut audit, &index, &args.deals);
-    let report = report(&config, &audit, &index, &influence, args.by.as_deref())?;
-    emit(&config, report, ctx.out)
+    let stream = rows(&config, &audit, &index, &influence, args.by.as_deref())?;
+    let stream = pick_stream(stream, &config.pick)?;
+    render_stream(stream, config.format, super::style(&config), ctx.out)?;
+    Ok(Exit::Success)
 }
 
 /// Reads the deals of `opportunities` (globs, `-`) and indexes them for the pass.
@@ -128,6 +132,7 @@ pub fn credit(audit: &mut Audit, index: &DealIndex, args: &DealArgs) -> Influenc
 }
 
 /// The report: rows per asset (or group, or rep), then the summary.
+/// The whole report (for the page's workbook).
 pub fn report(
     config: &Config,
     audit: &Audit,
@@ -135,33 +140,53 @@ pub fn report(
     influence: &Influence,
     by: Option<&str>,
 ) -> Result<Report> {
+    let stream = rows(config, audit, index, influence, by)?;
+    let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
+    let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
+    report.hints = stream.hints;
+    report.headline = stream.headline;
+    report.sections = stream.sections;
+    report.footer = stream.after;
+    Ok(report)
+}
+
+/// The report, its rows made as they are written (a row per asset of a million-asset
+/// library is never held).
+pub fn rows<'a>(
+    config: &Config,
+    audit: &'a Audit,
+    index: &DealIndex,
+    influence: &'a Influence,
+    by: Option<&str>,
+) -> Result<RowStream<'a>> {
     let mut params = parameters(config);
-    let mut report = match by {
+    let mut stream = match by {
         None => {
-            let rows = influence.asset_rows(audit);
-            let rows = rows.iter().map(|r| cells(r, &ASSET_COLUMNS)).collect();
-            let mut report = Report::rows(params, &ASSET_COLUMNS, rows);
-            report.footer.push(NOT_ADDITIVE.to_string());
-            report
+            let rows = influence
+                .asset_rows(audit)
+                .map(|r| cells(&r, &ASSET_COLUMNS));
+            let mut stream = RowStream::new(params, &ASSET_COLUMNS, rows);
+            stream.after.push(NOT_ADDITIVE.to_string());
+            stream
         }
         Some("rep") => {
             params.push(("by".into(), Value::text("rep")));
             let rows = influence.rep_rows(index);
-            let rows = rows.iter().map(|r| cells(r, &REP_COLUMNS)).collect();
-            Report::rows(params, &REP_COLUMNS, rows)
+            let rows = rows.into_iter().map(|r| cells(&r, &REP_COLUMNS));
+            RowStream::new(params, &REP_COLUMNS, rows)
         }
         Some(name) => {
             let column = resolve_asset_column(audit, "--by", name)?;
             params.push(("by".into(), Value::text(name)));
             let groups = audit.inventory.groups_by_column(column);
             let rows = influence.group_rows(index, &groups);
-            let rows = rows.iter().map(|r| cells(r, &GROUP_COLUMNS)).collect();
-            let mut report = Report::rows(params, &GROUP_COLUMNS, rows);
-            report.footer.push(NOT_ADDITIVE.to_string());
-            report
+            let rows = rows.into_iter().map(|r| cells(&r, &GROUP_COLUMNS));
+            let mut stream = RowStream::new(params, &GROUP_COLUMNS, rows);
+            stream.after.push(NOT_ADDITIVE.to_string());
+            stream
         }
     };
-    report.hints = TableHints {
+    stream.hints = TableHints {
         drop_first: [
             "first_touch_won",
             "last_touch_won",
@@ -177,15 +202,14 @@ pub fn report(
         .to_vec(),
         ..TableHints::default()
     };
-    report.headline = headline(&influence.summary);
-    report
+    stream.headline = headline(&influence.summary);
+    stream
         .sections
         .push(("summary".into(), Body::Record(fields(&influence.summary))));
-    report.footer.push(CAUTION.to_string());
-    Ok(report)
+    stream.after.push(CAUTION.to_string());
+    Ok(stream)
 }
 
-/// The sentence a person reads first.
 pub fn headline(s: &InfluenceSummary) -> Vec<String> {
     let rate = |r: Option<f64>| r.map_or("n/a".to_string(), |r| format!("{r}%"));
     vec![format!(

@@ -2,10 +2,12 @@
 
 use crate::analysis::Audit;
 use crate::cli::UnusedArgs;
-use crate::commands::{emit, parameters, Ctx};
+use crate::commands::{parameters, Ctx};
 use crate::config::Config;
 use crate::error::Exit;
 use crate::report::fields::cells;
+use crate::report::order::pick_stream;
+use crate::report::stream::{render_stream, RowStream};
 use crate::report::{Report, TableHints};
 use crate::results::assets::{unused_rows, UnusedOrder};
 use anyhow::Result;
@@ -16,16 +18,31 @@ pub const COLUMNS: [&str; 7] = [
 
 pub fn run(args: &UnusedArgs, ctx: &mut Ctx) -> Result<Exit> {
     let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, true)?;
-    emit(&config, report(&config, &audit), ctx.out)
+    let stream = pick_stream(rows(&config, &audit), &config.pick)?;
+    render_stream(stream, config.format, super::style(&config), ctx.out)?;
+    Ok(Exit::Success)
 }
 
-pub fn report(config: &Config, audit: &Audit) -> Report {
+/// The report, its rows made as they are written.
+pub fn rows<'a>(config: &Config, audit: &'a Audit) -> RowStream<'a> {
     let rows = unused_rows(audit, config.window.as_of, UnusedOrder::Oldest);
-    let rows = rows.iter().map(|r| cells(r, &COLUMNS)).collect();
-    let mut report = Report::rows(parameters(config), &COLUMNS, rows);
-    report.hints = TableHints {
+    let mut stream = RowStream::new(
+        parameters(config),
+        &COLUMNS,
+        rows.map(|r| cells(&r, &COLUMNS)),
+    );
+    stream.hints = TableHints {
         drop_first: ["created", "owner", "type"].map(String::from).to_vec(),
         ..TableHints::default()
     };
+    stream
+}
+
+/// The whole report (for the workbook).
+pub fn report(config: &Config, audit: &Audit) -> Report {
+    let stream = rows(config, audit);
+    let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
+    let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
+    report.hints = stream.hints;
     report
 }

@@ -10,6 +10,11 @@ use std::io::Write;
 pub const SCHEMA_VERSION: u64 = 1;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
+    if let Body::Rows { columns, rows } = &report.body {
+        if keys_distinct(report) {
+            return write_rows_report(report, columns, rows, out);
+        }
+    }
     let mut doc = Map::new();
     doc.insert("schema_version".into(), Json::from(SCHEMA_VERSION));
     insert_all(&mut doc, &report.params);
@@ -37,6 +42,111 @@ pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
     }
     serde_json::to_writer_pretty(&mut *out, &Json::Object(doc))?;
     out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Whether the document's keys, and each table's columns, are all different (a repeated key would keep its first place
+/// and its last value in one object, which writing key after key would not).
+fn keys_distinct(report: &Report) -> bool {
+    let mut keys: Vec<&str> = ["schema_version", "rows"].to_vec();
+    keys.extend(report.params.iter().map(|(k, _)| k.as_str()));
+    keys.extend(report.extra.iter().map(|(k, _)| k.as_str()));
+    keys.extend(report.sections.iter().map(|(k, _)| k.as_str()));
+    if report.warnings.is_some() {
+        keys.push("warnings");
+    }
+    let bodies = std::iter::once(&report.body).chain(report.sections.iter().map(|(_, b)| b));
+    distinct(keys)
+        && bodies.into_iter().all(|body| match body {
+            Body::Rows { columns, .. } => distinct(columns.iter().map(String::as_str).collect()),
+            Body::Record(_) => true,
+        })
+}
+
+fn distinct(mut keys: Vec<&str>) -> bool {
+    let all = keys.len();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len() == all
+}
+
+/// A report of rows, written key after key and row after row as `serde_json`'s pretty
+/// printer writes the whole document (a million rows as one `serde_json::Value` took
+/// gigabytes).
+fn write_rows_report(
+    report: &Report,
+    columns: &[String],
+    rows: &[Vec<Value>],
+    out: &mut dyn Write,
+) -> Result<()> {
+    out.write_all(b"{")?;
+    write_key(0, "schema_version", 1, out)?;
+    write_value(&Json::from(SCHEMA_VERSION), 1, out)?;
+    let mut keys = 1;
+    for (key, value) in &report.params {
+        write_key(keys, key, 1, out)?;
+        write_value(&to_json(value), 1, out)?;
+        keys += 1;
+    }
+    write_key(keys, "rows", 1, out)?;
+    keys += 1;
+    write_rows(columns, rows, out)?;
+    for (key, value) in &report.extra {
+        write_key(keys, key, 1, out)?;
+        write_value(&to_json(value), 1, out)?;
+        keys += 1;
+    }
+    for (key, body) in &report.sections {
+        write_section(keys, key, body, out)?;
+        keys += 1;
+    }
+    if let Some(warnings) = &report.warnings {
+        write_key(keys, "warnings", 1, out)?;
+        write_value(&warnings_array(warnings), 1, out)?;
+    }
+    out.write_all(b"\n}\n")?;
+    Ok(())
+}
+
+/// The `i`th key of the document: a section, an object of figures or an array of rows.
+pub fn write_section(i: usize, key: &str, body: &Body, out: &mut dyn Write) -> Result<()> {
+    write_key(i, key, 1, out)?;
+    match body {
+        Body::Record(fields) => {
+            let object = fields.iter().map(|(k, v)| (k.clone(), to_json(v)));
+            write_value(&Json::Object(object.collect()), 1, out)
+        }
+        Body::Rows { columns, rows } => write_rows(columns, rows, out),
+    }
+}
+
+/// The array of `rows` as objects keyed by `columns`, one level down, one row at a time.
+pub fn write_rows<R: AsRef<[Value]>>(
+    columns: &[String],
+    rows: impl IntoIterator<Item = R>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let keys_json = columns
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut any = false;
+    for row in rows {
+        let row = row.as_ref();
+        out.write_all(if any { b",\n    {" } else { b"[\n    {" })?;
+        any = true;
+        for (k, (key, value)) in keys_json.iter().zip(row).enumerate() {
+            out.write_all(if k == 0 { b"\n      " } else { b",\n      " })?;
+            out.write_all(key.as_bytes())?;
+            out.write_all(b": ")?;
+            match value {
+                Value::List(items) if !items.is_empty() => write_value(&to_json(value), 3, out)?,
+                _ => serde_json::to_writer(&mut *out, &to_json(value))?,
+            }
+        }
+        out.write_all(if row.is_empty() { b"}" } else { b"\n    }" })?;
+    }
+    out.write_all(if any { b"\n  ]" } else { b"[]" })?;
     Ok(())
 }
 

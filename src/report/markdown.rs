@@ -19,8 +19,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "{}  ", escape(line))?;
     }
     for (title, body) in &report.sections {
-        writeln!(out, "\n### {}\n", escape(title))?;
-        write_body(out, &[], body)?;
+        write_section(out, title, body)?;
     }
     if !report.footer.is_empty() {
         writeln!(out)?;
@@ -29,6 +28,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "{}  ", escape(line))?;
     }
     Ok(())
+}
+
+/// A section: its title, then its table.
+pub(super) fn write_section(out: &mut dyn Write, title: &str, body: &Body) -> Result<()> {
+    writeln!(out, "\n### {}\n", escape(title))?;
+    write_body(out, &[], body)
 }
 
 fn write_body(out: &mut dyn Write, params: &[(String, Value)], body: &Body) -> Result<()> {

@@ -3,6 +3,7 @@
 mod csv_out;
 pub mod fields;
 mod fit;
+pub mod grid;
 pub mod html;
 pub mod json_out;
 mod labels;

@@ -1,10 +1,12 @@
 //! Tables written as their rows are produced: CSV, JSON and Markdown hold one row at a time,
-//! so memory does not grow with what is printed. A table for people is laid out whole (its
-//! columns are sized to their widest cell), as [`super::table`] does.
+//! so memory does not grow with what is printed. A table for people is laid out once every
+//! row is read (its columns are sized to their widest cell), from the rows' text alone.
 
 use super::csv_out::neutralise;
-use super::json_out::{to_json, warnings_array, write_key, write_value, SCHEMA_VERSION};
-use super::{Format, RenderStyle, Report, TableHints, Value};
+use super::json_out::{
+    to_json, warnings_array, write_key, write_rows, write_section, write_value, SCHEMA_VERSION,
+};
+use super::{Body, Format, RenderStyle, Report, TableHints, Value};
 use anyhow::Result;
 use serde_json::Value as Json;
 use std::io::Write;
@@ -25,6 +27,11 @@ pub struct RowStream<'a> {
     pub footer: Box<dyn FnOnce() -> Vec<String> + 'a>,
     /// How a table for people may be laid out.
     pub hints: TableHints,
+    /// Further named tables after the footer (as a report's sections, which follow its
+    /// `under` lines): JSON keys after `extra`, titled tables; not in CSV.
+    pub sections: Vec<(String, Body)>,
+    /// Lines for people after the sections (a report's footer, when it has sections).
+    pub after: Vec<String>,
 }
 
 impl<'a> RowStream<'a> {
@@ -42,6 +49,8 @@ impl<'a> RowStream<'a> {
             warnings: None,
             footer: Box::new(Vec::new),
             hints: TableHints::default(),
+            sections: Vec::new(),
+            after: Vec::new(),
         }
     }
 }
@@ -54,20 +63,47 @@ pub fn render_stream(
     out: &mut dyn Write,
 ) -> Result<()> {
     match format {
-        Format::Table | Format::Xlsx => {
+        Format::Table => table(stream, style, out),
+        Format::Xlsx => {
             let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
             let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
             report.extra = stream.extra;
             report.headline = stream.headline;
             report.warnings = stream.warnings;
             report.footer = (stream.footer)();
+            report.footer.extend(stream.after);
             report.hints = stream.hints;
+            report.sections = stream.sections;
             super::render(&report, format, style, out)
         }
         Format::Csv => csv(stream, style.raw_csv, out),
         Format::Json => json(stream, out),
         Format::Markdown => markdown(stream, out),
     }
+}
+
+/// A table for people: its rows kept as their text only ([`super::grid`]), laid out once all
+/// are read.
+fn table(stream: RowStream, style: RenderStyle, out: &mut dyn Write) -> Result<()> {
+    use super::table::{grid_of, write_grid, write_headline, write_under};
+    let mut grid = grid_of(stream.columns.len(), &[], style, &stream.hints);
+    for row in stream.rows {
+        grid.push(&row);
+    }
+    write_headline(out, &stream.headline, style)?;
+    write_grid(out, &stream.columns, &grid, style, &stream.hints)?;
+    write_under(out, style, &stream.hints)?;
+    drop(grid);
+    for line in (stream.footer)() {
+        super::table::prose(out, &line, style)?;
+    }
+    for (title, body) in &stream.sections {
+        super::table::write_section(out, title, body, style)?;
+    }
+    for line in &stream.after {
+        super::table::prose(out, line, style)?;
+    }
+    Ok(())
 }
 
 fn csv(stream: RowStream, raw: bool, out: &mut dyn Write) -> Result<()> {
@@ -97,30 +133,14 @@ fn json(stream: RowStream, out: &mut dyn Write) -> Result<()> {
     }
     write_key(keys, "rows", 1, out)?;
     keys += 1;
-    let keys_json = stream
-        .columns
-        .iter()
-        .map(serde_json::to_string)
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut any = false;
-    for row in stream.rows {
-        out.write_all(if any { b",\n    {" } else { b"[\n    {" })?;
-        any = true;
-        for (k, (key, value)) in keys_json.iter().zip(&row).enumerate() {
-            out.write_all(if k == 0 { b"\n      " } else { b",\n      " })?;
-            out.write_all(key.as_bytes())?;
-            out.write_all(b": ")?;
-            match value {
-                Value::List(items) if !items.is_empty() => write_value(&to_json(value), 3, out)?,
-                _ => serde_json::to_writer(&mut *out, &to_json(value))?,
-            }
-        }
-        out.write_all(if row.is_empty() { b"}" } else { b"\n    }" })?;
-    }
-    out.write_all(if any { b"\n  ]" } else { b"[]" })?;
+    write_rows(&stream.columns, stream.rows, out)?;
     for (key, value) in &stream.extra {
         write_key(keys, key, 1, out)?;
         write_value(&to_json(value), 1, out)?;
+        keys += 1;
+    }
+    for (key, body) in &stream.sections {
+        write_section(keys, key, body, out)?;
         keys += 1;
     }
     if let Some(warnings) = &stream.warnings {
@@ -150,6 +170,15 @@ fn markdown(stream: RowStream, out: &mut dyn Write) -> Result<()> {
         writeln!(out)?;
     }
     for line in &footer {
+        writeln!(out, "{}  ", escape(line))?;
+    }
+    for (title, body) in &stream.sections {
+        super::markdown::write_section(out, title, body)?;
+    }
+    if !stream.after.is_empty() {
+        writeln!(out)?;
+    }
+    for line in &stream.after {
         writeln!(out, "{}  ", escape(line))?;
     }
     Ok(())

@@ -4,25 +4,24 @@
 //! its own arrangement off, so colour or its absence never changes what fits.
 
 use super::fit::{cut_end, cut_start, header_lines, wrap_words, Kind, Need, Plan};
+use super::grid::{ColumnFacts, Grid};
 use super::labels::{in_words, label};
-use super::{group_thousands, Body, RenderStyle, Report, TableHints, Value};
-use crate::input::time::format_date;
+use super::{Body, RenderStyle, Report, TableHints, Value};
+use crate::input::time::{format_date, Millis};
 use anyhow::Result;
-use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{
+    presets, Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table,
+    Width,
+};
+use std::borrow::Cow;
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
 pub fn write(report: &Report, style: RenderStyle, out: &mut dyn Write) -> Result<()> {
-    for line in &report.headline {
-        prose(out, line, style)?;
-    }
-    if !report.headline.is_empty() {
-        writeln!(out)?;
-    }
+    write_headline(out, &report.headline, style)?;
     write_body(out, &report.params, &report.body, style, &report.hints)?;
     for (title, body) in &report.sections {
-        writeln!(out, "\n{}", title_of(title))?;
-        write_body(out, &[], body, style, &TableHints::default())?;
+        write_section(out, title, body, style)?;
     }
     for line in &report.footer {
         prose(out, line, style)?;
@@ -30,8 +29,19 @@ pub fn write(report: &Report, style: RenderStyle, out: &mut dyn Write) -> Result
     Ok(())
 }
 
+/// The lines above the table, and a blank line after them.
+pub fn write_headline(out: &mut dyn Write, headline: &[String], style: RenderStyle) -> Result<()> {
+    for line in headline {
+        prose(out, line, style)?;
+    }
+    if !headline.is_empty() {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// A line of prose, broken between words to the width when the table is fitted.
-fn prose(out: &mut dyn Write, line: &str, style: RenderStyle) -> Result<()> {
+pub fn prose(out: &mut dyn Write, line: &str, style: RenderStyle) -> Result<()> {
     let line = super::escape_controls(line);
     match style.width {
         Some(width) => {
@@ -42,6 +52,17 @@ fn prose(out: &mut dyn Write, line: &str, style: RenderStyle) -> Result<()> {
         None => writeln!(out, "{line}")?,
     }
     Ok(())
+}
+
+/// A section: its title, then its table.
+pub fn write_section(
+    out: &mut dyn Write,
+    title: &str,
+    body: &Body,
+    style: RenderStyle,
+) -> Result<()> {
+    writeln!(out, "\n{}", title_of(title))?;
+    write_body(out, &[], body, style, &TableHints::default())
 }
 
 /// A section's key as a title: `summary` -> `Summary`.
@@ -74,13 +95,49 @@ fn write_body(
             }
         }
         Body::Rows { columns, rows } => {
-            let (table, note) = build(columns, rows, style, hints);
-            writeln!(out, "{table}")?;
-            if let Some(note) = note {
-                prose(out, &note, style)?;
-            }
+            let grid = grid_of(columns.len(), rows, style, hints);
+            write_grid(out, columns, &grid, style, hints)?;
         }
     }
+    write_under(out, style, hints)
+}
+
+/// A table of rows already in a grid, and the line saying what fitting left out.
+pub fn write_grid(
+    out: &mut dyn Write,
+    columns: &[String],
+    grid: &Grid,
+    style: RenderStyle,
+    hints: &TableHints,
+) -> Result<()> {
+    if grid.rows() == 0 {
+        if !hints.silent_when_empty {
+            writeln!(out, "(no rows)")?;
+        }
+        return Ok(());
+    }
+    if let Some(note) = draw(out, columns, grid, style, hints)? {
+        prose(out, &note, style)?;
+    }
+    Ok(())
+}
+
+/// The grid a table of `rows` is drawn from.
+pub fn grid_of(
+    columns: usize,
+    rows: &[Vec<Value>],
+    style: RenderStyle,
+    hints: &TableHints,
+) -> Grid {
+    let mut grid = Grid::new(columns, style.width.is_some(), hints.blocks);
+    for row in rows {
+        grid.push(row);
+    }
+    grid
+}
+
+/// The hints' lines under the body's table.
+pub fn write_under(out: &mut dyn Write, style: RenderStyle, hints: &TableHints) -> Result<()> {
     for line in &hints.under {
         prose(out, line, style)?;
     }
@@ -101,65 +158,40 @@ fn write_record(out: &mut dyn Write, fields: &[(String, Value)], style: RenderSt
         no_header: true,
         ..TableHints::default()
     };
-    let (table, note) = build(&columns, &rows, style, &hints);
-    writeln!(out, "{table}")?;
-    if let Some(note) = note {
+    let grid = grid_of(columns.len(), &rows, style, &hints);
+    if let Some(note) = draw(out, &columns, &grid, style, &hints)? {
         prose(out, &note, style)?;
     }
     Ok(())
 }
 
-/// The table, and a line saying what fitting left out, if anything.
-fn build(
+/// Rows of a table drawn at most this many at a time: each batch is a comfy-table of its own
+/// with every column's width fixed to the whole table's, so memory holds one batch's cells.
+const BATCH: usize = 4096;
+
+/// Draws the grid's table and returns a line saying what fitting left out, if anything.
+fn draw(
+    out: &mut dyn Write,
     columns: &[String],
-    rows: &[Vec<Value>],
+    grid: &Grid,
     style: RenderStyle,
     hints: &TableHints,
-) -> (Table, Option<String>) {
+) -> Result<Option<String>> {
     let fitting = style.width.is_some();
-    let mut texts: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|value| {
-                    let text = human(value);
-                    // A fitted row is one line: a line break in a title would wrap it.
-                    if fitting && text.contains('\n') {
-                        text.replace('\n', " ")
-                    } else {
-                        text
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    if hints.blocks {
-        let mut previous: Option<String> = None;
-        for row in &mut texts {
-            if previous.as_deref() == Some(row[0].as_str()) {
-                row[0].clear();
-            } else {
-                previous = Some(row[0].clone());
-            }
-        }
-    }
     let needs: Vec<Need> = columns
         .iter()
         .enumerate()
         .map(|(i, name)| Need {
-            kind: kind_of(rows, i),
+            kind: kind_of(&grid.facts[i]),
             header: name.width(),
-            cells: texts.iter().map(|r| widest_line(&r[i])).max().unwrap_or(0),
+            cells: grid.facts[i].widest,
         })
         .collect();
     let plan = match style.width {
         None => Plan::whole(&needs),
         Some(width) => {
             // Columns empty in every row go first, then those the report can best spare.
-            let empty = (0..columns.len()).filter(|&i| {
-                rows.iter()
-                    .all(|r| matches!(&r[i], Value::Null) || r[i] == Value::text(""))
-            });
+            let empty = (0..columns.len()).filter(|&i| grid.facts[i].empty);
             let named = hints
                 .drop_first
                 .iter()
@@ -175,62 +207,121 @@ fn build(
     let kept: Vec<usize> = (0..columns.len())
         .filter(|&i| plan.columns[i].is_some())
         .collect();
-
-    let mut table = Table::new();
-    table.load_preset(presets::UTF8_FULL_CONDENSED);
-    table.set_content_arrangement(ContentArrangement::Disabled);
-    if style.color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
-    let header = kept.iter().map(|&i| {
-        let text = match plan.columns[i] {
+    let headers: Vec<String> = kept
+        .iter()
+        .map(|&i| match plan.columns[i] {
             Some(fitted) if fitting => header_lines(&columns[i], fitted.width),
             _ => columns[i].clone(),
-        };
-        let cell = Cell::new(text);
-        if style.color {
-            cell.add_attribute(Attribute::Bold)
-        } else {
-            cell
+        })
+        .collect();
+    let shown = |row: usize, i: usize| -> Cow<'_, str> {
+        match plan.columns[i] {
+            Some(fitted) if fitting => Cow::Owned(fit_cell(
+                grid.instant(row, i),
+                grid.cell(row, i),
+                &columns[i],
+                fitted,
+            )),
+            _ => Cow::Borrowed(grid.cell(row, i)),
         }
-    });
-    if !hints.no_header {
-        table.set_header(header);
-    }
-    for (row, texts) in rows.iter().zip(&texts) {
-        table.add_row(kept.iter().map(|&i| {
-            let text = match plan.columns[i] {
-                Some(fitted) if fitting => fit_cell(&row[i], &texts[i], &columns[i], fitted),
-                _ => texts[i].clone(),
+    };
+    // Each column as wide as comfy-table would make it for the whole table: its widest line
+    // of header or cell, at least 1.
+    let mut widths: Vec<usize> = kept
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let header = if hints.no_header {
+                0
+            } else {
+                lines_width(&headers[k])
             };
-            let cell = Cell::new(&text);
-            match tone(&columns[i], &text) {
-                Some(color) if style.color => cell.fg(color),
-                _ => cell,
+            let cells = if fitting { 0 } else { grid.facts[i].widest };
+            header.max(cells).max(1)
+        })
+        .collect();
+    if fitting {
+        for row in 0..grid.rows() {
+            for (k, &i) in kept.iter().enumerate() {
+                widths[k] = widths[k].max(lines_width(&shown(row, i)));
             }
-        }));
-    }
-    for (k, column) in table.column_iter_mut().enumerate() {
-        let i = kept[k];
-        if rows
-            .iter()
-            .all(|r| r[i].is_numeric() || r[i] == Value::Null)
-        {
-            column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let note = style
+    let rows = grid.rows();
+    let mut start = 0;
+    // Once at least: a record without fields is still drawn (its borders).
+    loop {
+        let end = rows.min(start + BATCH);
+        let mut table = Table::new();
+        table.load_preset(presets::UTF8_FULL_CONDENSED);
+        table.set_content_arrangement(ContentArrangement::Disabled);
+        if style.color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        if start == 0 && !hints.no_header {
+            table.set_header(headers.iter().map(|text| {
+                let cell = Cell::new(text);
+                if style.color {
+                    cell.add_attribute(Attribute::Bold)
+                } else {
+                    cell
+                }
+            }));
+        }
+        for row in start..end {
+            table.add_row(kept.iter().map(|&i| {
+                let text = shown(row, i);
+                let cell = Cell::new(&text);
+                match tone(&columns[i], &text) {
+                    Some(color) if style.color => cell.fg(color),
+                    _ => cell,
+                }
+            }));
+        }
+        table.set_constraints(widths.iter().map(|&w| {
+            ColumnConstraint::Absolute(Width::Fixed(u16::try_from(w + 2).unwrap_or(u16::MAX)))
+        }));
+        for (k, column) in table.column_iter_mut().enumerate() {
+            if grid.facts[kept[k]].numeric {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        // A batch's top border only above the first, its bottom border only under the last.
+        let lines: Vec<String> = table.lines().collect();
+        let from = usize::from(start > 0);
+        let to = lines.len() - usize::from(end < rows);
+        for line in &lines[from..to] {
+            writeln!(out, "{line}")?;
+        }
+        start = end;
+        if start >= rows {
+            break;
+        }
+    }
+    Ok(style
         .width
-        .and_then(|width| fit_note(columns, &plan, width));
-    (table, note)
+        .and_then(|width| fit_note(columns, &plan, width)))
+}
+
+/// The widest line as comfy-table measures it (lines split at `\n` only).
+fn lines_width(text: &str) -> usize {
+    text.split('\n')
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
 }
 
 /// A cell within its fitted width: an instant as its day, text cut with `…`.
-fn fit_cell(value: &Value, text: &str, column: &str, fitted: super::fit::Fitted) -> String {
-    match value {
-        Value::Instant(t) if fitted.as_day => format_date(*t),
+fn fit_cell(
+    instant: Option<Millis>,
+    text: &str,
+    column: &str,
+    fitted: super::fit::Fitted,
+) -> String {
+    match instant {
+        Some(t) if fitted.as_day => format_date(t),
         _ if column == "file" => cut_start(text, fitted.width),
         _ => cut_end(text, fitted.width),
     }
@@ -266,19 +357,14 @@ fn fit_note(columns: &[String], plan: &Plan, width: usize) -> Option<String> {
 }
 
 /// What a column's cells can give up to fit: text is cut, instants lose their time.
-fn kind_of(rows: &[Vec<Value>], i: usize) -> Kind {
-    let any = |f: fn(&Value) -> bool| rows.iter().any(|r| f(&r[i]));
-    if any(|v| matches!(v, Value::Text(_) | Value::List(_))) {
+fn kind_of(facts: &ColumnFacts) -> Kind {
+    if facts.any_text {
         Kind::Cut
-    } else if any(|v| matches!(v, Value::Instant(_))) {
+    } else if facts.any_instant {
         Kind::Instant
     } else {
         Kind::Fixed
     }
-}
-
-fn widest_line(text: &str) -> usize {
-    text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
 /// Colours for the words a reader scans for: what needs attention red, what is fine green.
@@ -294,27 +380,85 @@ fn tone(column: &str, text: &str) -> Option<Color> {
     }
 }
 
-/// A value as a person reads it: `12,345`, `59.76`, dates as ISO.
-fn human(value: &Value) -> String {
-    match value {
-        Value::Int(n) => group_thousands(&n.to_string()),
-        Value::Num(x) => {
-            let text = format!("{x:.2}");
-            let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-            let int = group_thousands(int);
-            match frac.trim_end_matches('0') {
-                "" => int,
-                f => format!("{int}.{f}"),
-            }
-        }
-        Value::Null => "-".to_string(),
-        other => super::escape_controls(&other.plain()).into_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::grid::human;
+
+    /// The table as drawn, and the fitting note.
+    fn build(
+        columns: &[String],
+        rows: &[Vec<Value>],
+        style: RenderStyle,
+        hints: &TableHints,
+    ) -> (String, Option<String>) {
+        let grid = grid_of(columns.len(), rows, style, hints);
+        let mut out = Vec::new();
+        let note = draw(&mut out, columns, &grid, style, hints).unwrap();
+        (String::from_utf8(out).unwrap(), note)
+    }
+
+    /// The table as comfy-table draws it whole, as it was drawn before batches.
+    fn whole(columns: &[String], rows: &[Vec<Value>], numeric: &[bool]) -> String {
+        let mut table = Table::new();
+        table.load_preset(presets::UTF8_FULL_CONDENSED);
+        table.set_content_arrangement(ContentArrangement::Disabled);
+        table.force_no_tty();
+        table.set_header(columns);
+        for row in rows {
+            table.add_row(row.iter().map(|v| Cell::new(human(v))));
+        }
+        for (k, column) in table.column_iter_mut().enumerate() {
+            if numeric[k] {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        format!("{table}\n")
+    }
+
+    #[test]
+    fn batches_draw_the_table_comfy_table_draws_whole() {
+        let columns: Vec<String> = ["asset_id", "title", "opens", "x"]
+            .map(String::from)
+            .to_vec();
+        let titles = [
+            "",
+            "Deck",
+            "Ünïcødé 漢字 title",
+            "two\nlines",
+            "a\n\nb\n",
+            "wide 🎉",
+        ];
+        for n in [0, 1, BATCH - 1, BATCH, BATCH + 1, 2 * BATCH + 7] {
+            let rows: Vec<Vec<Value>> = (0..n)
+                .map(|i| {
+                    vec![
+                        Value::text(format!("AST-{i}")),
+                        Value::text(titles[i % titles.len()]),
+                        Value::Int(i as i64 * 37),
+                        if i % 3 == 0 {
+                            Value::Null
+                        } else {
+                            Value::Num(i as f64 / 7.0)
+                        },
+                    ]
+                })
+                .collect();
+            let (drawn, _) = build(
+                &columns,
+                &rows,
+                RenderStyle::default(),
+                &TableHints::default(),
+            );
+            let expected = if n == 0 {
+                // No row: every column counts as numeric (`all` of nothing), as before.
+                whole(&columns, &rows, &[true, true, true, true])
+            } else {
+                whole(&columns, &rows, &[false, false, true, true])
+            };
+            assert_eq!(drawn, expected, "{n} rows");
+        }
+    }
 
     #[test]
     fn control_characters_are_shown_escaped() {
@@ -328,7 +472,7 @@ mod tests {
             RenderStyle::default(),
             &hints,
         );
-        assert!(!table.to_string().contains('\u{1b}'), "{table}");
+        assert!(!table.contains('\u{1b}'), "{table}");
     }
 
     #[test]
@@ -365,7 +509,7 @@ mod tests {
                 color,
             };
             let (table, note) = build(&columns, &rows, style, &TableHints::default());
-            let text = table.to_string();
+            let text = table;
             for line in text.lines() {
                 let plain: String = strip_ansi(line);
                 assert!(plain.width() <= 50, "{plain:?} is wider than 50\n{text}");

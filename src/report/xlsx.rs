@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use rust_xlsxwriter::{
     Chart, ChartType, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
 };
+use std::borrow::Cow;
 
 /// Excel's serial day of 1970-01-01 in its 1900 date system.
 const UNIX_EPOCH_SERIAL: f64 = 25_569.0;
@@ -102,15 +103,15 @@ fn xlsx_error(e: XlsxError) -> anyhow::Error {
 }
 
 /// The report's table: a record is one row under its keys, parameters first, as in CSV.
-fn table(report: &Report) -> (Vec<String>, Vec<Vec<Value>>) {
+fn table(report: &Report) -> (Cow<'_, [String]>, Cow<'_, [Vec<Value>]>) {
     match &report.body {
         Body::Record(fields) => {
             let all: Vec<&(String, Value)> = report.params.iter().chain(fields).collect();
             let columns = all.iter().map(|(k, _)| k.clone()).collect();
             let row = all.iter().map(|(_, v)| v.clone()).collect();
-            (columns, vec![row])
+            (Cow::Owned(columns), Cow::Owned(vec![row]))
         }
-        Body::Rows { columns, rows } => (columns.clone(), rows.clone()),
+        Body::Rows { columns, rows } => (Cow::Borrowed(columns), Cow::Borrowed(rows)),
     }
 }
 

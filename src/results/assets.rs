@@ -132,8 +132,12 @@ pub enum UnusedOrder {
     CostThenTitle,
 }
 
-/// The never-opened assets in `order`.
-pub fn unused_rows(audit: &Audit, as_of: Millis, order: UnusedOrder) -> Vec<UnusedRow> {
+/// The never-opened assets in `order`, made one at a time as they are read.
+pub fn unused_rows(
+    audit: &Audit,
+    as_of: Millis,
+    order: UnusedOrder,
+) -> impl ExactSizeIterator<Item = UnusedRow> + '_ {
     let assets = &audit.inventory.assets;
     let mut never: Vec<usize> = (0..assets.len())
         .filter(|&i| audit.statuses[i] == Status::Never)
@@ -162,19 +166,16 @@ pub fn unused_rows(audit: &Audit, as_of: Millis, order: UnusedOrder) -> Vec<Unus
                 .then_with(|| key(a).cmp(&key(b)))
         }),
     }
-    never
-        .into_iter()
-        .map(|i| {
-            let asset = &assets[i];
-            UnusedRow {
-                asset_id: asset.id().to_string(),
-                title: asset.title().to_string(),
-                kind: asset.kind().to_string(),
-                owner: asset.owner().to_string(),
-                created: asset.created,
-                age_days: asset.created.map(|c| (as_of - c).div_euclid(MS_PER_DAY)),
-                cost: asset.cost,
-            }
-        })
-        .collect()
+    never.into_iter().map(move |i| {
+        let asset = &assets[i];
+        UnusedRow {
+            asset_id: asset.id().to_string(),
+            title: asset.title().to_string(),
+            kind: asset.kind().to_string(),
+            owner: asset.owner().to_string(),
+            created: asset.created,
+            age_days: asset.created.map(|c| (as_of - c).div_euclid(MS_PER_DAY)),
+            cost: asset.cost,
+        }
+    })
 }

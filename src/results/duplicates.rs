@@ -76,14 +76,25 @@ impl DuplicatesSummary {
 }
 
 /// A row per clustered asset, clusters numbered from 1 in their order, members in theirs.
-pub fn duplicate_rows(audit: &Audit, duplicates: &Duplicates) -> Vec<DuplicateRow> {
+pub fn duplicate_rows<'a>(
+    audit: &'a Audit,
+    duplicates: &'a Duplicates,
+) -> impl Iterator<Item = DuplicateRow> + 'a {
     let users = audit.users_per_asset();
-    let mut rows = Vec::new();
-    for (number, cluster) in duplicates.clusters.iter().enumerate() {
-        for (k, (&m, &similarity)) in cluster.members.iter().zip(&cluster.similarity).enumerate() {
+    duplicates
+        .clusters
+        .iter()
+        .enumerate()
+        .flat_map(|(number, cluster)| {
+            let members = cluster.members.iter().zip(&cluster.similarity);
+            members
+                .enumerate()
+                .map(move |(k, (&m, &similarity))| (number, k, m, similarity))
+        })
+        .map(move |(number, k, m, similarity)| {
             let i = m as usize;
             let (asset, used) = (&audit.inventory.assets[i], &audit.usage.assets[i]);
-            rows.push(DuplicateRow {
+            DuplicateRow {
                 cluster: number as u64 + 1,
                 asset_id: asset.id().to_string(),
                 title: asset.title().to_string(),
@@ -97,8 +108,6 @@ pub fn duplicate_rows(audit: &Audit, duplicates: &Duplicates) -> Vec<DuplicateRo
                 similarity: round2(similarity),
                 keep: k == 0,
                 cost: asset.cost,
-            });
-        }
-    }
-    rows
+            }
+        })
 }

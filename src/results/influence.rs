@@ -247,39 +247,40 @@ impl Influence {
 
     /// A row per inventory asset, by attributed revenue (in cents), then won deals (both
     /// descending), then id.
-    pub fn asset_rows(&self, audit: &Audit) -> Vec<InfluenceRow> {
-        let mut rows: Vec<(i64, InfluenceRow)> = audit
-            .inventory
-            .assets
-            .iter()
-            .enumerate()
-            .map(|(i, asset)| {
-                let o = &self.assets[i];
-                let row = InfluenceRow {
-                    asset_id: asset.id().to_string(),
-                    title: asset.title().to_string(),
-                    kind: asset.kind().to_string(),
-                    owner: asset.owner().to_string(),
-                    status: audit.statuses[i],
-                    deals_touched: o.touched,
-                    deals_won: o.won,
-                    deals_lost: o.lost,
-                    deals_open: o.open,
-                    win_rate_pct: o.win_rate(),
-                    revenue_won_influenced: round2(o.won_amount),
-                    revenue_won_attributed: round2(self.attributed[i]),
-                    first_touch_won: self.first_won[i],
-                    last_touch_won: self.last_won[i],
-                };
-                (cents(self.attributed[i]), row)
-            })
-            .collect();
-        rows.sort_by(|(ca, a), (cb, b)| {
-            cb.cmp(ca)
-                .then(b.deals_won.cmp(&a.deals_won))
-                .then_with(|| a.asset_id.cmp(&b.asset_id))
+    pub fn asset_rows<'a>(&'a self, audit: &'a Audit) -> impl Iterator<Item = InfluenceRow> + 'a {
+        let assets = &audit.inventory.assets;
+        // The order is decided on indices, and each row made as it is read: a million rows
+        // held at once took several hundred megabytes.
+        let mut order: Vec<u32> = (0..assets.len() as u32).collect();
+        let cents_of: Vec<i64> = self.attributed.iter().map(|&a| cents(a)).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            cents_of[b]
+                .cmp(&cents_of[a])
+                .then(self.assets[b].won.cmp(&self.assets[a].won))
+                .then_with(|| assets[a].id().cmp(assets[b].id()))
         });
-        rows.into_iter().map(|(_, row)| row).collect()
+        drop(cents_of);
+        order.into_iter().map(move |i| {
+            let i = i as usize;
+            let (asset, o) = (&assets[i], &self.assets[i]);
+            InfluenceRow {
+                asset_id: asset.id().to_string(),
+                title: asset.title().to_string(),
+                kind: asset.kind().to_string(),
+                owner: asset.owner().to_string(),
+                status: audit.statuses[i],
+                deals_touched: o.touched,
+                deals_won: o.won,
+                deals_lost: o.lost,
+                deals_open: o.open,
+                win_rate_pct: o.win_rate(),
+                revenue_won_influenced: round2(o.won_amount),
+                revenue_won_attributed: round2(self.attributed[i]),
+                first_touch_won: self.first_won[i],
+                last_touch_won: self.last_won[i],
+            }
+        })
     }
 
     /// A row per group of assets (an asset split over several groups counts in each):

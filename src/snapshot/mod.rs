@@ -84,7 +84,7 @@ const DESCRIBED_ELSEWHERE: [&str; 4] = ["title", "type", "owner", "status"];
 
 /// `{"assets": [each asset's influence columns, by id], "summary": {...}}`, one asset at a time.
 fn write_influence(audit: &Audit, influence: &Credited, out: &mut dyn Write) -> Result<()> {
-    let mut rows = influence.asset_rows(audit);
+    let mut rows: Vec<_> = influence.asset_rows(audit).collect();
     rows.sort_by(|a, b| a.asset_id.cmp(&b.asset_id));
     out.write_all(b"{")?;
     write_key(0, "assets", 2, out)?;

@@ -228,38 +228,60 @@ fn data(
 ) -> String {
     let (mut types, mut owners) = (Interner::default(), Interner::default());
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| status_label(*s)).collect();
-    let rows: Vec<serde_json::Value> = e
-        .rows
-        .iter()
-        .map(|r| {
-            let status = Status::ALL.iter().position(|s| *s == r.status).unwrap_or(0);
-            json!([
-                r.title,
-                types.index(&r.kind),
-                owners.index(&r.owner),
-                status,
-                r.opens,
-                r.users,
-                r.last_open.map(format_date),
-                r.cost
-            ])
-        })
-        .collect();
+    // Each row serialised as it is made, as `serde_json` writes the whole document compactly
+    // (no whitespace, so the rows joined with `,` are the array): a million rows as one
+    // `serde_json::Value` took several hundred megabytes.
+    let mut rows = String::from("[");
+    for (k, r) in e.rows.iter().enumerate() {
+        let status = Status::ALL.iter().position(|s| *s == r.status).unwrap_or(0);
+        let row = json!([
+            r.title,
+            types.index(&r.kind),
+            owners.index(&r.owner),
+            status,
+            r.opens,
+            r.users,
+            r.last_open.map(format_date),
+            r.cost
+        ]);
+        if k > 0 {
+            rows.push(',');
+        }
+        rows.push_str(&row.to_string());
+    }
+    rows.push(']');
     let keys: Vec<&str> = columns.iter().map(|(k, _, _)| *k).collect();
-    let value = json!({
+    let head = json!({
         "columns": keys,
         "statuses": statuses,
         "types": types.list,
         "owners": owners.list,
         "currency": currency.map(|c| c.amount("")),
         "first": FIRST_ROWS,
-        "rows": rows,
-    });
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    })
+    .to_string();
+    // `{...,"first":100}` + `,"rows":[...]}`
+    let mut text = String::with_capacity(head.len() + rows.len() + 8);
+    text.push_str(&head[..head.len() - 1]);
+    text.push_str(",\"rows\":");
+    text.push_str(&rows);
+    text.push('}');
+    drop(rows);
+    safe_in_script(&text)
+}
+
+/// `<`, `>` and `&` as JSON escapes, so no text can close the script element.
+fn safe_in_script(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Distinct texts in the order first seen, each with its index.
