@@ -1,7 +1,7 @@
 //! Revenue influence: each deal's window, the index that finds the deals whose windows hold
 //! a counted event, and what the touches add up to per deal and per asset.
 
-use crate::analysis::touches::TouchTally;
+use crate::analysis::touches::{DealEnds, TouchTally};
 use crate::config::Window;
 use crate::input::file_report::FileReport;
 use crate::input::opportunities::{Deals, Outcome};
@@ -133,11 +133,29 @@ pub struct ActiveDeals {
     /// each event searches the windows.
     len: u32,
     deals: [u32; ActiveDeals::HELD],
+    /// The touches of the events that found their deals here since the last refresh: every
+    /// one of them touched every deal held, so their count and first and last touch are the
+    /// same for each, and are given to the deals when the cache is refreshed or the part ends
+    /// (instead of updating each deal's record, a cache miss, on every event).
+    pending: DealEnds,
 }
 
 impl ActiveDeals {
     const HELD: usize = 10;
     const OVERFLOW: u32 = u32::MAX;
+
+    /// Hands the pending touches to each deal held (`give`), and forgets them.
+    pub fn flush(&mut self, mut give: impl FnMut(u32, &DealEnds)) {
+        if self.pending.touches == 0 {
+            return;
+        }
+        if self.len != ActiveDeals::OVERFLOW {
+            for &deal in &self.deals[..self.len as usize] {
+                give(deal, &self.pending);
+            }
+        }
+        self.pending = DealEnds::default();
+    }
 }
 
 impl Default for ActiveDeals {
@@ -148,6 +166,7 @@ impl Default for ActiveDeals {
             hint: 0,
             len: 0,
             deals: [0; ActiveDeals::HELD],
+            pending: DealEnds::default(),
         }
     }
 }
@@ -156,15 +175,26 @@ impl KeyDeals {
     /// [`KeyDeals::each`] through `cache`, refreshed when `t` is outside the times it holds
     /// for.
     #[inline]
-    fn each_cached(&self, t: Millis, cache: &mut ActiveDeals, f: &mut impl FnMut(u32)) {
+    /// An event at `(t, rank)` through `cache`: each deal held gets a [`Touch::Pair`], and the
+    /// touch waits in the cache for their ends, given as [`Touch::Ends`] before a refresh
+    /// changes the deals held; past the cache's room every deal gets a [`Touch::Whole`].
+    fn touch_cached(
+        &self,
+        t: Millis,
+        rank: u32,
+        cache: &mut ActiveDeals,
+        touch: &mut impl FnMut(Touch),
+    ) {
         if !(cache.from <= t && t < cache.until) {
+            cache.flush(|deal, ends| touch(Touch::Ends(deal, ends)));
             self.refresh(t, cache);
         }
         if cache.len == ActiveDeals::OVERFLOW {
-            self.each_from(t, &mut cache.hint, f)
+            self.each_from(t, &mut cache.hint, &mut |deal| touch(Touch::Whole(deal)))
         } else {
+            cache.pending.add(t, rank);
             for &deal in &cache.deals[..cache.len as usize] {
-                f(deal)
+                touch(Touch::Pair(deal))
             }
         }
     }
@@ -341,15 +371,28 @@ impl DealIndex {
 
     /// `each_touched` under `--link owner`, for the owner in `slot`.
     #[inline]
-    pub fn each_owner_deal(
+    /// What an event at `(t, rank)` of the owner in `slot` does to the deals, through the
+    /// owner's `cache` (see [`Touch`]).
+    pub fn touch_owner_deals(
         &self,
         slot: u32,
         t: Millis,
+        rank: u32,
         cache: &mut ActiveDeals,
-        mut f: impl FnMut(u32),
+        mut touch: impl FnMut(Touch),
     ) {
-        self.owners[slot as usize].each_cached(t, cache, &mut f)
+        self.owners[slot as usize].touch_cached(t, rank, cache, &mut touch)
     }
+}
+
+/// What an event through a rep's [`ActiveDeals`] does to one deal.
+pub enum Touch<'a> {
+    /// The event touched it: its (deal, asset) pair; its ends wait in the cache.
+    Pair(u32),
+    /// The ends of the touches that waited in the cache.
+    Ends(u32, &'a DealEnds),
+    /// The event touched it, pair and ends (the cache had no room for its deals).
+    Whole(u32),
 }
 
 /// What one deal's touches come to.
@@ -499,13 +542,32 @@ mod tests {
         let mut times = forward.clone();
         times.extend(forward.iter().rev());
         times.extend([3, 130, 12, 59, 60, 14, 75, 71, 50, 0, 125]);
+        // Each event's deals, and each deal's ends, through the cache as one by one.
         let mut cache = ActiveDeals::default();
-        for t in times {
+        let deals = deal as usize;
+        let (mut got, mut want) = (
+            vec![DealEnds::default(); deals],
+            vec![DealEnds::default(); deals],
+        );
+        for (i, t) in times.into_iter().enumerate() {
+            let rank = (i % 7) as u32;
             let mut v = Vec::new();
-            k.each_cached(t, &mut cache, &mut |d| v.push(d));
+            k.touch_cached(t, rank, &mut cache, &mut |touch| match touch {
+                Touch::Pair(d) => v.push(d),
+                Touch::Ends(d, ends) => got[d as usize].merge(ends),
+                Touch::Whole(d) => {
+                    v.push(d);
+                    got[d as usize].add(t, rank);
+                }
+            });
             v.sort_unstable();
             assert_eq!(v, direct(t), "t {t}");
+            for d in direct(t) {
+                want[d as usize].add(t, rank);
+            }
         }
+        cache.flush(|d, ends| got[d as usize].merge(ends));
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
-use crate::analysis::influence::{ActiveDeals, DealIndex, Link};
+use crate::analysis::influence::{ActiveDeals, DealIndex, Link, Touch};
 use crate::analysis::values::ValueCache;
 use crate::config::Window;
 use crate::input::count::parse_count;
@@ -272,8 +272,15 @@ impl<'a> RowScanner<'a> {
         self.file
     }
 
-    /// Hands the values this scanner counted to the aggregate's open file tally.
-    pub fn finish(&self, agg: &mut Aggregate) {
+    /// Hands the values this scanner counted to the aggregate's open file tally, and the
+    /// touches waiting in the reps' caches to their deals.
+    pub fn finish(&mut self, agg: &mut Aggregate) {
+        if let Some(index) = self.ctx.deals {
+            let deal_count = index.deals.deals.len();
+            for cache in &mut self.owner_deals {
+                cache.flush(|deal, ends| agg.touches.add_ends(deal, ends, deal_count));
+            }
+        }
         let file = &mut agg.file;
         if let Some(kinds) = &self.kinds {
             file.types.add_cache(kinds);
@@ -533,8 +540,11 @@ impl<'a> RowScanner<'a> {
                 let slot = self.owner_slots[entry];
                 if slot != NO_DEALS {
                     let cache = &mut self.owner_deals[entry];
-                    index.each_owner_deal(slot, t, cache, |deal| {
-                        agg.touches.add(deal, rank, t, deal_count)
+                    let touches = &mut agg.touches;
+                    index.touch_owner_deals(slot, t, rank, cache, |touch| match touch {
+                        Touch::Pair(deal) => touches.add_pair(deal, rank, deal_count),
+                        Touch::Ends(deal, ends) => touches.add_ends(deal, ends, deal_count),
+                        Touch::Whole(deal) => touches.add(deal, rank, t, deal_count),
                     });
                 }
                 return;

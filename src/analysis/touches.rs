@@ -25,7 +25,7 @@ impl DealEnds {
     }
 
     #[inline]
-    fn add(&mut self, t: Millis, rank: u32) {
+    pub fn add(&mut self, t: Millis, rank: u32) {
         if self.touches == 0 {
             self.first = (t, rank);
             self.last = (t, rank);
@@ -40,7 +40,7 @@ impl DealEnds {
         self.touches += 1;
     }
 
-    fn merge(&mut self, other: &DealEnds) {
+    pub fn merge(&mut self, other: &DealEnds) {
         if other.touches == 0 {
             return;
         }
@@ -138,6 +138,27 @@ impl TouchTally {
         if self.pairs.len() >= SEAL_EVERY {
             self.deal_out();
         }
+    }
+
+    /// An event touched `deal` (of `deal_count`) on the asset of rank `rank`; its time counts
+    /// towards the deal's ends through [`TouchTally::add_ends`].
+    #[inline]
+    pub fn add_pair(&mut self, deal: u32, rank: u32, deal_count: usize) {
+        if self.ends.is_empty() {
+            self.ends = vec![DealEnds::default(); deal_count];
+        }
+        self.pairs.push((u64::from(deal) << 32) | u64::from(rank));
+        if self.pairs.len() >= SEAL_EVERY {
+            self.deal_out();
+        }
+    }
+
+    /// Touches whose pairs came through [`TouchTally::add_pair`]: their count and ends.
+    pub fn add_ends(&mut self, deal: u32, ends: &DealEnds, deal_count: usize) {
+        if self.ends.is_empty() {
+            self.ends = vec![DealEnds::default(); deal_count];
+        }
+        self.ends[deal as usize].merge(ends);
     }
 
     /// Moves the pairs into each deal's list of distinct ranks (a no-op when no pair
