@@ -194,15 +194,10 @@ fn read_workbook<RS: Read + Seek>(
 ) -> Result<(&'static str, String)> {
     match magic {
         Magic::Ole => {
-            let mut book: Xls<RS> = Xls::new(open()?).map_err(|e| {
+            let book: Xls<RS> = Xls::new(open()?).map_err(|e| {
                 input_error!("{name}: an OLE document that is not a readable .xls workbook ({e}); an encrypted workbook must be saved without a password")
             })?;
-            let sheet = choose(name, book.sheet_names(), wanted)?;
-            let range = book
-                .worksheet_range(&sheet)
-                .map_err(|e| input_error!("{name}: sheet {sheet:?}: cannot read: {e}"))?;
-            out.range(&sheet, &range)?;
-            Ok(("xls", sheet))
+            read_whole_sheet(name, book, wanted, out).map(|sheet| ("xls", sheet))
         }
         Magic::Zip => {
             check_shared_strings(name, open()?)?;
@@ -235,17 +230,31 @@ fn read_zip<RS: Read + Seek>(
             Ok(("xlsx", sheet))
         }
         Err(xlsx_error) => {
-            let mut book: Ods<RS> = Ods::new(open()?).map_err(|_| {
+            let book: Ods<RS> = Ods::new(open()?).map_err(|_| {
                     input_error!("{name}: a zip archive that is not a workbook ({xlsx_error}); the tool reads CSV, .xlsx, .xlsm, .xls and .ods")
                 })?;
-            let sheet = choose(name, book.sheet_names(), wanted)?;
-            let range = book
-                .worksheet_range(&sheet)
-                .map_err(|e| input_error!("{name}: sheet {sheet:?}: cannot read: {e}"))?;
-            out.range(&sheet, &range)?;
-            Ok(("ods", sheet))
+            read_whole_sheet(name, book, wanted, out).map(|sheet| ("ods", sheet))
         }
     }
+}
+
+/// The sheet `wanted` (or the first) of a workbook calamine reads only as a whole range
+/// (.xls, .ods), written out; returns the sheet's name.
+fn read_whole_sheet<RS: Read + Seek, B: Reader<RS>>(
+    name: &str,
+    mut book: B,
+    wanted: Option<&str>,
+    out: &mut SheetWriter,
+) -> Result<String>
+where
+    B::Error: std::fmt::Display,
+{
+    let sheet = choose(name, book.sheet_names(), wanted)?;
+    let range = book
+        .worksheet_range(&sheet)
+        .map_err(|e| input_error!("{name}: sheet {sheet:?}: cannot read: {e}"))?;
+    out.range(&sheet, &range)?;
+    Ok(sheet)
 }
 
 /// Refuses a workbook whose shared-strings part declares more strings than its bytes can hold
