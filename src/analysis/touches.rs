@@ -130,14 +130,8 @@ impl TouchTally {
     /// An event at `t` on the asset of rank `rank` touched `deal` (of `deal_count` deals).
     #[inline]
     pub fn add(&mut self, deal: u32, rank: u32, t: Millis, deal_count: usize) {
-        if self.ends.is_empty() {
-            self.ends = vec![DealEnds::default(); deal_count];
-        }
+        self.add_pair(deal, rank, deal_count);
         self.ends[deal as usize].add(t, rank);
-        self.pairs.push((u64::from(deal) << 32) | u64::from(rank));
-        if self.pairs.len() >= SEAL_EVERY {
-            self.deal_out();
-        }
     }
 
     /// An event touched `deal` (of `deal_count`) on the asset of rank `rank`; its time counts
