@@ -86,7 +86,5 @@ pub fn rows<'a>(config: &Config, audit: &'a Audit, filter: &[Status]) -> RowStre
 
 /// The whole report (for the HTML page's lists).
 pub fn report(config: &Config, audit: &Audit, filter: &[Status]) -> Report {
-    let stream = rows(config, audit, filter);
-    let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
-    Report::rows(stream.params, &columns, stream.rows.collect())
+    rows(config, audit, filter).into_report()
 }

@@ -131,8 +131,8 @@ pub fn credit(audit: &mut Audit, index: &DealIndex, args: &DealArgs) -> Influenc
     Influence::of(audit, index, &mut touches, model_of(args.model))
 }
 
-/// The report: rows per asset (or group, or rep), then the summary.
-/// The whole report (for the page's workbook).
+/// The whole report (for the page's workbook): rows per asset (or group, or rep), then the
+/// summary.
 pub fn report(
     config: &Config,
     audit: &Audit,
@@ -140,14 +140,7 @@ pub fn report(
     influence: &Influence,
     by: Option<&str>,
 ) -> Result<Report> {
-    let stream = rows(config, audit, index, influence, by)?;
-    let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
-    let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
-    report.hints = stream.hints;
-    report.headline = stream.headline;
-    report.sections = stream.sections;
-    report.footer = stream.after;
-    Ok(report)
+    Ok(rows(config, audit, index, influence, by)?.into_report())
 }
 
 /// The report, its rows made as they are written (a row per asset of a million-asset
@@ -210,6 +203,7 @@ pub fn rows<'a>(
     Ok(stream)
 }
 
+/// The sentence a person reads first.
 pub fn headline(s: &InfluenceSummary) -> Vec<String> {
     let rate = |r: Option<f64>| r.map_or("n/a".to_string(), |r| format!("{r}%"));
     vec![format!(

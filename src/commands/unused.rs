@@ -40,9 +40,5 @@ pub fn rows<'a>(config: &Config, audit: &'a Audit) -> RowStream<'a> {
 
 /// The whole report (for the workbook).
 pub fn report(config: &Config, audit: &Audit) -> Report {
-    let stream = rows(config, audit);
-    let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
-    let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
-    report.hints = stream.hints;
-    report
+    rows(config, audit).into_report()
 }

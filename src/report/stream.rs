@@ -35,6 +35,20 @@ pub struct RowStream<'a> {
 }
 
 impl<'a> RowStream<'a> {
+    /// The whole report, every row read (for a workbook, or a page that lists the rows).
+    pub fn into_report(self) -> Report {
+        let columns: Vec<&str> = self.columns.iter().map(String::as_str).collect();
+        let mut report = Report::rows(self.params, &columns, self.rows.collect());
+        report.extra = self.extra;
+        report.headline = self.headline;
+        report.warnings = self.warnings;
+        report.footer = (self.footer)();
+        report.footer.extend(self.after);
+        report.hints = self.hints;
+        report.sections = self.sections;
+        report
+    }
+
     pub fn new(
         params: Vec<(String, Value)>,
         columns: &[&str],
@@ -64,18 +78,7 @@ pub fn render_stream(
 ) -> Result<()> {
     match format {
         Format::Table => table(stream, style, out),
-        Format::Xlsx => {
-            let columns: Vec<&str> = stream.columns.iter().map(String::as_str).collect();
-            let mut report = Report::rows(stream.params, &columns, stream.rows.collect());
-            report.extra = stream.extra;
-            report.headline = stream.headline;
-            report.warnings = stream.warnings;
-            report.footer = (stream.footer)();
-            report.footer.extend(stream.after);
-            report.hints = stream.hints;
-            report.sections = stream.sections;
-            super::render(&report, format, style, out)
-        }
+        Format::Xlsx => super::render(&stream.into_report(), format, style, out),
         Format::Csv => csv(stream, style.raw_csv, out),
         Format::Json => json(stream, out),
         Format::Markdown => markdown(stream, out),
