@@ -42,29 +42,56 @@ impl EventCounts {
     }
 }
 
-/// Counted usage of one asset (first/last are `None` until its first counted event).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+/// Counted usage of one asset: 32 bytes (first and last are not `Option`s, 16 bytes each),
+/// so that the row per asset a part reads at random, once an event, takes two thirds of the
+/// cache it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssetUsage {
     pub opens: u64,
     /// Events on this asset that a filter or the window left out.
     pub excluded: u64,
-    pub first: Option<Millis>,
-    pub last: Option<Millis>,
+    /// [`Millis::MAX`] until the first counted event.
+    first: Millis,
+    /// [`Millis::MIN`] until the first counted event.
+    last: Millis,
+}
+
+impl Default for AssetUsage {
+    fn default() -> Self {
+        AssetUsage {
+            opens: 0,
+            excluded: 0,
+            first: Millis::MAX,
+            last: Millis::MIN,
+        }
+    }
 }
 
 impl AssetUsage {
+    /// The earliest counted event; `None` before any.
+    #[inline]
+    pub fn first(&self) -> Option<Millis> {
+        (self.first != Millis::MAX).then_some(self.first)
+    }
+
+    /// The latest counted event; `None` before any.
+    #[inline]
+    pub fn last(&self) -> Option<Millis> {
+        (self.last != Millis::MIN).then_some(self.last)
+    }
+
     #[inline]
     fn count(&mut self, t: Millis, events: u64) {
         self.opens += events;
-        self.first = Some(self.first.map_or(t, |f| f.min(t)));
-        self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        self.first = self.first.min(t);
+        self.last = self.last.max(t);
     }
 
     fn merge(&mut self, other: &AssetUsage) {
         self.opens += other.opens;
         self.excluded += other.excluded;
-        self.first = min_option(self.first, other.first);
-        self.last = max_option(self.last, other.last);
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
     }
 }
 
@@ -434,22 +461,6 @@ impl Aggregate {
     }
 }
 
-fn min_option(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
-}
-
-fn max_option(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,8 +513,8 @@ mod tests {
         assert_eq!((team(1, "sdr"), team(1, "sales")), (Some(2), Some(1)));
         assert_eq!(team(2, "sales"), Some(1));
         assert_eq!(first.users.spelling(0), "Ann");
-        assert_eq!(first.assets[0].first, Some(2));
-        assert_eq!(first.assets[0].last, Some(9));
+        assert_eq!(first.assets[0].first(), Some(2));
+        assert_eq!(first.assets[0].last(), Some(9));
     }
 
     #[test]

@@ -136,7 +136,7 @@ fn cluster(
             let key = |i: u32| {
                 (
                     Reverse(opens(i)),
-                    Reverse(usage[i as usize].last),
+                    Reverse(usage[i as usize].last()),
                     Reverse(assets[i as usize].created),
                 )
             };

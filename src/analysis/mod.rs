@@ -145,7 +145,7 @@ impl Audit {
             .assets
             .iter()
             .zip(&usage.assets)
-            .map(|(asset, used)| config.policy.classify(asset.created, used.last))
+            .map(|(asset, used)| config.policy.classify(asset.created, used.last()))
             .collect();
         let warnings = Findings {
             config,

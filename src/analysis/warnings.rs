@@ -405,7 +405,7 @@ impl Findings<'_> {
     }
 
     fn events_stale(&self) -> Option<Warning> {
-        let last = self.usage.assets.iter().filter_map(|a| a.last).max()?;
+        let last = self.usage.assets.iter().filter_map(|a| a.last()).max()?;
         let policy = &self.config.policy;
         if last >= policy.as_of - policy.stale_after_days * MS_PER_DAY {
             return None;

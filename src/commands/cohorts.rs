@@ -42,7 +42,7 @@ pub fn report(config: &Config, audit: &Audit, period: Period, within: &[u32]) ->
             undated += 1;
             continue;
         };
-        let first = audit.usage.assets[index].first;
+        let first = audit.usage.assets[index].first();
         cohorts
             .entry(period.ordinal(created))
             .or_default()

@@ -286,27 +286,66 @@ impl<'a> Cursor<'a> {
 }
 
 /// `2026-03-15T14:05:00Z` exactly, the shape most exports write: fixed offsets, no cursor.
+/// Read as three words: every digit and punctuation mark checked at once, then the digits'
+/// values taken from their low nibbles.
 #[inline]
 fn parse_rfc3339_utc_seconds(value: &[u8]) -> Option<Millis> {
+    const FRONT: Shape = Shape::of(b"dddd-dd-");
+    const MIDDLE: Shape = Shape::of(b"ddTdd:dd");
+    const BACK: Shape = Shape::of(b":ddZ\0\0\0\0");
     let v: &[u8; 20] = value.try_into().ok()?;
-    let punctuation = [
-        (4, b'-'),
-        (7, b'-'),
-        (10, b'T'),
-        (13, b':'),
-        (16, b':'),
-        (19, b'Z'),
-    ];
-    if punctuation.iter().any(|&(i, c)| v[i] != c) {
+    let word = |at: usize| u64::from_le_bytes(v[at..at + 8].try_into().expect("8 bytes"));
+    let tail = u64::from(u32::from_le_bytes(v[16..20].try_into().expect("4 bytes")));
+    let (a, b, c) = (word(0), word(8), tail);
+    if !(FRONT.fits(a) && MIDDLE.fits(b) && BACK.fits(c)) {
         return None;
     }
-    let digits = |range: std::ops::Range<usize>| {
-        v[range].iter().try_fold(0i64, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
-        })
-    };
-    let date = date_millis(digits(0..4)?, digits(5..7)? as u32, digits(8..10)? as u32)?;
-    Some(date + time_of_day(digits(11..13)?, digits(14..16)?, digits(17..19)?, 0)?)
+    let digit = |w: u64, at: u32| ((w >> (8 * at)) & 0x0F) as i64;
+    let two = |w: u64, at: u32| digit(w, at) * 10 + digit(w, at + 1);
+    let year = two(a, 0) * 100 + two(a, 2);
+    let date = date_millis(year, two(a, 5) as u32, two(b, 0) as u32)?;
+    Some(date + time_of_day(two(b, 3), two(b, 6), two(c, 1), 0)?)
+}
+
+/// Which bytes of a word are digits and which are given punctuation (a pattern such as
+/// `dddd-dd-`: `d` a digit, a zero byte anything, other bytes themselves).
+struct Shape {
+    digits: u64,
+    marks: u64,
+    mask: u64,
+}
+
+impl Shape {
+    const fn of(pattern: &[u8; 8]) -> Shape {
+        let (mut digits, mut marks, mut mask, mut i) = (0u64, 0u64, 0u64, 0);
+        while i < 8 {
+            match pattern[i] {
+                b'd' => digits |= 0xFF << (8 * i),
+                0 => {}
+                c => {
+                    marks |= (c as u64) << (8 * i);
+                    mask |= 0xFF << (8 * i);
+                }
+            }
+            i += 1;
+        }
+        Shape {
+            digits,
+            marks,
+            mask,
+        }
+    }
+
+    /// True when `word`'s bytes match: a digit is 0x30..=0x39, its high nibble 3 before and
+    /// after adding 6 (a byte whose +6 carries into the next is 0xFA or more and fails
+    /// itself, as a digit or as a mark).
+    #[inline]
+    fn fits(&self, word: u64) -> bool {
+        const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+        let nibbles = (word & HIGH) | ((word.wrapping_add(0x0606_0606_0606_0606) & HIGH) >> 4);
+        nibbles & self.digits == 0x3333_3333_3333_3333 & self.digits
+            && word & self.mask == self.marks
+    }
 }
 
 /// `8` digits forming a valid date are `YYYYMMDD`, `13` are epoch milliseconds, `14` the
@@ -616,6 +655,70 @@ pub fn format_instant(millis: Millis) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fixed-shape parse as it was written before it read words: one digit at a time.
+    fn by_digit(value: &[u8]) -> Option<Millis> {
+        let v: &[u8; 20] = value.try_into().ok()?;
+        let marks = [
+            (4, b'-'),
+            (7, b'-'),
+            (10, b'T'),
+            (13, b':'),
+            (16, b':'),
+            (19, b'Z'),
+        ];
+        if marks.iter().any(|&(i, c)| v[i] != c) {
+            return None;
+        }
+        let digits = |range: std::ops::Range<usize>| {
+            v[range].iter().try_fold(0i64, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+            })
+        };
+        let date = date_millis(digits(0..4)?, digits(5..7)? as u32, digits(8..10)? as u32)?;
+        Some(date + time_of_day(digits(11..13)?, digits(14..16)?, digits(17..19)?, 0)?)
+    }
+
+    #[test]
+    fn the_fixed_shape_reads_as_digit_by_digit_for_every_byte_anywhere() {
+        for base in [
+            b"2026-03-15T14:05:09Z",
+            b"1999-12-31T23:59:59Z",
+            b"2024-02-29T00:00:00Z",
+            b"0001-01-01T00:00:00Z",
+        ] {
+            assert!(parse_rfc3339_utc_seconds(base).is_some());
+            assert_eq!(parse_rfc3339_utc_seconds(base), by_digit(base));
+            for at in 0..20 {
+                for b in 0..=255u8 {
+                    let mut v = *base;
+                    v[at] = b;
+                    assert_eq!(
+                        parse_rfc3339_utc_seconds(&v),
+                        by_digit(&v),
+                        "{:?}",
+                        String::from_utf8_lossy(&v)
+                    );
+                }
+            }
+        }
+        for bad in [
+            &b"2023-02-29T00:00:00Z"[..],
+            b"2026-13-01T00:00:00Z",
+            b"2026-01-01T24:00:00Z",
+            b"2026-01-01T00:60:00Z",
+            b"2026-01-01T00:00:60Z",
+            b"2026-01-01T00:00:00",
+            b"2026-01-01T00:00:00Zx",
+        ] {
+            assert_eq!(
+                parse_rfc3339_utc_seconds(bad),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
 
     fn utc(value: &str) -> Option<String> {
         TimeParser::default().parse_str(value).map(format_instant)

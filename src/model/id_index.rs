@@ -135,12 +135,59 @@ impl Numbered {
                 !rest.is_empty() && rest.len() <= MAX_DIGITS && (rest.len() == 1 || rest[0] != b'0')
             }
         };
-        if !shaped || !rest.iter().all(u8::is_ascii_digit) {
+        if !shaped {
             return None;
         }
-        let position = *self.positions.get(number(rest) as usize)?;
+        let number = if rest.len() <= 8 {
+            // The digits as one word, right-aligned behind '0's: the id's last 8 bytes when it
+            // has them (the prefix's bytes in front turned to '0'), else a copy.
+            let word = if id.len() >= 8 {
+                let tail = u64::from_le_bytes(id[id.len() - 8..].try_into().expect("8 bytes"));
+                let front = 8 * (8 - rest.len()) as u32;
+                let keep = u64::MAX.checked_shl(front).unwrap_or(0);
+                (tail & keep) | (ZEROS & !keep)
+            } else {
+                let mut bytes = [b'0'; 8];
+                bytes[8 - rest.len()..].copy_from_slice(rest);
+                u64::from_le_bytes(bytes)
+            };
+            eight_digits(word)?
+        } else {
+            if !rest.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            number(rest)
+        };
+        let position = *self.positions.get(number as usize)?;
         (position != NONE).then_some(position)
     }
+}
+
+/// Eight ASCII '0' bytes.
+const ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// The value of eight ASCII digits read as one little-endian word (the first digit in the
+/// lowest byte), or `None` when a byte is not a digit: a few multiplies instead of a loop.
+#[inline]
+fn eight_digits(word: u64) -> Option<u32> {
+    // A digit is 0x30..=0x39: its high nibble is 3, and still 3 after adding 6. (A byte whose
+    // +6 carries into the next is 0xFA or more, which fails on its own high nibble.)
+    let high = word & 0xF0F0_F0F0_F0F0_F0F0;
+    let bumped = word.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0;
+    if high | (bumped >> 4) != 0x3333_3333_3333_3333 {
+        return None;
+    }
+    // Pairs, then fours, then the eight (Lemire's parse_eight_digits_unrolled).
+    let v = word - ZEROS;
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    const MASK: u64 = 0x0000_00FF_0000_00FF;
+    const MUL1: u64 = 100 + (1_000_000 << 32);
+    const MUL2: u64 = 1 + (10_000 << 32);
+    let v = (v & MASK)
+        .wrapping_mul(MUL1)
+        .wrapping_add(((v >> 16) & MASK).wrapping_mul(MUL2))
+        >> 32;
+    Some(v as u32)
 }
 
 /// The value of at most [`MAX_DIGITS`] ASCII digits.
@@ -155,6 +202,37 @@ fn number(digits: &[u8]) -> u32 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn eight_digits_read_as_a_loop_does() {
+        let word = |s: &[u8; 8]| u64::from_le_bytes(*s);
+        assert_eq!(eight_digits(word(b"00000000")), Some(0));
+        assert_eq!(eight_digits(word(b"12345678")), Some(12_345_678));
+        assert_eq!(eight_digits(word(b"99999999")), Some(99_999_999));
+        assert_eq!(eight_digits(word(b"00007653")), Some(7653));
+        for bad in [
+            b"1234567:",
+            b"/2345678",
+            b"12 45678",
+            b"1234\xFA678",
+            b"A2345678",
+        ] {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(&bad[..8]);
+            assert_eq!(eight_digits(u64::from_le_bytes(bytes)), None, "{bad:?}");
+        }
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = *b"31415926";
+                bytes[at] = b;
+                let want = std::str::from_utf8(&bytes)
+                    .ok()
+                    .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))
+                    .map(|s| s.parse::<u32>().unwrap());
+                assert_eq!(eight_digits(u64::from_le_bytes(bytes)), want, "{bytes:?}");
+            }
+        }
+    }
 
     fn index(ids: &[&str]) -> IdIndex {
         let mut index = IdIndex::default();

@@ -91,9 +91,9 @@ impl Iterator for AssetRows<'_> {
             status: self.audit.statuses[i],
             opens: used.opens,
             users: self.users[i],
-            first_open: used.first,
-            last_open: used.last,
-            days_since_last_open: used.last.map(|l| (self.as_of - l).div_euclid(MS_PER_DAY)),
+            first_open: used.first(),
+            last_open: used.last(),
+            days_since_last_open: used.last().map(|l| (self.as_of - l).div_euclid(MS_PER_DAY)),
             cost: asset.cost,
         })
     }

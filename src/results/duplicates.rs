@@ -104,7 +104,7 @@ pub fn duplicate_rows<'a>(
                 status: audit.statuses[i],
                 opens: used.opens,
                 users: users[i],
-                last_open: used.last,
+                last_open: used.last(),
                 similarity: round2(similarity),
                 keep: k == 0,
                 cost: asset.cost,

@@ -40,7 +40,7 @@ pub struct Trend {
 pub fn trend(window: Window, audit: &Audit, tally: &TrendTally) -> Trend {
     let grouped = !matches!(tally.split, TrendSplit::Whole);
     let libraries = libraries(audit, tally);
-    let first_event = audit.usage.assets.iter().filter_map(|u| u.first).min();
+    let first_event = audit.usage.assets.iter().filter_map(|u| u.first()).min();
     let start = window.since.or(first_event);
     let users = tally.users.counts();
     let assets = tally.assets.counts();
@@ -137,7 +137,7 @@ fn libraries(audit: &Audit, tally: &TrendTally) -> Vec<Library> {
         library.created.sort_unstable();
         library
     };
-    let first_overall = |i: usize| audit.usage.assets[i].first;
+    let first_overall = |i: usize| audit.usage.assets[i].first();
     match &tally.split {
         TrendSplit::Whole => vec![build(String::new(), 0, &|_| true, &first_overall)],
         TrendSplit::ByAsset(group_of) => {
