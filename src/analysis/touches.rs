@@ -367,4 +367,34 @@ mod tests {
             assert_eq!(collect(&mut a), collect(&mut whole.clone()), "cut {cut}");
         }
     }
+
+    #[test]
+    fn many_deals_sealed_often_keep_each_pair_once() {
+        // 1,553 deals, pairs in a scrambled order, sealed every 997 pairs.
+        let deals = 1_553;
+        let mut t = TouchTally::default();
+        let mut want = vec![std::collections::BTreeSet::new(); deals];
+        let mut x = 12_345u64;
+        for i in 0..20_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let deal = ((x >> 33) % deals as u64) as u32;
+            let rank = ((x >> 17) % 40) as u32;
+            t.add(deal, rank, i, deals);
+            want[deal as usize].insert(rank);
+            if i % 997 == 0 {
+                t.seal();
+            }
+        }
+        let got = collect(&mut t);
+        let want: Vec<(u32, Vec<u32>)> = want
+            .into_iter()
+            .enumerate()
+            .filter(|(_, ranks)| !ranks.is_empty())
+            .map(|(d, ranks)| (d as u32, ranks.into_iter().collect()))
+            .collect();
+        let got: Vec<(u32, Vec<u32>)> = got.into_iter().map(|(d, r, _)| (d, r)).collect();
+        assert_eq!(got, want);
+    }
 }
