@@ -178,6 +178,23 @@ fn why_unreadable(amount: &str, decimal: DecimalSeparator) -> InvalidCost {
     InvalidCost::NotANumber
 }
 
+/// The common case of [`read_amount`] without its two allocations: digits only (`5100`), or
+/// with a decimal point, digits after it (`12.50`, `.5`), which reads as the same text.
+#[inline]
+fn plain_amount(amount: &str, decimal: DecimalSeparator) -> Option<f64> {
+    let (whole, fraction) = match amount.split_once('.') {
+        Some(_) if decimal.mark() != '.' => return None,
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (amount, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let plain = match fraction {
+        None => !whole.is_empty() && digits(whole),
+        Some(fraction) => !fraction.is_empty() && digits(whole) && digits(fraction),
+    };
+    plain.then(|| amount.parse::<f64>().ok()).flatten()
+}
+
 /// Which family of thousands separator a character belongs to, if any, given the decimal one.
 fn group_kind(c: char, decimal: DecimalSeparator) -> Option<char> {
     match c {
@@ -193,6 +210,9 @@ fn group_kind(c: char, decimal: DecimalSeparator) -> Option<char> {
 /// has three digits, the earlier ones two or three (`1,23,456` Indian grouping), the first one
 /// to three. Anything else (signs, exponents, letters) is `None`.
 fn read_amount(amount: &str, decimal: DecimalSeparator) -> Option<f64> {
+    if let Some(value) = plain_amount(amount, decimal) {
+        return Some(value);
+    }
     let (whole, fraction) = match amount.split_once(decimal.mark()) {
         Some((whole, fraction)) => (whole, Some(fraction)),
         None => (amount, None),
@@ -254,6 +274,53 @@ mod tests {
 
     fn comma(raw: &str) -> Result<Option<f64>, InvalidCost> {
         parse_cost(raw, Comma)
+    }
+
+    #[test]
+    fn plain_amounts_read_as_the_general_rule_does() {
+        for raw in [
+            "5100",
+            "0",
+            "007",
+            "12.50",
+            ".5",
+            "5.",
+            "1.2.3",
+            "1,234",
+            "1,5",
+            "",
+            ".",
+            "12a",
+            "99999999999999999999",
+            "1 200",
+            "1'200.5",
+            "3.14159",
+        ] {
+            for decimal in [Point, Comma] {
+                if let Some(fast) = plain_amount(raw, decimal) {
+                    // The general rule, with the fast path out of the way.
+                    let general = {
+                        let (whole, fraction) = match raw.split_once(decimal.mark()) {
+                            Some((w, f)) => (w, Some(f)),
+                            None => (raw, None),
+                        };
+                        let text = match fraction {
+                            Some(f) => format!("{whole}.{f}"),
+                            None => whole.to_string(),
+                        };
+                        text.parse::<f64>().ok()
+                    };
+                    assert_eq!(Some(fast), general, "{raw:?} {decimal:?}");
+                }
+            }
+        }
+        assert_eq!(plain_amount("5100", Point), Some(5100.0));
+        assert_eq!(plain_amount("12.50", Point), Some(12.5));
+        assert_eq!(plain_amount("12.50", Comma), None);
+        assert_eq!(plain_amount("1,234", Point), None);
+        assert_eq!(plain_amount("5.", Point), None);
+        assert_eq!(read_amount("5.", Point), None);
+        assert_eq!(read_amount("1,234.5", Point), Some(1234.5));
     }
 
     #[test]
