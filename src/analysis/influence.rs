@@ -292,26 +292,28 @@ impl DealIndex {
             // With `--link` given, only its index is built; otherwise the events decide later.
             let wants = |link| rules.link.is_none_or(|asked| asked == link);
             if wants(Link::Opportunity) {
-                by_id.insert(deal.id.clone(), i);
+                by_id.insert(deals.id(deal).to_vec(), i);
             }
             // Keys are cloned only the first time they are seen.
-            if wants(Link::Account) && !deal.account_key.is_empty() {
-                match by_account.get_mut(&deal.account_key) {
+            let account_key = deals.account_key(deal);
+            if wants(Link::Account) && !account_key.is_empty() {
+                match by_account.get_mut(account_key) {
                     Some(key) => key.add(span, i),
                     None => {
                         let mut key = KeyDeals::default();
                         key.add(span, i);
-                        by_account.insert(deal.account_key.clone(), key);
+                        by_account.insert(account_key.to_vec(), key);
                     }
                 }
             }
-            if wants(Link::Owner) && !deal.owner_key.is_empty() {
-                let slot = match owner_slots.get(&deal.owner_key) {
+            let owner_key = deals.owner_key(deal);
+            if wants(Link::Owner) && !owner_key.is_empty() {
+                let slot = match owner_slots.get(owner_key) {
                     Some(&slot) => slot,
                     None => {
                         owners.push(KeyDeals::default());
                         let slot = (owners.len() - 1) as u32;
-                        owner_slots.insert(deal.owner_key.clone(), slot);
+                        owner_slots.insert(owner_key.to_vec(), slot);
                         slot
                     }
                 };

@@ -29,21 +29,42 @@ impl Outcome {
     }
 }
 
-/// One kept deal.
+/// One kept deal. Its texts are in its [`Deals`]' one buffer (read them through
+/// [`Deals::id`] and the like): a hundred thousand deals are then not four hundred thousand
+/// allocations to make and free.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deal {
     /// Trimmed, compared exactly.
-    pub id: Vec<u8>,
+    id: TextSpan,
     /// As spelled (trimmed), and folded for comparison with event users.
-    pub owner: String,
-    pub owner_key: Vec<u8>,
+    owner: TextSpan,
+    owner_key: TextSpan,
     /// Folded for comparison with the events' account.
-    pub account_key: Vec<u8>,
+    account_key: TextSpan,
     pub amount: f64,
     pub outcome: Outcome,
     /// Days since 1970-01-01 (UTC).
     pub created_day: Option<i64>,
     pub close_day: Option<i64>,
+}
+
+/// Where a text sits in [`Deals::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TextSpan {
+    start: u32,
+    len: u32,
+}
+
+impl TextSpan {
+    /// Appends `bytes` to `text`; where they sit.
+    fn push(text: &mut Vec<u8>, bytes: &[u8]) -> TextSpan {
+        let start = text.len();
+        text.extend_from_slice(bytes);
+        TextSpan {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            len: u32::try_from(bytes.len()).unwrap_or(0),
+        }
+    }
 }
 
 /// `--won-stage` when not given.
@@ -80,6 +101,8 @@ impl StageRules {
 #[derive(Debug, Clone, Default)]
 pub struct Deals {
     pub deals: Vec<Deal>,
+    /// Every deal's id, owner and keys, one after another.
+    text: Vec<u8>,
     pub read: u64,
     pub skipped: u64,
     pub duplicate: u64,
@@ -89,6 +112,51 @@ pub struct Deals {
     pub has_account: bool,
     /// The headers of the first file, for messages.
     pub headers: Vec<String>,
+}
+
+impl Deals {
+    fn text(&self, span: TextSpan) -> &[u8] {
+        let start = span.start as usize;
+        self.text
+            .get(start..start + span.len as usize)
+            .unwrap_or_default()
+    }
+
+    /// The deal's id, trimmed.
+    pub fn id(&self, deal: &Deal) -> &[u8] {
+        self.text(deal.id)
+    }
+
+    /// The deal's owner as spelled, trimmed.
+    pub fn owner(&self, deal: &Deal) -> &str {
+        std::str::from_utf8(self.text(deal.owner)).unwrap_or_default()
+    }
+
+    /// The owner folded, as event users are compared.
+    pub fn owner_key(&self, deal: &Deal) -> &[u8] {
+        self.text(deal.owner_key)
+    }
+
+    /// The account folded, as the events' accounts are compared.
+    pub fn account_key(&self, deal: &Deal) -> &[u8] {
+        self.text(deal.account_key)
+    }
+
+    /// Drops every deal whose id an earlier one has (the first kept row wins), counting them.
+    fn drop_repeated_ids(&mut self) {
+        let mut seen: FxHashSet<&[u8]> = FxHashSet::default();
+        seen.reserve(self.deals.len());
+        let keep: Vec<bool> = self
+            .deals
+            .iter()
+            .map(|deal| seen.insert(self.text(deal.id)))
+            .collect();
+        drop(seen);
+        let before = self.deals.len();
+        let mut kept = keep.into_iter();
+        self.deals.retain(|_| kept.next().unwrap_or(true));
+        self.duplicate += (before - self.deals.len()) as u64;
+    }
 }
 
 /// `true`, `1`, `yes`, `y` in any case.
@@ -111,13 +179,11 @@ pub fn load_deals(
         has_account: true,
         ..Deals::default()
     };
-    let mut seen: FxHashSet<Vec<u8>> = FxHashSet::default();
     let mut reports = Vec::new();
     for path in paths {
-        reports.push(load_file(
-            path, opts, rules, problems, &mut deals, &mut seen,
-        )?);
+        reports.push(load_file(path, opts, rules, problems, &mut deals)?);
     }
+    deals.drop_repeated_ids();
     Ok((deals, reports))
 }
 
@@ -140,7 +206,6 @@ fn load_file(
     rules: &StageRules,
     problems: &mut Problems,
     deals: &mut Deals,
-    seen: &mut FxHashSet<Vec<u8>>,
 ) -> Result<FileReport> {
     let mut opened = open_csv(path, opts, Role::Opportunities)?;
     let file = path.display().to_string();
@@ -202,16 +267,23 @@ fn load_file(
         deals.skipped += 1;
         problems.record(bad)?;
     }
+    // Room for a row's folded values, reused from row to row.
+    let mut scratch = Scratch::default();
     for i in 0..rows.len() {
         let line = rows.fill(i, &mut record);
         deals.read += 1;
-        match reader.deal(&record, line, problems, &mut deals.values_invalid)? {
+        let invalid = &mut deals.values_invalid;
+        match reader.deal(
+            &record,
+            line,
+            problems,
+            invalid,
+            &mut scratch,
+            &mut deals.text,
+        )? {
             None => deals.skipped += 1,
-            Some(deal) if seen.contains(&deal.id) => deals.duplicate += 1,
-            Some(deal) => {
-                seen.insert(deal.id.clone());
-                deals.deals.push(deal);
-            }
+            // Repeated ids are dropped once every file is read.
+            Some(deal) => deals.deals.push(deal),
         }
     }
     Ok(FileReport {
@@ -308,6 +380,8 @@ impl RowReader<'_> {
         line: u64,
         problems: &mut Problems,
         invalid: &mut u64,
+        scratch: &mut Scratch,
+        text: &mut Vec<u8>,
     ) -> Result<Option<Deal>> {
         let cols = self.cols;
         if record.len() != self.headers.len() {
@@ -329,18 +403,19 @@ impl RowReader<'_> {
             ))?;
             return Ok(None);
         }
-        let mut stage = Vec::new();
+        let stage = &mut scratch.stage;
+        stage.clear();
         if let Some(c) = cols.stage {
-            fold_key_into(&record[c], &mut stage);
+            fold_key_into(&record[c], stage);
         }
         let won = match cols.won {
             Some(c) => is_true(&record[c]),
-            None => self.rules.won.contains(&stage),
+            None => self.rules.won.contains(stage),
         };
         let closed = won
             || match cols.closed {
                 Some(c) => is_true(&record[c]),
-                None => cols.stage.is_some() && self.rules.lost.contains(&stage),
+                None => cols.stage.is_some() && self.rules.lost.contains(stage),
             };
         let outcome = match (won, closed) {
             (true, _) => Outcome::Won,
@@ -404,15 +479,19 @@ impl RowReader<'_> {
             }
         };
         let owner_raw = cols.owner.map_or(&b""[..], |c| &record[c]);
-        let mut owner_key = Vec::new();
-        fold_key_into(owner_raw, &mut owner_key);
-        let mut account_key = Vec::new();
+        let id = TextSpan::push(text, id);
+        let owner_spelling = String::from_utf8_lossy(trim_bytes(owner_raw));
+        let owner = TextSpan::push(text, owner_spelling.as_bytes());
+        fold_key_into(owner_raw, &mut scratch.key);
+        let owner_key = TextSpan::push(text, &scratch.key);
+        scratch.key.clear();
         if let Some(c) = cols.account {
-            fold_key_into(&record[c], &mut account_key);
+            fold_key_into(&record[c], &mut scratch.key);
         }
+        let account_key = TextSpan::push(text, &scratch.key);
         Ok(Some(Deal {
-            id: id.to_vec(),
-            owner: String::from_utf8_lossy(trim_bytes(owner_raw)).into_owned(),
+            id,
+            owner,
             owner_key,
             account_key,
             amount,
@@ -421,6 +500,13 @@ impl RowReader<'_> {
             close_day,
         }))
     }
+}
+
+/// Room for one row's folded values, reused from row to row.
+#[derive(Default)]
+struct Scratch {
+    stage: Vec<u8>,
+    key: Vec<u8>,
 }
 
 #[cfg(test)]

@@ -345,15 +345,17 @@ impl Influence {
             if !index.in_scope[i] {
                 continue;
             }
-            let at = *by_key.entry(&deal.owner_key).or_insert_with(|| {
-                reps.push(Rep {
-                    name: deal.owner.clone(),
-                    all: Outcomes::default(),
-                    touched: Outcomes::default(),
-                    touches: 0,
+            let at = *by_key
+                .entry(index.deals.owner_key(deal))
+                .or_insert_with(|| {
+                    reps.push(Rep {
+                        name: index.deals.owner(deal).to_string(),
+                        all: Outcomes::default(),
+                        touched: Outcomes::default(),
+                        touches: 0,
+                    });
+                    reps.len() - 1
                 });
-                reps.len() - 1
-            });
             let rep = &mut reps[at];
             rep.all.add(deal.outcome, deal.amount);
             if self.touches[i] > 0 {
