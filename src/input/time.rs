@@ -302,9 +302,25 @@ fn parse_rfc3339_utc_seconds(value: &[u8]) -> Option<Millis> {
     }
     let digit = |w: u64, at: u32| ((w >> (8 * at)) & 0x0F) as i64;
     let two = |w: u64, at: u32| digit(w, at) * 10 + digit(w, at + 1);
-    let year = two(a, 0) * 100 + two(a, 2);
-    let date = date_millis(year, two(a, 5) as u32, two(b, 0) as u32)?;
+    // A log in time order repeats its day row after row: the thread's last day is kept.
+    let day = (a, b as u16);
+    let date = match LAST_DAY.get() {
+        (last, millis) if last == day => millis,
+        _ => {
+            let year = two(a, 0) * 100 + two(a, 2);
+            let millis = date_millis(year, two(a, 5) as u32, two(b, 0) as u32)?;
+            LAST_DAY.set((day, millis));
+            millis
+        }
+    };
     Some(date + time_of_day(two(b, 3), two(b, 6), two(c, 1), 0)?)
+}
+
+thread_local! {
+    /// The last valid `YYYY-MM-DD` read in the fixed shape on this thread (its first 8 bytes,
+    /// then the next 2), and its millis; zeros match no value of that shape.
+    static LAST_DAY: std::cell::Cell<((u64, u16), Millis)> =
+        const { std::cell::Cell::new(((0, 0), 0)) };
 }
 
 /// Which bytes of a word are digits and which are given punctuation (a pattern such as

@@ -61,6 +61,8 @@ impl IdIndex {
 #[derive(Debug, Clone)]
 struct Numbered {
     prefix: Box<[u8]>,
+    /// The prefix (up to 8 bytes) as a little-endian word, and the mask of its bytes.
+    prefix_word: Option<(u64, u64)>,
     /// Every id has this many digits; `None`: the digits have no leading zero (or are `0`).
     width: Option<usize>,
     /// Position by number, [`NONE`] where no id has it.
@@ -119,7 +121,16 @@ impl Numbered {
         for (key, &position) in map {
             positions[number(&key.as_bytes()[shared..]) as usize] = position;
         }
+        let prefix_word = (prefix.len() <= 8).then(|| {
+            let mut bytes = [0u8; 8];
+            bytes[..prefix.len()].copy_from_slice(prefix);
+            let mask = u64::MAX
+                .checked_shr(8 * (8 - prefix.len()) as u32)
+                .unwrap_or(0);
+            (u64::from_le_bytes(bytes), mask)
+        });
         Some(Numbered {
+            prefix_word,
             prefix: prefix.into(),
             width,
             positions,
@@ -128,7 +139,17 @@ impl Numbered {
 
     #[inline]
     fn get(&self, id: &[u8]) -> Option<u32> {
-        let rest = id.strip_prefix(&*self.prefix)?;
+        // The prefix compared as one masked word when both are long enough (no call).
+        let rest = match self.prefix_word {
+            Some((word, mask)) if id.len() >= 8 => {
+                let head = u64::from_le_bytes(id[..8].try_into().expect("8 bytes"));
+                if head & mask != word {
+                    return None;
+                }
+                &id[self.prefix.len()..]
+            }
+            _ => id.strip_prefix(&*self.prefix)?,
+        };
         let shaped = match self.width {
             Some(width) => rest.len() == width,
             None => {
