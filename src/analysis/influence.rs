@@ -175,7 +175,7 @@ impl KeyDeals {
     /// [`KeyDeals::each`] through `cache`, refreshed when `t` is outside the times it holds
     /// for.
     #[inline]
-    /// An event at `(t, rank)` through `cache`: each deal held gets a [`Touch::Pair`], and the
+    /// An event at `(t, rank)` through `cache`: the deals held get a [`Touch::Pairs`], and the
     /// touch waits in the cache for their ends, given as [`Touch::Ends`] before a refresh
     /// changes the deals held; past the cache's room every deal gets a [`Touch::Whole`].
     fn touch_cached(
@@ -193,9 +193,7 @@ impl KeyDeals {
             self.each_from(t, &mut cache.hint, &mut |deal| touch(Touch::Whole(deal)))
         } else {
             cache.pending.add(t, rank);
-            for &deal in &cache.deals[..cache.len as usize] {
-                touch(Touch::Pair(deal))
-            }
+            touch(Touch::Pairs(&cache.deals[..cache.len as usize]))
         }
     }
 
@@ -389,8 +387,8 @@ impl DealIndex {
 
 /// What an event through a rep's [`ActiveDeals`] does to one deal.
 pub enum Touch<'a> {
-    /// The event touched it: its (deal, asset) pair; its ends wait in the cache.
-    Pair(u32),
+    /// The event touched these deals: their (deal, asset) pairs; its ends wait in the cache.
+    Pairs(&'a [u32]),
     /// The ends of the touches that waited in the cache.
     Ends(u32, &'a DealEnds),
     /// The event touched it, pair and ends (the cache had no room for its deals).
@@ -555,7 +553,7 @@ mod tests {
             let rank = (i % 7) as u32;
             let mut v = Vec::new();
             k.touch_cached(t, rank, &mut cache, &mut |touch| match touch {
-                Touch::Pair(d) => v.push(d),
+                Touch::Pairs(deals) => v.extend_from_slice(deals),
                 Touch::Ends(d, ends) => got[d as usize].merge(ends),
                 Touch::Whole(d) => {
                     v.push(d);

@@ -542,7 +542,7 @@ impl<'a> RowScanner<'a> {
                     let cache = &mut self.owner_deals[entry];
                     let touches = &mut agg.touches;
                     index.touch_owner_deals(slot, t, rank, cache, |touch| match touch {
-                        Touch::Pair(deal) => touches.add_pair(deal, rank, deal_count),
+                        Touch::Pairs(deals) => touches.add_pairs(deals, rank, deal_count),
                         Touch::Ends(deal, ends) => touches.add_ends(deal, ends, deal_count),
                         Touch::Whole(deal) => touches.add(deal, rank, t, deal_count),
                     });

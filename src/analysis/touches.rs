@@ -147,6 +147,21 @@ impl TouchTally {
         }
     }
 
+    /// An event touched each of `deals` (of `deal_count`) on the asset of rank `rank`, as
+    /// [`TouchTally::add_pair`] for each: the pairs written in one go.
+    #[inline]
+    pub fn add_pairs(&mut self, deals: &[u32], rank: u32, deal_count: usize) {
+        if self.ends.is_empty() {
+            self.ends = vec![DealEnds::default(); deal_count];
+        }
+        let rank = u64::from(rank);
+        self.pairs
+            .extend(deals.iter().map(|&deal| (u64::from(deal) << 32) | rank));
+        if self.pairs.len() >= SEAL_EVERY {
+            self.deal_out();
+        }
+    }
+
     /// Touches whose pairs came through [`TouchTally::add_pair`]: their count and ends.
     pub fn add_ends(&mut self, deal: u32, ends: &DealEnds, deal_count: usize) {
         if self.ends.is_empty() {
