@@ -8,7 +8,7 @@ use crate::analysis::Audit;
 use crate::analysis::TrendRequest;
 use crate::cli::{Format, OutputArgs, ReportArgs, ReportFormat};
 use crate::commands::workbook;
-use crate::commands::{audit_with_trend, influence, prepare_influence, write_to, Ctx};
+use crate::commands::{audit_with_trend, influence, prepare_influence, write_to, write_with, Ctx};
 use crate::commands::{parameters, unused, users};
 use crate::config::Config;
 use crate::error::Exit;
@@ -103,12 +103,13 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
     if xlsx {
         let sheet = match &influence {
             Some((index, credited)) => {
-                Some(influence::report(&config, &audit, index, credited, None)?)
+                Some(influence::rows(&config, &audit, index, credited, None)?)
             }
             None => None,
         };
-        let book = workbook::build(&config, &audit, &tally, sheet.as_ref())?;
-        write_to(args.out.as_deref(), &config, &book, ctx.out)?;
+        write_with(args.out.as_deref(), &config, ctx.out, |out| {
+            workbook::build(&config, &audit, &tally, sheet, out)
+        })?;
         return Ok(Exit::Success);
     }
     let mut page = page(&config, &audit, &tally, currency.as_ref())?;
