@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod gates;
+pub mod heap;
 pub mod input;
 pub mod keys;
 pub mod manpage;

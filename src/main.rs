@@ -7,6 +7,7 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    collateral_audit::heap::map_large_blocks();
     let mut cli = Cli::parse();
     let now = chrono::Utc::now().timestamp_millis();
     let stdout = std::io::stdout();

@@ -312,3 +312,29 @@ fn a_workbook_is_never_written_to_a_terminal() {
         );
     }
 }
+
+/// A streamed sheet keeps its rows in the temporary directory: one that cannot be written is
+/// an error naming it (rust_xlsxwriter would panic), and no workbook is left behind.
+#[test]
+fn an_unwritable_temporary_directory_is_an_error_not_a_panic() {
+    let dir = Scratch::new();
+    let events = dir.file("events.csv", "asset,time\nA1,2026-10-01\n");
+    let assets = dir.file("assets.csv", "id,created\nA1,2025-01-01\nA2,2025-01-01\n");
+    let out = dir.path("unused.xlsx");
+    let missing = dir.path("no-such-directory");
+    let run = Cli::new("unused")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .env("TMPDIR", &missing)
+        .args(["--format", "xlsx", "--out", &out])
+        .run()
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("temporary directory") && run.stderr.contains(&missing),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(!Path::new(&out).exists(), "a workbook was written");
+}

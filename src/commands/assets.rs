@@ -9,7 +9,7 @@ use crate::model::Status;
 use crate::report::fields::cells;
 use crate::report::order::pick_stream;
 use crate::report::stream::{render_stream, RowStream};
-use crate::report::{Report, TableHints, Value};
+use crate::report::{TableHints, Value};
 use crate::results::assets::{asset_rows, AssetOrder};
 use anyhow::Result;
 
@@ -82,9 +82,4 @@ pub fn rows<'a>(config: &Config, audit: &'a Audit, filter: &[Status]) -> RowStre
         ..TableHints::default()
     };
     stream
-}
-
-/// The whole report (for the HTML page's lists).
-pub fn report(config: &Config, audit: &Audit, filter: &[Status]) -> Report {
-    rows(config, audit, filter).into_report()
 }

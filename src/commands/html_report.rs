@@ -8,7 +8,7 @@ use crate::analysis::Audit;
 use crate::analysis::TrendRequest;
 use crate::cli::{Format, OutputArgs, ReportArgs, ReportFormat};
 use crate::commands::workbook;
-use crate::commands::{audit_with_trend, influence, prepare_influence, write_to, Ctx};
+use crate::commands::{audit_with_trend, influence, prepare_influence, write_to, write_with, Ctx};
 use crate::commands::{parameters, unused, users};
 use crate::config::Config;
 use crate::error::Exit;
@@ -18,7 +18,7 @@ use crate::report::fields::cells;
 use crate::report::group_thousands;
 use crate::report::html::{Card, Explorer, Figure, Page, Section};
 use crate::report::{Body, Report, Value};
-use crate::results::assets::{asset_rows, unused_rows, AssetOrder, UnusedOrder};
+use crate::results::assets::{asset_rows, unused_rows, AssetOrder, AssetRow, UnusedOrder};
 use crate::results::coverage::Coverage;
 use crate::results::influence::Influence;
 use crate::results::page::{self, Breakdown, Headline};
@@ -103,12 +103,13 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
     if xlsx {
         let sheet = match &influence {
             Some((index, credited)) => {
-                Some(influence::report(&config, &audit, index, credited, None)?)
+                Some(influence::rows(&config, &audit, index, credited, None)?)
             }
             None => None,
         };
-        let book = workbook::build(&config, &audit, &tally, sheet.as_ref())?;
-        write_to(args.out.as_deref(), &config, &book, ctx.out)?;
+        write_with(args.out.as_deref(), &config, ctx.out, |out| {
+            workbook::build(&config, &audit, &tally, sheet, out)
+        })?;
         return Ok(Exit::Success);
     }
     let mut page = page(&config, &audit, &tally, currency.as_ref())?;
@@ -123,12 +124,12 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-pub fn page(
+pub fn page<'a>(
     config: &Config,
-    audit: &Audit,
+    audit: &'a Audit,
     tally: &TrendTally,
     currency: Option<&Currency>,
-) -> Result<Page> {
+) -> Result<Page<'a>> {
     let figures = Figures::of(audit);
     let s = &figures.summary;
     let currency = page::currency(currency, audit);
@@ -186,7 +187,11 @@ pub fn page(
 
 /// "Content on won deals": the `influence` command's summary and its asset rows, the assets on
 /// no won deal left out, at most [`TOP_ASSETS`] of them.
-fn influence_section(params: Vec<(String, Value)>, audit: &Audit, credited: &Influence) -> Section {
+fn influence_section<'a>(
+    params: Vec<(String, Value)>,
+    audit: &Audit,
+    credited: &Influence,
+) -> Section<'a> {
     let s = &credited.summary;
     let mut cards = Vec::new();
     let rates = [
@@ -390,16 +395,26 @@ fn is_empty(value: &Value) -> bool {
 }
 
 /// Every asset for the table at the foot of the page, most opened first.
-fn explorer(config: &Config, audit: &Audit) -> Explorer {
-    let rows: Vec<_> =
-        asset_rows(audit, config.window.as_of, |_| true, AssetOrder::MostOpened).collect();
+fn explorer<'a>(config: &Config, audit: &'a Audit) -> Explorer<'a> {
+    let as_of = config.window.as_of;
+    let rows = move || -> Box<dyn Iterator<Item = AssetRow> + 'a> {
+        Box::new(asset_rows(audit, as_of, |_| true, AssetOrder::MostOpened))
+    };
     let inventory = &audit.inventory;
     let has = |field: &str| inventory.field_columns.iter().any(|(f, _)| *f == field);
+    let (mut total, mut any_type, mut any_owner, mut any_cost) = (0, false, false, false);
+    for r in rows() {
+        total += 1;
+        any_type |= !r.kind.is_empty();
+        any_owner |= !r.owner.is_empty();
+        any_cost |= r.cost.is_some();
+    }
     Explorer {
-        has_type: has("type") && rows.iter().any(|r| !r.kind.is_empty()),
-        has_owner: inventory.has_owner && rows.iter().any(|r| !r.owner.is_empty()),
-        has_cost: inventory.has_cost && rows.iter().any(|r| r.cost.is_some()),
-        rows,
+        has_type: has("type") && any_type,
+        has_owner: inventory.has_owner && any_owner,
+        has_cost: inventory.has_cost && any_cost,
+        rows: Box::new(rows),
+        total,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::input_error;
 use crate::report::fields::{cells, fields};
 use crate::report::order::pick_stream;
 use crate::report::stream::{render_stream, RowStream};
-use crate::report::{money, Body, Report, TableHints, Value};
+use crate::report::{money, Body, TableHints, Value};
 use crate::results::influence::{Influence, InfluenceSummary};
 use anyhow::Result;
 
@@ -129,18 +129,6 @@ pub fn deal_index(config: &Config, opportunities: &[String], args: &DealArgs) ->
 pub fn credit(audit: &mut Audit, index: &DealIndex, args: &DealArgs) -> Influence {
     let mut touches = std::mem::take(&mut audit.usage.touches);
     Influence::of(audit, index, &mut touches, model_of(args.model))
-}
-
-/// The whole report (for the page's workbook): rows per asset (or group, or rep), then the
-/// summary.
-pub fn report(
-    config: &Config,
-    audit: &Audit,
-    index: &DealIndex,
-    influence: &Influence,
-    by: Option<&str>,
-) -> Result<Report> {
-    Ok(rows(config, audit, index, influence, by)?.into_report())
 }
 
 /// The report, its rows made as they are written (a row per asset of a million-asset

@@ -204,11 +204,19 @@ pub fn write_to(
     bytes: &[u8],
     out: &mut dyn Write,
 ) -> Result<()> {
+    write_with(path, config, out, |w| Ok(w.write_all(bytes)?))
+}
+
+/// As [`write_to`] for a document `write` writes as it is made.
+pub fn write_with(
+    path: Option<&str>,
+    config: &Config,
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     match path {
-        Some(path) => crate::output::write_file(path, &config.read.inputs(), |file| {
-            Ok(file.write_all(bytes)?)
-        }),
-        None => Ok(out.write_all(bytes)?),
+        Some(path) => crate::output::write_file(path, &config.read.inputs(), write),
+        None => write(out),
     }
 }
 

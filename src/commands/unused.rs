@@ -8,7 +8,7 @@ use crate::error::Exit;
 use crate::report::fields::cells;
 use crate::report::order::pick_stream;
 use crate::report::stream::{render_stream, RowStream};
-use crate::report::{Report, TableHints};
+use crate::report::TableHints;
 use crate::results::assets::{unused_rows, UnusedOrder};
 use anyhow::Result;
 
@@ -36,9 +36,4 @@ pub fn rows<'a>(config: &Config, audit: &'a Audit) -> RowStream<'a> {
         ..TableHints::default()
     };
     stream
-}
-
-/// The whole report (for the workbook).
-pub fn report(config: &Config, audit: &Audit) -> Report {
-    rows(config, audit).into_report()
 }

@@ -1,6 +1,7 @@
-//! Tables written as their rows are produced: CSV, JSON and Markdown hold one row at a time,
-//! so memory does not grow with what is printed. A table for people is laid out once every
-//! row is read (its columns are sized to their widest cell), from the rows' text alone.
+//! Tables written as their rows are produced: CSV, JSON, Markdown and a workbook's sheet hold
+//! one row at a time, so memory does not grow with what is printed. A table for people is
+//! laid out once every row is read (its columns are sized to their widest cell), from the
+//! rows' text alone.
 
 use super::csv_out::neutralise;
 use super::json_out::{
@@ -78,7 +79,7 @@ pub fn render_stream(
 ) -> Result<()> {
     match format {
         Format::Table => table(stream, style, out),
-        Format::Xlsx => super::render(&stream.into_report(), format, style, out),
+        Format::Xlsx => super::xlsx::write_stream(stream, out),
         Format::Csv => csv(stream, style.raw_csv, out),
         Format::Json => json(stream, out),
         Format::Markdown => markdown(stream, out),

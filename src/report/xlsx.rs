@@ -7,8 +7,10 @@
 //! (`yyyy-mm-dd`) and instants Excel date-times in UTC (`yyyy-mm-dd hh:mm:ss`); every text is
 //! written as text, so an id keeps its leading zeros and a title starting with `=` is never
 //! a formula. The workbook's creation time is the report's as-of, so the same inputs give the
-//! same bytes.
+//! same bytes. A streamed report's sheet is written as its rows are made, each row kept as XML
+//! in a temporary file until the workbook is zipped ([`Book`]).
 
+use super::stream::RowStream;
 use super::{Body, Report, Value};
 use crate::input::time::{Millis, MS_PER_DAY};
 use anyhow::{Context, Result};
@@ -24,11 +26,61 @@ const CELL_CHARS: usize = 32_767;
 /// Columns are sized to their widest cell, up to this many characters.
 const MAX_WIDTH: usize = 60;
 
-/// One sheet of a workbook: a report's table under a name, and perhaps a chart of it.
+/// One sheet of a workbook: a table under a name, and perhaps a chart of it.
 pub struct Sheet<'a> {
     pub name: &'a str,
-    pub report: &'a Report,
+    pub table: Table<'a>,
     pub chart: Option<ColumnChart<'a>>,
+}
+
+impl<'a> Sheet<'a> {
+    pub fn new(name: &'a str, table: Table<'a>) -> Sheet<'a> {
+        Sheet {
+            name,
+            table,
+            chart: None,
+        }
+    }
+}
+
+/// A sheet's table: its columns, and its rows read once, in order, as they are written (a
+/// streamed report's rows are made one at a time and never held together).
+pub struct Table<'a> {
+    columns: Cow<'a, [String]>,
+    rows: Box<dyn Iterator<Item = Cow<'a, [Value]>> + 'a>,
+    keep: Keep,
+}
+
+impl<'a> Table<'a> {
+    /// A report's table: a record is one row under its keys, parameters first, as in CSV.
+    pub fn of(report: &'a Report) -> Table<'a> {
+        match &report.body {
+            Body::Record(fields) => {
+                let all: Vec<&(String, Value)> = report.params.iter().chain(fields).collect();
+                let columns = all.iter().map(|(k, _)| k.clone()).collect();
+                let row: Vec<Value> = all.iter().map(|(_, v)| v.clone()).collect();
+                Table {
+                    columns: Cow::Owned(columns),
+                    rows: Box::new(std::iter::once(Cow::Owned(row))),
+                    keep: Keep::Memory,
+                }
+            }
+            Body::Rows { columns, rows } => Table {
+                columns: Cow::Borrowed(columns),
+                rows: Box::new(rows.iter().map(|row| Cow::Borrowed(row.as_slice()))),
+                keep: Keep::Memory,
+            },
+        }
+    }
+
+    /// A streamed report's table (its rows, as a whole report's, without its parameters).
+    pub fn stream(stream: RowStream<'a>) -> Table<'a> {
+        Table {
+            columns: Cow::Owned(stream.columns),
+            rows: Box::new(stream.rows.map(Cow::Owned)),
+            keep: Keep::Disk,
+        }
+    }
 }
 
 /// A native column chart of one column of a sheet's table against another.
@@ -49,20 +101,27 @@ pub struct Labelled<'a> {
 
 /// `report` as a workbook of one sheet.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> Result<()> {
-    let sheet = Sheet {
-        name: "Report",
-        report,
-        chart: None,
-    };
-    out.write_all(&workbook(&[sheet], None, created_of(report))?)?;
-    Ok(())
+    let mut book = Book::new(created_of(report))?;
+    book.add(Sheet::new("Report", Table::of(report)))?;
+    book.finish(out)
+}
+
+/// A streamed report as a workbook of one sheet, its rows written as they are made.
+pub fn write_stream(stream: RowStream, out: &mut dyn std::io::Write) -> Result<()> {
+    let created = created_in(&stream.params);
+    let mut book = Book::new(created)?;
+    book.add(Sheet::new("Report", Table::stream(stream)))?;
+    book.finish(out)
 }
 
 /// The creation time a report's workbook carries: its as-of (or, for a report without one,
 /// Excel's first day), so the bytes depend on the inputs only.
 pub fn created_of(report: &Report) -> Millis {
-    report
-        .params
+    created_in(&report.params)
+}
+
+fn created_in(params: &[(String, Value)]) -> Millis {
+    params
         .iter()
         .find_map(|(key, value)| match (key.as_str(), value) {
             ("as_of", Value::Instant(t) | Value::Date(t)) => Some(*t),
@@ -71,48 +130,121 @@ pub fn created_of(report: &Report) -> Millis {
         .unwrap_or(0)
 }
 
-/// A workbook of `sheets`, after a `front` sheet of labelled figures when given.
-pub fn workbook(sheets: &[Sheet], front: Option<Labelled>, created: Millis) -> Result<Vec<u8>> {
-    let mut book = Workbook::new();
-    let when = ExcelDateTime::from_timestamp(created.div_euclid(1000))
-        .or_else(|_| ExcelDateTime::from_timestamp(0))
-        .map_err(xlsx_error)?;
-    book.set_properties(&DocProperties::new().set_creation_datetime(&when));
-    let styles = Styles::new();
-    if let Some(front) = front {
-        let ws = book.add_worksheet();
-        ws.set_name(front.name).map_err(xlsx_error)?;
-        write_labelled(ws, &front, &styles).map_err(xlsx_error)?;
+/// Where a sheet's cells wait until the workbook is saved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Keep {
+    /// All of them in memory (rust_xlsxwriter's default worksheet): a whole report's table,
+    /// which is small or already held. Its texts join the workbook's shared strings when the
+    /// workbook is saved, and a chart of it caches its values then.
+    Memory,
+    /// One row in memory, the rows before it as XML in a temporary file (rust_xlsxwriter's
+    /// "low memory" worksheet): a streamed table's. Its texts join the shared strings as they
+    /// are written; the sheet is the same but for the optional `spans` attribute of each
+    /// `<row>`, which it leaves out. A chart of it would cache no values.
+    Disk,
+}
+
+/// A workbook being written, one sheet after the other.
+pub struct Book {
+    book: Workbook,
+    /// Every sheet in memory, as every workbook was written before streamed sheets (the
+    /// reference the tests compare with).
+    all_in_memory: bool,
+}
+
+impl Book {
+    /// A workbook created at `created`.
+    pub fn new(created: Millis) -> Result<Book> {
+        Book::with(created, false)
     }
-    for sheet in sheets {
-        let ws = book.add_worksheet();
-        ws.set_name(sheet.name).map_err(xlsx_error)?;
-        let (columns, rows) = table(sheet.report);
-        write_table(ws, &columns, &rows, &styles).map_err(xlsx_error)?;
-        if let Some(spec) = &sheet.chart {
-            chart(ws, sheet.name, spec, &columns, rows.len()).map_err(xlsx_error)?;
+
+    fn with(created: Millis, all_in_memory: bool) -> Result<Book> {
+        let mut book = Workbook::new();
+        let when = ExcelDateTime::from_timestamp(created.div_euclid(1000))
+            .or_else(|_| ExcelDateTime::from_timestamp(0))
+            .map_err(xlsx_error)?;
+        book.set_properties(&DocProperties::new().set_creation_datetime(&when));
+        if !all_in_memory {
+            // rust_xlsxwriter would panic on a temporary directory it cannot write to when a
+            // sheet is added; this checks it first.
+            let dir = std::env::temp_dir();
+            book.set_tempdir(&dir).map_err(|e| {
+                anyhow::anyhow!(
+                    "workbook: cannot write the sheets' rows to the temporary directory {} ({e}); set TMPDIR to a writable directory",
+                    dir.display()
+                )
+            })?;
         }
+        Ok(Book {
+            book,
+            all_in_memory,
+        })
     }
-    book.save_to_buffer()
-        .map_err(xlsx_error)
-        .context("cannot write the workbook")
+
+    fn worksheet(&mut self, keep: Keep, name: &str) -> Result<&mut Worksheet> {
+        let keep = if self.all_in_memory {
+            Keep::Memory
+        } else {
+            keep
+        };
+        let ws = match keep {
+            Keep::Memory => self.book.add_worksheet(),
+            Keep::Disk => self.book.add_worksheet_with_low_memory(),
+        };
+        ws.set_name(name).map_err(xlsx_error)?;
+        Ok(ws)
+    }
+
+    /// Adds a sheet of labelled figures. It is kept on disk: a workbook's first sheet, its
+    /// texts join the shared strings before those of the streamed sheets after it, as they
+    /// did when every sheet was in memory.
+    pub fn front(&mut self, front: Labelled) -> Result<()> {
+        let styles = Styles::new();
+        let ws = self.worksheet(Keep::Disk, front.name)?;
+        write_labelled(ws, &front, &styles).map_err(xlsx_error)
+    }
+
+    /// Adds `sheet`, its rows written as they are read.
+    pub fn add(&mut self, sheet: Sheet) -> Result<()> {
+        let styles = Styles::new();
+        let Table {
+            columns,
+            rows,
+            keep,
+        } = sheet.table;
+        let ws = self.worksheet(keep, sheet.name)?;
+        let written = write_table(ws, &columns, rows, &styles).map_err(xlsx_error)?;
+        if let Some(spec) = &sheet.chart {
+            chart(ws, sheet.name, spec, &columns, written).map_err(xlsx_error)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the workbook to `out`. It is zipped into a temporary file first (the zip needs
+    /// to seek back), not into memory: a workbook of a million rows is over 100 MB.
+    pub fn finish(mut self, out: &mut dyn std::io::Write) -> Result<()> {
+        use std::io::Seek;
+        let mut zipped = tempfile::tempfile().context("cannot write the workbook")?;
+        self.book
+            .save_to_writer(&mut zipped)
+            .map_err(xlsx_error)
+            .context("cannot write the workbook")?;
+        zipped.rewind()?;
+        std::io::copy(&mut zipped, out)?;
+        Ok(())
+    }
+
+    /// The workbook's bytes.
+    #[cfg(test)]
+    fn bytes(self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        self.finish(&mut bytes).unwrap();
+        bytes
+    }
 }
 
 fn xlsx_error(e: XlsxError) -> anyhow::Error {
     anyhow::anyhow!("workbook: {e}")
-}
-
-/// The report's table: a record is one row under its keys, parameters first, as in CSV.
-fn table(report: &Report) -> (Cow<'_, [String]>, Cow<'_, [Vec<Value>]>) {
-    match &report.body {
-        Body::Record(fields) => {
-            let all: Vec<&(String, Value)> = report.params.iter().chain(fields).collect();
-            let columns = all.iter().map(|(k, _)| k.clone()).collect();
-            let row = all.iter().map(|(_, v)| v.clone()).collect();
-            (Cow::Owned(columns), Cow::Owned(vec![row]))
-        }
-        Body::Rows { columns, rows } => (Cow::Borrowed(columns), Cow::Borrowed(rows)),
-    }
 }
 
 struct Styles {
@@ -138,17 +270,20 @@ fn is_percent(column: &str) -> bool {
     column.ends_with("_pct")
 }
 
-fn write_table(
+/// Writes the header and `rows`; returns how many rows were written.
+fn write_table<'a>(
     ws: &mut Worksheet,
     columns: &[String],
-    rows: &[Vec<Value>],
+    rows: impl Iterator<Item = Cow<'a, [Value]>>,
     styles: &Styles,
-) -> Result<(), XlsxError> {
+) -> Result<usize, XlsxError> {
     let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
     for (c, name) in columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, name, &styles.header)?;
     }
-    for (r, row) in rows.iter().enumerate() {
+    let mut written = 0;
+    for (r, row) in rows.enumerate() {
+        written += 1;
         let r = r as u32 + 1;
         for (c, value) in row.iter().enumerate() {
             let percent = columns.get(c).is_some_and(|name| is_percent(name));
@@ -160,13 +295,13 @@ fn write_table(
     }
     ws.set_freeze_panes(1, 0)?;
     if !columns.is_empty() {
-        ws.autofilter(0, 0, rows.len() as u32, columns.len() as u16 - 1)?;
+        ws.autofilter(0, 0, written as u32, columns.len() as u16 - 1)?;
     }
     for (c, width) in widths.into_iter().enumerate() {
         // Room for the filter button beside the header.
         ws.set_column_width(c as u16, (width.min(MAX_WIDTH) + 3) as f64)?;
     }
-    Ok(())
+    Ok(written)
 }
 
 /// Writes one cell; returns its width in characters as shown.
@@ -304,21 +439,4 @@ fn chart(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serials_are_excels() {
-        // 2026-11-01 is Excel's day 46327; noon adds half a day.
-        let day = 1_793_491_200_000;
-        assert_eq!(serial(day), 46_327.0);
-        assert_eq!(serial(day + MS_PER_DAY / 2), 46_327.5);
-    }
-
-    #[test]
-    fn keys_read_as_labels() {
-        assert_eq!(label("assets_never_opened"), "Assets never opened");
-        assert_eq!(label("never_opened_pct"), "Never opened (%)");
-        assert_eq!(label("as_of"), "As of");
-    }
-}
+mod tests;

@@ -20,23 +20,23 @@ pub use words::headline_sentence;
 const STYLE: &str = include_str!("style.css");
 const SCRIPT: &str = include_str!("script.js");
 
-/// What the page shows, gathered by the `report` command.
-#[derive(Debug, Clone)]
-pub struct Page {
+/// What the page shows, gathered by the `report` command (its table of every asset makes its
+/// rows from the audit it borrows).
+pub struct Page<'a> {
     pub headline: Headline,
     /// Key figures, shown as cards.
     pub cards: Vec<Card>,
-    pub sections: Vec<Section>,
+    pub sections: Vec<Section<'a>>,
     /// What produced the figures, told in sentences at the foot.
     pub method: Parameters,
     /// The currency of costs (not of deal revenue), if known.
     pub currency: Option<Currency>,
 }
 
-impl Page {
+impl<'a> Page<'a> {
     /// Adds a section after the others but before the table of every asset, which closes the
     /// page.
-    pub fn add_before_explorer(&mut self, section: Section) {
+    pub fn add_before_explorer(&mut self, section: Section<'a>) {
         let at = match self.sections.last() {
             Some(Section::Explorer(_)) => self.sections.len() - 1,
             _ => self.sections.len(),
@@ -67,8 +67,7 @@ pub enum Figure {
     Amount(f64),
 }
 
-#[derive(Debug, Clone)]
-pub enum Section {
+pub enum Section<'a> {
     /// Adoption per month: share of the library used, events, active reps.
     Trend(Vec<TrendRow>),
     /// A breakdown worst first; `noun` names its groups (`types`, `owners`).
@@ -98,20 +97,23 @@ pub enum Section {
     /// Every asset, sortable, filterable and searchable.
     /// Duplicate clusters: what retiring would save, the largest clusters.
     Duplicates(duplicates::DuplicatesSection),
-    Explorer(Explorer),
+    Explorer(Explorer<'a>),
 }
 
 /// The whole inventory for the asset table; columns empty on every row are left out.
-#[derive(Debug, Clone)]
-pub struct Explorer {
-    pub rows: Vec<AssetRow>,
+pub struct Explorer<'a> {
+    /// Every asset's row, most opened first, made anew at each call as it is written (a
+    /// million rows held together, four strings each, cost over 300 MB).
+    pub rows: Box<dyn Fn() -> Box<dyn Iterator<Item = AssetRow> + 'a> + 'a>,
+    /// How many rows `rows` makes.
+    pub total: usize,
     pub has_type: bool,
     pub has_owner: bool,
     pub has_cost: bool,
 }
 
 /// Writes the whole page.
-pub fn render(page: &Page) -> String {
+pub fn render(page: &Page<'_>) -> String {
     let mut html = String::with_capacity(64 * 1024);
     html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -192,7 +194,7 @@ fn write_cards(html: &mut String, cards: &[Card], currency: Option<&Currency>) {
     html.push_str("</div>\n");
 }
 
-fn write_section(html: &mut String, section: &Section, currency: Option<&Currency>) {
+fn write_section(html: &mut String, section: &Section<'_>, currency: Option<&Currency>) {
     match section {
         Section::Trend(rows) => {
             html.push_str("<section>\n<h2>Adoption per month</h2>\n");

@@ -126,7 +126,7 @@ fn class(numeric: bool) -> &'static str {
 }
 
 /// The columns of the asset table: (key, label, numeric).
-fn explorer_columns(e: &Explorer) -> Vec<(&'static str, &'static str, bool)> {
+fn explorer_columns(e: &Explorer<'_>) -> Vec<(&'static str, &'static str, bool)> {
     let mut columns = vec![("title", "Title", false)];
     if e.has_type {
         columns.push(("type", "Type", false));
@@ -148,9 +148,9 @@ fn explorer_columns(e: &Explorer) -> Vec<(&'static str, &'static str, bool)> {
 
 /// The table of every asset: controls (shown by the script), the first rows as HTML, and
 /// every row as JSON (`<` written as `\u003c`, so no text can close the script element).
-pub fn explorer(html: &mut String, e: &Explorer, currency: Option<&Currency>) {
+pub fn explorer(html: &mut String, e: &Explorer<'_>, currency: Option<&Currency>) {
     let columns = explorer_columns(e);
-    let total = e.rows.len();
+    let total = e.total;
     let _ = writeln!(
         html,
         "<p class=\"muted\">All {} assets, most opened first. Click a column to sort; filter by status, type and owner; search by title.</p>",
@@ -173,7 +173,7 @@ pub fn explorer(html: &mut String, e: &Explorer, currency: Option<&Currency>) {
             (Some(x), None) => human(&Value::Num(x)),
         }
     };
-    for row in e.rows.iter().take(FIRST_ROWS) {
+    for row in (e.rows)().take(FIRST_ROWS) {
         let mut cells = vec![escape(&row.title)];
         if e.has_type {
             cells.push(escape(&row.kind));
@@ -222,7 +222,7 @@ pub fn explorer(html: &mut String, e: &Explorer, currency: Option<&Currency>) {
 /// Every row as JSON: types and owners as indexes into their lists, statuses by index into
 /// the labels, numbers as numbers.
 fn data(
-    e: &Explorer,
+    e: &Explorer<'_>,
     columns: &[(&'static str, &'static str, bool)],
     currency: Option<&Currency>,
 ) -> String {
@@ -232,7 +232,7 @@ fn data(
     // (no whitespace, so the rows joined with `,` are the array): a million rows as one
     // `serde_json::Value` took several hundred megabytes.
     let mut rows = String::from("[");
-    for (k, r) in e.rows.iter().enumerate() {
+    for (k, r) in (e.rows)().enumerate() {
         let status = Status::ALL.iter().position(|s| *s == r.status).unwrap_or(0);
         let row = json!([
             r.title,
@@ -284,20 +284,22 @@ fn safe_in_script(text: &str) -> String {
     out
 }
 
-/// Distinct texts in the order first seen, each with its index.
+/// Distinct texts in the order first seen, each with its index (a few dozen types and
+/// owners, kept as their own strings: the rows they come from are made one at a time).
 #[derive(Default)]
-struct Interner<'a> {
-    list: Vec<&'a str>,
-    seen: rustc_hash::FxHashMap<&'a str, usize>,
+struct Interner {
+    list: Vec<String>,
+    seen: rustc_hash::FxHashMap<String, usize>,
 }
 
-impl<'a> Interner<'a> {
-    fn index(&mut self, text: &'a str) -> usize {
-        let next = self.list.len();
-        let i = *self.seen.entry(text).or_insert(next);
-        if i == next {
-            self.list.push(text);
+impl Interner {
+    fn index(&mut self, text: &str) -> usize {
+        if let Some(&i) = self.seen.get(text) {
+            return i;
         }
-        i
+        let next = self.list.len();
+        self.seen.insert(text.to_string(), next);
+        self.list.push(text.to_string());
+        next
     }
 }
