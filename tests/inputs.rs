@@ -434,6 +434,65 @@ fn files_read_side_by_side_give_the_one_thread_figures_in_file_order() {
 }
 
 #[test]
+fn a_long_first_file_read_beside_short_ones_still_merges_and_fails_in_file_order() {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let gzip = |text: &str| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        gz.finish().unwrap()
+    };
+    // The first file is long, and spells Dan "DAN" only on its last row: the short files
+    // after it are done first, but their "dan" must not be the first spelling met.
+    let mut long = String::from("asset,user,team,time\n");
+    for i in 0..40_000 {
+        long.push_str(&format!("X1,eve,Sales,2026-08-01T00:00:{:02}Z\n", i % 60));
+    }
+    long.push_str("X1,DAN,Sales,2026-08-02\n");
+    let short = |n: usize| {
+        gzip(&format!(
+            "asset,user,team,time\nX{n},dan,SDR,2026-09-0{n}\n"
+        ))
+    };
+    let mut files = vec![dir.file("long.csv.gz", gzip(&long))];
+    for n in 1..=4 {
+        files.push(dir.file(&format!("s{n}.csv.gz"), short(n)));
+    }
+    let run = |files: &[String], command: &str, threads: &str| {
+        files
+            .iter()
+            .fold(Cli::new(command).assets(&assets), Cli::events)
+            .as_of(AS_OF)
+            .args(["--threads", threads, "--format", "json"])
+            .run()
+    };
+    let one = run(&files, "users", "1").ok().stdout;
+    let two = run(&files, "users", "2").ok().stdout;
+    assert_eq!(one, two);
+    assert!(one.contains("\"DAN\"") && !one.contains("\"dan\""), "{one}");
+    // Two files that cannot be read, after the long one: the first of them is the error.
+    let no_time = dir.file("no-time.csv.gz", gzip("asset,user,team\nX1,dan,SDR\n"));
+    let no_asset = dir.file(
+        "no-asset.csv.gz",
+        gzip("user,team,time\ndan,SDR,2026-09-01\n"),
+    );
+    let broken = [files[0].clone(), no_time, no_asset];
+    for threads in ["1", "2", "3"] {
+        let failed = run(&broken, "summary", threads).expect_code(2);
+        assert!(
+            failed.stderr.contains("no-time.csv.gz"),
+            "{threads}: {}",
+            failed.stderr
+        );
+        assert!(
+            !failed.stderr.contains("no-asset.csv.gz"),
+            "{threads}: {}",
+            failed.stderr
+        );
+    }
+}
+
+#[test]
 fn a_quote_midway_hands_the_file_to_the_csv_reader_without_losing_a_row_or_a_line() {
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", ASSETS);

@@ -29,7 +29,7 @@ use std::sync::Mutex;
 /// Each file is read as its [`ReadPlan`] says: a large plain file is split across the threads.
 /// Files that are read on one thread anyway (gzip, small, another encoding, `--strict`,
 /// standard input) are read side by side, as many at a time as there are threads, each into
-/// its own aggregate, merged in file order.
+/// its own aggregate, merged in file order (see [`scan_side_by_side`]).
 pub fn scan_events(
     opts: &ReadOptions,
     ctx: &ScanContext,
@@ -43,7 +43,6 @@ pub fn scan_events(
     while next < files.len() {
         let side_by_side = files[next..]
             .iter()
-            .take(parallel.threads)
             .take_while(|input| {
                 InputFacts::peek(input, opts.encoding).is_some_and(|facts| {
                     ReadPlan::decide(facts, opts.strict, parallel).one_thread()
@@ -64,8 +63,10 @@ pub fn scan_events(
     Ok(reports)
 }
 
-/// Reads `batch` one file a thread, the first straight into `agg`, the others into their
-/// own aggregates merged after it in order (so only threads - 1 extra aggregates are alive).
+/// Reads `batch` one file a thread, each into its own aggregate: a thread that is done with
+/// a file takes the next one not started (files of unequal sizes leave no thread waiting
+/// for its partner), and the parts are merged into `agg` in file order as they come, a part
+/// finished early waiting for the files before it.
 fn scan_side_by_side(
     batch: &[InputPath],
     opts: &ReadOptions,
@@ -79,30 +80,43 @@ fn scan_side_by_side(
         ..parallel
     };
     let template = agg.empty_like();
-    let (first, others) = batch.split_first().expect("a batch holds files");
+    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let (sender, parts) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
-        let others: Vec<_> = others
-            .iter()
-            .map(|input| {
-                let template = &template;
-                scope.spawn(move || {
+        for _ in 0..parallel.threads.min(batch.len()) {
+            let (sender, template, next, stop) = (sender.clone(), &template, &next, &stop);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(input) = batch.get(i) else { break };
                     let mut part = template.clone();
                     let mut found = Problems::new(opts.strict);
                     let report = scan_file(input, opts, ctx, &mut part, &mut found, one_thread);
-                    report.map(|report| (report, part, found))
-                })
-            })
-            .collect();
-        // The first error in file order wins, as on one thread.
-        let mut reports = vec![scan_file(first, opts, ctx, agg, problems, one_thread)?];
-        for other in others {
-            let result = other
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            let (report, part, found) = result?;
-            problems.merge(found);
-            agg.absorb(part);
-            reports.push(report);
+                    let failed = report.is_err();
+                    if sender.send((i, report.map(|r| (r, part, found)))).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting: Vec<Option<Result<_>>> = (0..batch.len()).map(|_| None).collect();
+        let mut reports = Vec::new();
+        for (i, part) in parts.iter() {
+            waiting[i] = Some(part);
+            while let Some(part) = waiting.get_mut(reports.len()).and_then(Option::take) {
+                // The first error in file order wins, as on one thread.
+                let (report, part, found) = match part {
+                    Ok(done) => done,
+                    Err(e) => {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                };
+                problems.merge(found);
+                agg.absorb(part);
+                reports.push(report);
+            }
         }
         Ok(reports)
     })
