@@ -121,6 +121,8 @@ pub struct TrendTally {
     pub assets: MemberSets,
     /// First counted event per (team, asset), for by-team "ever used".
     pub first_by_team: FxHashMap<(u32, u32), Millis>,
+    /// The last day counted and its period (a log in time order stays in one for a while).
+    last_day: (i64, i64),
 }
 
 impl TrendTally {
@@ -132,6 +134,7 @@ impl TrendTally {
             users: MemberSets::default(),
             assets: MemberSets::default(),
             first_by_team: FxHashMap::default(),
+            last_day: (i64::MIN, 0),
         }
     }
 
@@ -144,7 +147,15 @@ impl TrendTally {
         team: Option<u32>,
         events: u64,
     ) {
-        let ordinal = self.period.ordinal(t);
+        let day = t.div_euclid(MS_PER_DAY);
+        let ordinal = match self.last_day {
+            (last, ordinal) if last == day => ordinal,
+            _ => {
+                let ordinal = self.period.ordinal(t);
+                self.last_day = (day, ordinal);
+                ordinal
+            }
+        };
         let group = match &self.split {
             TrendSplit::Whole => 0,
             TrendSplit::ByAsset(groups) => {
@@ -201,7 +212,12 @@ impl TrendTally {
 /// each with a few; the whole library in a month has thousands).
 #[derive(Debug, Clone, Default)]
 pub struct MemberSets {
-    sets: FxHashMap<(i64, u32), Members>,
+    /// Where each (period, group)'s set is in `sets`.
+    index: FxHashMap<(i64, u32), u32>,
+    sets: Vec<((i64, u32), Members)>,
+    /// The last key inserted into and its set: a log in time order, or a by-team trend's
+    /// few teams, meets the same key row after row, without a hash lookup.
+    last: Option<((i64, u32), u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -288,14 +304,26 @@ fn set_bit(bits: &mut Vec<u64>, member: u32) {
 impl MemberSets {
     #[inline]
     pub fn insert(&mut self, key: (i64, u32), member: u32) {
-        self.sets.entry(key).or_default().insert(member);
+        let at = match self.last {
+            Some((last, at)) if last == key => at,
+            _ => {
+                let sets = &mut self.sets;
+                let at = *self.index.entry(key).or_insert_with(|| {
+                    sets.push((key, Members::default()));
+                    (sets.len() - 1) as u32
+                });
+                self.last = Some((key, at));
+                at
+            }
+        };
+        self.sets[at as usize].1.insert(member);
     }
 
     /// How many distinct members each (period, group) has.
     pub fn counts(&self) -> FxHashMap<(i64, u32), u64> {
         self.sets
             .iter()
-            .map(|(&key, members)| (key, members.count()))
+            .map(|(key, members)| (*key, members.count()))
             .collect()
     }
 
@@ -311,6 +339,11 @@ impl MemberSets {
                 self.insert((p, group(g)), member(m));
             }
         }
+    }
+
+    #[cfg(test)]
+    fn get(&self, key: (i64, u32)) -> &Members {
+        &self.sets[self.index[&key] as usize].1
     }
 }
 
@@ -386,8 +419,8 @@ mod tests {
                 sets.insert((1, 1), m);
             }
         }
-        assert!(matches!(sets.sets[&(1, 0)], Members::Bits(_)));
-        assert!(matches!(sets.sets[&(1, 1)], Members::List { .. }));
+        assert!(matches!(sets.get((1, 0)), Members::Bits(_)));
+        assert!(matches!(sets.get((1, 1)), Members::List { .. }));
         let counts = sets.counts();
         assert_eq!(counts[&(1, 0)], 1000);
         assert_eq!(counts[&(1, 1)], 3);
