@@ -329,6 +329,45 @@ impl PairSet {
         self.iter()
     }
 
+    /// Calls `visit(asset, user)` for every pair, in the order of [`PairSet::iter_by_user`],
+    /// without its per-pair call through `dyn` and its two divisions a pair: a bitmap's words
+    /// are walked with the (user, asset) of their first bit kept up to date.
+    pub fn for_each(&self, mut visit: impl FnMut(u32, u32)) {
+        self.assert_settled();
+        match &self.store {
+            PairStore::Bitmap { assets, words } => {
+                let assets = *assets;
+                // The (user, asset) of the word's first bit.
+                let (mut user, mut asset) = (0usize, 0usize);
+                for &word in words {
+                    let mut bits = word;
+                    while bits != 0 {
+                        let (mut u, mut a) = (user, asset + bits.trailing_zeros() as usize);
+                        bits &= bits - 1;
+                        while a >= assets {
+                            a -= assets;
+                            u += 1;
+                        }
+                        visit(a as u32, u as u32);
+                    }
+                    asset += 64;
+                    while asset >= assets {
+                        asset -= assets;
+                        user += 1;
+                    }
+                }
+            }
+            PairStore::Lists(lists) => {
+                for (user, ids) in lists.iter().enumerate() {
+                    for asset in ids.iter() {
+                        visit(asset, user as u32);
+                    }
+                }
+            }
+            PairStore::Unkept => unkept(),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.assert_settled();
         match &self.store {
@@ -385,6 +424,35 @@ impl Iterator for BitIter {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn for_each_visits_the_pairs_of_iter_in_its_order() {
+        for assets in [1usize, 3, 63, 64, 65, 100, 1000] {
+            let mut pairs = PairSet::new(assets);
+            let mut x = 7u64;
+            for _ in 0..500 {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let (asset, user) = ((x >> 33) as usize % assets, (x >> 20) as u32 % 40);
+                pairs.insert(asset as u32, user);
+            }
+            pairs.settle();
+            let mut seen = Vec::new();
+            pairs.for_each(|a, u| seen.push((a, u)));
+            assert_eq!(
+                seen,
+                pairs.iter_by_user().collect::<Vec<_>>(),
+                "{assets} assets"
+            );
+            pairs.switch_to_lists();
+            let mut seen = Vec::new();
+            pairs.for_each(|a, u| seen.push((a, u)));
+            assert_eq!(
+                seen,
+                pairs.iter_by_user().collect::<Vec<_>>(),
+                "{assets} assets, lists"
+            );
+        }
+    }
 
     #[test]
     fn small_keys_find_slices() {

@@ -174,16 +174,16 @@ impl Audit {
         // Pairs come one user at a time, so a user is new to a group unless it was the last.
         let mut last_user = vec![u32::MAX; groups.len()];
         if let Some(group_of) = groups.single() {
-            for (asset, user) in self.usage.pairs.iter_by_user() {
+            self.usage.pairs.for_each(|asset, user| {
                 let group = group_of[asset as usize] as usize;
                 if last_user[group] != user {
                     last_user[group] = user;
                     users[group] += 1;
                 }
-            }
+            });
             return users;
         }
-        for (asset, user) in self.usage.pairs.iter_by_user() {
+        self.usage.pairs.for_each(|asset, user| {
             for &group in groups.of(asset as usize) {
                 let group = group as usize;
                 if last_user[group] != user {
@@ -191,16 +191,16 @@ impl Audit {
                     users[group] += 1;
                 }
             }
-        }
+        });
         users
     }
 
     /// Distinct users among the counted events on each asset.
     pub fn users_per_asset(&self) -> Vec<u64> {
         let mut users = vec![0u64; self.inventory.len()];
-        for (asset, _) in self.usage.pairs.iter() {
-            users[asset as usize] += 1;
-        }
+        self.usage
+            .pairs
+            .for_each(|asset, _| users[asset as usize] += 1);
         users
     }
 }

@@ -28,9 +28,9 @@ pub fn user_rows(config: &Config, audit: &Audit) -> Vec<UserRow> {
     let roster = audit.roster.as_ref();
     let teams = most_frequent_teams(audit);
     let mut assets_per_user = vec![0u64; usage.users.len()];
-    for (_, user) in usage.pairs.iter() {
-        assets_per_user[user as usize] += 1;
-    }
+    usage
+        .pairs
+        .for_each(|_, user| assets_per_user[user as usize] += 1);
     let keys = usage.users.keys_by_id();
     let mut rows: Vec<UserRow> = (0..usage.users.len())
         .map(|id| {
