@@ -13,6 +13,13 @@ X3,Video,Video,ann@corp.com,,300
 ";
 
 /// `summary --format json -q` of these files at the fixtures' as-of.
+/// `text` gzipped.
+fn gzip(text: &str) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap()
+}
+
 fn summary(assets: &str, events: &[&str]) -> Cli {
     let cli = Cli::new("summary").assets(assets);
     events
@@ -325,10 +332,10 @@ fn several_event_files_globs_gzip_and_stdin() {
         "log-2026-10.csv",
         "asset,user,time\nX2,eve,2026-10-01\nX9,eve,2026-10-02\n",
     );
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(b"asset,user,time\nX3,fay,2026-10-03\n")
-        .unwrap();
-    let gz_path = dir.file("log-2026-11.csv.gz", gz.finish().unwrap());
+    let gz_path = dir.file(
+        "log-2026-11.csv.gz",
+        gzip("asset,user,time\nX3,fay,2026-10-03\n"),
+    );
 
     let s = summary(&assets, &[&dir.path("log-2026-*.csv")])
         .run()
@@ -365,11 +372,6 @@ fn several_event_files_globs_gzip_and_stdin() {
 fn files_read_side_by_side_give_the_one_thread_figures_in_file_order() {
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", ASSETS);
-    let gzip = |text: &str| {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(text.as_bytes()).unwrap();
-        gz.finish().unwrap()
-    };
     // Dan is spelled "DAN" first (in the first file) and "dan" after; each file has a bad row.
     let files = [
         dir.file(
@@ -437,11 +439,6 @@ fn files_read_side_by_side_give_the_one_thread_figures_in_file_order() {
 fn a_long_first_file_read_beside_short_ones_still_merges_and_fails_in_file_order() {
     let dir = Scratch::new();
     let assets = dir.file("assets.csv", ASSETS);
-    let gzip = |text: &str| {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(text.as_bytes()).unwrap();
-        gz.finish().unwrap()
-    };
     // The first file is long, and spells Dan "DAN" only on its last row: the short files
     // after it are done first, but their "dan" must not be the first spelling met.
     let mut long = String::from("asset,user,team,time\n");
@@ -503,9 +500,7 @@ fn a_quote_midway_hands_the_file_to_the_csv_reader_without_losing_a_row_or_a_lin
     let crlf = lf.replace('\n', "\r\n").replace("a, \r\nb", "a, \nb");
     for (name, text) in [("lf.csv", lf.to_string()), ("crlf.csv", crlf)] {
         let file = dir.file(name, &text);
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(text.as_bytes()).unwrap();
-        let gz_file = dir.file(&format!("{name}.gz"), gz.finish().unwrap());
+        let gz_file = dir.file(&format!("{name}.gz"), gzip(&text));
         for events in [&file, &gz_file] {
             let run = Cli::new("summary")
                 .assets(&assets)
@@ -556,13 +551,11 @@ fn problems_name_the_physical_line_after_blank_lines_on_every_path() {
     let lf = "asset,user,time\nX1,dan,2026-10-01\n\nX1,broken\n\n\nX2,eve,never\n";
     let quoted = lf.replace("dan", "\"dan\"");
     let crlf = lf.replace('\n', "\r\n");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(crlf.as_bytes()).unwrap();
     let files = [
         dir.file("lf.csv", lf),
         dir.file("quoted.csv", &quoted),
         dir.file("crlf.csv", &crlf),
-        dir.file("crlf.csv.gz", gz.finish().unwrap()),
+        dir.file("crlf.csv.gz", gzip(&crlf)),
     ];
     for events in &files {
         for threads in ["1", "2"] {
