@@ -436,21 +436,15 @@ mod tests {
                 pairs.insert(asset as u32, user);
             }
             pairs.settle();
-            let mut seen = Vec::new();
-            pairs.for_each(|a, u| seen.push((a, u)));
-            assert_eq!(
-                seen,
-                pairs.iter_by_user().collect::<Vec<_>>(),
-                "{assets} assets"
-            );
-            pairs.switch_to_lists();
-            let mut seen = Vec::new();
-            pairs.for_each(|a, u| seen.push((a, u)));
-            assert_eq!(
-                seen,
-                pairs.iter_by_user().collect::<Vec<_>>(),
-                "{assets} assets, lists"
-            );
+            for store in ["bitmap", "lists"] {
+                if store == "lists" {
+                    pairs.switch_to_lists();
+                }
+                let mut seen = Vec::new();
+                pairs.for_each(|a, u| seen.push((a, u)));
+                let want: Vec<_> = pairs.iter_by_user().collect();
+                assert_eq!(seen, want, "{assets} assets, {store}");
+            }
         }
     }
 
