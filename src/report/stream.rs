@@ -7,7 +7,7 @@ use super::csv_out::neutralise;
 use super::json_out::{
     to_json, warnings_array, write_key, write_rows, write_section, write_value, SCHEMA_VERSION,
 };
-use super::{Body, Format, RenderStyle, Report, TableHints, Value};
+use super::{Body, Format, RenderStyle, TableHints, Value};
 use anyhow::Result;
 use serde_json::Value as Json;
 use std::io::Write;
@@ -36,20 +36,6 @@ pub struct RowStream<'a> {
 }
 
 impl<'a> RowStream<'a> {
-    /// The whole report, every row read (for a workbook, or a page that lists the rows).
-    pub fn into_report(self) -> Report {
-        let columns: Vec<&str> = self.columns.iter().map(String::as_str).collect();
-        let mut report = Report::rows(self.params, &columns, self.rows.collect());
-        report.extra = self.extra;
-        report.headline = self.headline;
-        report.warnings = self.warnings;
-        report.footer = (self.footer)();
-        report.footer.extend(self.after);
-        report.hints = self.hints;
-        report.sections = self.sections;
-        report
-    }
-
     pub fn new(
         params: Vec<(String, Value)>,
         columns: &[&str],
