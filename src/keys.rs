@@ -278,9 +278,7 @@ impl PairSet {
         if !self.is_kept() {
             return;
         }
-        for (asset, user) in other.iter() {
-            self.insert(asset, user_map[user as usize]);
-        }
+        other.for_each(|asset, user| self.insert(asset, user_map[user as usize]));
         self.settle();
     }
 
