@@ -141,7 +141,7 @@ impl TouchTally {
         if self.ends.is_empty() {
             self.ends = vec![DealEnds::default(); deal_count];
         }
-        self.pairs.push((u64::from(deal) << 32) | u64::from(rank));
+        self.push_pair((u64::from(deal) << 32) | u64::from(rank));
         if self.pairs.len() >= SEAL_EVERY {
             self.deal_out();
         }
@@ -155,11 +155,39 @@ impl TouchTally {
             self.ends = vec![DealEnds::default(); deal_count];
         }
         let rank = u64::from(rank);
-        self.pairs
-            .extend(deals.iter().map(|&deal| (u64::from(deal) << 32) | rank));
+        for &deal in deals {
+            self.push_pair((u64::from(deal) << 32) | rank);
+        }
         if self.pairs.len() >= SEAL_EVERY {
             self.deal_out();
         }
+    }
+
+    /// Appends a pair with a store that bypasses the cache: the pairs are read back only
+    /// when dealt out, megabytes later, and writing them through the cache would evict the
+    /// lookup tables every row reads.
+    #[inline]
+    fn push_pair(&mut self, pair: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if self.pairs.capacity() == 0 {
+                self.pairs.reserve_exact(SEAL_EVERY + 64);
+            }
+            let len = self.pairs.len();
+            if len < self.pairs.capacity() {
+                // SAFETY: `len` is within the capacity, so the slot is allocated and ours;
+                // SSE2 (movnti) is part of every x86_64 CPU; the slot is initialised by the
+                // store before the length covers it. The pairs are read back on this thread
+                // (`deal_out`, after an sfence).
+                unsafe {
+                    let slot = self.pairs.as_mut_ptr().add(len).cast::<i64>();
+                    std::arch::x86_64::_mm_stream_si64(slot, pair as i64);
+                    self.pairs.set_len(len + 1);
+                }
+                return;
+            }
+        }
+        self.pairs.push(pair);
     }
 
     /// Touches whose pairs came through [`TouchTally::add_pair`]: their count and ends.
@@ -186,6 +214,12 @@ impl TouchTally {
         if self.pairs.is_empty() {
             return;
         }
+        // The pairs were written with non-temporal stores: ordered before they are read.
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a fence has no operands; SSE is part of every x86_64 CPU.
+        unsafe {
+            std::arch::x86_64::_mm_sfence()
+        };
         let deals = self.ends.len();
         let counts = &mut self.counts;
         counts.clear();
