@@ -163,6 +163,69 @@ fn ids_and_titles_stay_text_never_numbers_or_formulas() {
 }
 
 #[test]
+fn titles_that_look_like_rich_text_xml_come_back_as_written() {
+    // rust_xlsxwriter writes a shared string that starts with <r> and ends with </r> as raw
+    // rich-text XML: these titles would be a broken workbook, or another text.
+    let titles = [
+        "<r>plain</r>",
+        "<r><t>shown instead</t></r>",
+        "<r>a & b < c</r>",
+        "<r></r>",
+    ];
+    let dir = Scratch::new();
+    let mut inventory = String::from("id,title,created\n");
+    for (i, title) in titles.iter().enumerate() {
+        inventory.push_str(&format!(
+            "A{i},\"{}\",2025-01-01\n",
+            title.replace('"', "\"\"")
+        ));
+    }
+    let assets = dir.file("assets.csv", &inventory);
+    let events = dir.file("events.csv", "asset,time\nA0,2026-10-01T12:30:00Z\n");
+    for command in ["assets", "unused"] {
+        let xlsx = run_bytes(
+            Cli::new(command)
+                .assets(&assets)
+                .events(&events)
+                .as_of(AS_OF)
+                .args(["--format", "xlsx", "-q"]),
+        );
+        let book = sheets(&xlsx);
+        let cells = &book[0].1;
+        let title = cells[0]
+            .iter()
+            .position(|h| h == &Data::String("title".into()))
+            .unwrap();
+        let mut got: Vec<String> = cells[1..].iter().map(|r| r[title].to_string()).collect();
+        got.sort();
+        let mut want: Vec<String> = titles.iter().map(|t| t.to_string()).collect();
+        if command == "unused" {
+            want.retain(|t| t != "<r>plain</r>");
+        }
+        want.sort();
+        assert_eq!(got, want, "{command}");
+    }
+    // The page's workbook too, whose sheets are written whole.
+    let out = dir.path("audit.xlsx");
+    Cli::new("report")
+        .assets(&assets)
+        .events(&events)
+        .as_of(AS_OF)
+        .args(["-q", "--out", &out])
+        .run()
+        .ok();
+    let book = sheets(&std::fs::read(&out).unwrap());
+    let found: Vec<String> = book
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().flatten().map(|c| c.to_string()))
+        .filter(|c| c.starts_with("<r>"))
+        .collect();
+    for title in titles {
+        assert!(found.iter().any(|c| c == title), "{title}: {found:?}");
+    }
+}
+
+#[test]
 fn report_writes_the_whole_audit_as_one_workbook() {
     let dir = Scratch::new();
     let out = dir.path("audit.xlsx");

@@ -279,7 +279,7 @@ fn write_table<'a>(
 ) -> Result<usize, XlsxError> {
     let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
     for (c, name) in columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, name, &styles.header)?;
+        write_str(ws, 0, c as u16, name, Some(&styles.header))?;
     }
     let mut written = 0;
     for (r, row) in rows.enumerate() {
@@ -355,8 +355,32 @@ fn write_text(ws: &mut Worksheet, row: u32, col: u16, text: &str) -> Result<usiz
         Some((cut, _)) => &text[..cut],
         None => text,
     };
-    ws.write_string(row, col, text)?;
+    write_str(ws, row, col, text, None)?;
     Ok(text.lines().map(|l| l.chars().count()).max().unwrap_or(0))
+}
+
+/// Writes `text` as a string cell (with `format`, if any). rust_xlsxwriter writes a string
+/// that starts with `<r>` and ends with `</r>` into the workbook as raw rich-text XML, so such
+/// a text (a title, a group) would make a broken workbook or show as another text: it is
+/// written as a rich string of one plain run instead, which escapes it and reads back as
+/// written.
+fn write_str(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    let looks_rich = text.starts_with("<r>") && text.ends_with("</r>");
+    match (looks_rich, format) {
+        (false, None) => ws.write_string(row, col, text)?,
+        (false, Some(format)) => ws.write_string_with_format(row, col, text, format)?,
+        (true, None) => ws.write_rich_string(row, col, &[(&Format::default(), text)])?,
+        (true, Some(format)) => {
+            ws.write_rich_string_with_format(row, col, &[(&Format::default(), text)], format)?
+        }
+    };
+    Ok(())
 }
 
 /// An instant as Excel's serial date-time (days since 1899-12-30, the day's fraction after).
