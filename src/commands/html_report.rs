@@ -402,19 +402,15 @@ fn explorer<'a>(config: &Config, audit: &'a Audit) -> Explorer<'a> {
     };
     let inventory = &audit.inventory;
     let has = |field: &str| inventory.field_columns.iter().any(|(f, _)| *f == field);
-    let (mut total, mut any_type, mut any_owner, mut any_cost) = (0, false, false, false);
-    for r in rows() {
-        total += 1;
-        any_type |= !r.kind.is_empty();
-        any_owner |= !r.owner.is_empty();
-        any_cost |= r.cost.is_some();
-    }
+    // A row per asset, its type, owner and cost the asset's own: read from the inventory,
+    // not from a pass making (and sorting) every row.
+    let assets = &inventory.assets;
     Explorer {
-        has_type: has("type") && any_type,
-        has_owner: inventory.has_owner && any_owner,
-        has_cost: inventory.has_cost && any_cost,
+        has_type: has("type") && assets.iter().any(|a| !a.kind().is_empty()),
+        has_owner: inventory.has_owner && assets.iter().any(|a| !a.owner().is_empty()),
+        has_cost: inventory.has_cost && assets.iter().any(|a| a.cost.is_some()),
         rows: Box::new(rows),
-        total,
+        total: assets.len(),
     }
 }
 
