@@ -138,13 +138,7 @@ impl TouchTally {
     /// towards the deal's ends through [`TouchTally::add_ends`].
     #[inline]
     pub fn add_pair(&mut self, deal: u32, rank: u32, deal_count: usize) {
-        if self.ends.is_empty() {
-            self.ends = vec![DealEnds::default(); deal_count];
-        }
-        self.push_pair((u64::from(deal) << 32) | u64::from(rank));
-        if self.pairs.len() >= SEAL_EVERY {
-            self.deal_out();
-        }
+        self.add_pairs(&[deal], rank, deal_count);
     }
 
     /// An event touched each of `deals` (of `deal_count`) on the asset of rank `rank`, as
