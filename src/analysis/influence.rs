@@ -173,11 +173,10 @@ impl Default for ActiveDeals {
 
 impl KeyDeals {
     /// [`KeyDeals::each`] through `cache`, refreshed when `t` is outside the times it holds
-    /// for.
-    #[inline]
-    /// An event at `(t, rank)` through `cache`: the deals held get a [`Touch::Pairs`], and the
+    /// for. An event at `(t, rank)` through `cache`: the deals held get a [`Touch::Pairs`], and the
     /// touch waits in the cache for their ends, given as [`Touch::Ends`] before a refresh
     /// changes the deals held; past the cache's room every deal gets a [`Touch::Whole`].
+    #[inline]
     fn touch_cached(
         &self,
         t: Millis,
