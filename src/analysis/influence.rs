@@ -121,7 +121,7 @@ impl KeyDeals {
 /// The deals of one owner whose windows hold every time in `[from, until)`, remembered per
 /// user by a part of the pass: a rep's events mostly come in time order, and the deals holding
 /// them change only when a window opens or closes, so most events find their deals in this one
-/// cache line instead of in the owner's list of windows.
+/// record instead of in the owner's list of windows.
 #[derive(Debug, Clone, Copy)]
 #[repr(align(64))]
 pub struct ActiveDeals {
@@ -133,6 +133,12 @@ pub struct ActiveDeals {
     /// each event searches the windows.
     len: u32,
     deals: [u32; ActiveDeals::HELD],
+    /// The asset ranks of the last events that found their deals here, not yet given: every
+    /// one of them touched every deal held, so they are given as one run
+    /// ([`Touch::Run`]) when [`ActiveDeals::RUN`] have come, or the deals change, or the part
+    /// ends.
+    ranks: [u32; ActiveDeals::RUN],
+    run: u32,
     /// The touches of the events that found their deals here since the last refresh: every
     /// one of them touched every deal held, so their count and first and last touch are the
     /// same for each, and are given to the deals when the cache is refreshed or the part ends
@@ -140,19 +146,30 @@ pub struct ActiveDeals {
     pending: DealEnds,
 }
 
+// Two cache lines a rep.
+const _: () = assert!(std::mem::size_of::<ActiveDeals>() == 128);
+
 impl ActiveDeals {
     const HELD: usize = 10;
+    const RUN: usize = 5;
     const OVERFLOW: u32 = u32::MAX;
 
-    /// Hands the pending touches to each deal held (`give`), and forgets them.
-    pub fn flush(&mut self, mut give: impl FnMut(u32, &DealEnds)) {
+    /// Gives the ranks waiting as a run and the pending touches' ends to each deal held, and
+    /// forgets them.
+    pub fn flush(&mut self, touch: &mut impl FnMut(Touch)) {
+        if self.len == ActiveDeals::OVERFLOW {
+            return;
+        }
+        let deals = &self.deals[..self.len as usize];
+        if self.run > 0 {
+            touch(Touch::Run(deals, &self.ranks[..self.run as usize]));
+            self.run = 0;
+        }
         if self.pending.touches == 0 {
             return;
         }
-        if self.len != ActiveDeals::OVERFLOW {
-            for &deal in &self.deals[..self.len as usize] {
-                give(deal, &self.pending);
-            }
+        for &deal in deals {
+            touch(Touch::Ends(deal, &self.pending));
         }
         self.pending = DealEnds::default();
     }
@@ -166,6 +183,8 @@ impl Default for ActiveDeals {
             hint: 0,
             len: 0,
             deals: [0; ActiveDeals::HELD],
+            ranks: [0; ActiveDeals::RUN],
+            run: 0,
             pending: DealEnds::default(),
         }
     }
@@ -173,9 +192,10 @@ impl Default for ActiveDeals {
 
 impl KeyDeals {
     /// [`KeyDeals::each`] through `cache`, refreshed when `t` is outside the times it holds
-    /// for. An event at `(t, rank)` through `cache`: the deals held get a [`Touch::Pairs`], and the
-    /// touch waits in the cache for their ends, given as [`Touch::Ends`] before a refresh
-    /// changes the deals held; past the cache's room every deal gets a [`Touch::Whole`].
+    /// for. An event at `(t, rank)` through `cache` waits there: its rank with the ranks given
+    /// to the deals held as a [`Touch::Run`], its time with their ends, given as
+    /// [`Touch::Ends`] before a refresh changes the deals held; past the cache's room every
+    /// deal gets a [`Touch::Whole`].
     #[inline]
     fn touch_cached(
         &self,
@@ -185,14 +205,23 @@ impl KeyDeals {
         touch: &mut impl FnMut(Touch),
     ) {
         if !(cache.from <= t && t < cache.until) {
-            cache.flush(|deal, ends| touch(Touch::Ends(deal, ends)));
+            cache.flush(touch);
             self.refresh(t, cache);
         }
-        if cache.len == ActiveDeals::OVERFLOW {
-            self.each_from(t, &mut cache.hint, &mut |deal| touch(Touch::Whole(deal)))
-        } else {
-            cache.pending.add(t, rank);
-            touch(Touch::Pairs(&cache.deals[..cache.len as usize]))
+        match cache.len {
+            ActiveDeals::OVERFLOW => self.each_from(t, &mut cache.hint, &mut |deal| {
+                touch(Touch::Whole(deal, t, rank))
+            }),
+            0 => {}
+            len => {
+                cache.pending.add(t, rank);
+                cache.ranks[cache.run as usize] = rank;
+                cache.run += 1;
+                if cache.run as usize == ActiveDeals::RUN {
+                    touch(Touch::Run(&cache.deals[..len as usize], &cache.ranks));
+                    cache.run = 0;
+                }
+            }
         }
     }
 
@@ -384,14 +413,27 @@ impl DealIndex {
     }
 }
 
-/// What an event through a rep's [`ActiveDeals`] does to one deal.
+/// What the events through a rep's [`ActiveDeals`] do to the deals.
 pub enum Touch<'a> {
-    /// The event touched these deals: their (deal, asset) pairs; its ends wait in the cache.
-    Pairs(&'a [u32]),
+    /// Each of these deals met each of these asset ranks; the events' ends wait in the cache.
+    Run(&'a [u32], &'a [u32]),
     /// The ends of the touches that waited in the cache.
     Ends(u32, &'a DealEnds),
-    /// The event touched it, pair and ends (the cache had no room for its deals).
-    Whole(u32),
+    /// An event at `(t, rank)` touched it, pair and ends (the cache had no room for its
+    /// deals).
+    Whole(u32, Millis, u32),
+}
+
+impl Touch<'_> {
+    /// Hands the touch to `tally` (of a pass over `deal_count` deals).
+    #[inline]
+    pub fn give(self, tally: &mut TouchTally, deal_count: usize) {
+        match self {
+            Touch::Run(deals, ranks) => tally.add_run(deals, ranks, deal_count),
+            Touch::Ends(deal, ends) => tally.add_ends(deal, ends, deal_count),
+            Touch::Whole(deal, t, rank) => tally.add(deal, rank, t, deal_count),
+        }
+    }
 }
 
 /// What one deal's touches come to.
@@ -541,31 +583,40 @@ mod tests {
         let mut times = forward.clone();
         times.extend(forward.iter().rev());
         times.extend([3, 130, 12, 59, 60, 14, 75, 71, 50, 0, 125]);
-        // Each event's deals, and each deal's ends, through the cache as one by one.
+        // Each deal's (rank, time) touches and ends, through the cache as one by one.
         let mut cache = ActiveDeals::default();
         let deals = deal as usize;
         let (mut got, mut want) = (
             vec![DealEnds::default(); deals],
             vec![DealEnds::default(); deals],
         );
+        let (mut got_pairs, mut want_pairs) = (Vec::new(), Vec::new());
+        let mut give = |touch: Touch| match touch {
+            Touch::Run(deals, ranks) => {
+                assert!(!deals.is_empty() && !ranks.is_empty());
+                for &d in deals {
+                    got_pairs.extend(ranks.iter().map(|&r| (d, r)));
+                }
+            }
+            Touch::Ends(d, ends) => got[d as usize].merge(ends),
+            Touch::Whole(d, t, rank) => {
+                got_pairs.push((d, rank));
+                got[d as usize].add(t, rank);
+            }
+        };
         for (i, t) in times.into_iter().enumerate() {
             let rank = (i % 7) as u32;
-            let mut v = Vec::new();
-            k.touch_cached(t, rank, &mut cache, &mut |touch| match touch {
-                Touch::Pairs(deals) => v.extend_from_slice(deals),
-                Touch::Ends(d, ends) => got[d as usize].merge(ends),
-                Touch::Whole(d) => {
-                    v.push(d);
-                    got[d as usize].add(t, rank);
-                }
-            });
-            v.sort_unstable();
-            assert_eq!(v, direct(t), "t {t}");
+            k.touch_cached(t, rank, &mut cache, &mut give);
             for d in direct(t) {
                 want[d as usize].add(t, rank);
+                want_pairs.push((d, rank));
             }
         }
-        cache.flush(|d, ends| got[d as usize].merge(ends));
+        cache.flush(&mut give);
+        // Each deal's pairs in the order of its events.
+        got_pairs.sort_by_key(|&(d, _)| d);
+        want_pairs.sort_by_key(|&(d, _)| d);
+        assert_eq!(got_pairs, want_pairs);
         assert_eq!(got, want);
     }
 

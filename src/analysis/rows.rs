@@ -3,7 +3,7 @@
 
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
-use crate::analysis::influence::{ActiveDeals, DealIndex, Link, Touch};
+use crate::analysis::influence::{ActiveDeals, DealIndex, Link};
 use crate::analysis::values::ValueCache;
 use crate::config::Window;
 use crate::input::count::parse_count;
@@ -278,7 +278,7 @@ impl<'a> RowScanner<'a> {
         if let Some(index) = self.ctx.deals {
             let deal_count = index.deals.deals.len();
             for cache in &mut self.owner_deals {
-                cache.flush(|deal, ends| agg.touches.add_ends(deal, ends, deal_count));
+                cache.flush(&mut |touch| touch.give(&mut agg.touches, deal_count));
             }
         }
         let file = &mut agg.file;
@@ -541,10 +541,8 @@ impl<'a> RowScanner<'a> {
                 if slot != NO_DEALS {
                     let cache = &mut self.owner_deals[entry];
                     let touches = &mut agg.touches;
-                    index.touch_owner_deals(slot, t, rank, cache, |touch| match touch {
-                        Touch::Pairs(deals) => touches.add_pairs(deals, rank, deal_count),
-                        Touch::Ends(deal, ends) => touches.add_ends(deal, ends, deal_count),
-                        Touch::Whole(deal) => touches.add(deal, rank, t, deal_count),
+                    index.touch_owner_deals(slot, t, rank, cache, |touch| {
+                        touch.give(touches, deal_count)
                     });
                 }
                 return;

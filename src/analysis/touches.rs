@@ -1,12 +1,14 @@
 //! The touches one pass collects for `influence`, kept small: each (deal, asset) pair once, and
 //! per deal only its number of touches and its first and last touch.
 //!
-//! A touch is one `u64` (the deal, then the asset's rank among the ids as plain text) while the
-//! pass runs; every 4M touches and at the end of its part of the input, on that part's thread,
-//! the touches are dealt out by deal (each deal's count is known) and each deal's repeated
-//! ranks dropped; the parts' lists are joined deal by deal only as they are read. The first
-//! and last touches are kept per deal as the events come, with the tie rule (the smaller id)
-//! decided by rank, so no (deal, asset, time) list is ever held or sorted.
+//! While the pass runs, touches are logged in runs: the events of a rep whose deals did not
+//! change between them are one run of those deals and the events' asset ranks (each deal met
+//! each rank), so an event on three deals costs about one word instead of three pairs. When the
+//! log holds 32 MiB and at the end of its part of the input, on that part's thread, the runs
+//! are dealt out by deal (each deal's count is known) and each deal's repeated ranks dropped;
+//! the parts' lists are joined deal by deal only as they are read. The first and last touches
+//! are kept per deal as the events come, with the tie rule (the smaller id) decided by rank, so
+//! no (deal, asset, time) list is ever held or sorted.
 
 use crate::input::time::Millis;
 
@@ -88,9 +90,13 @@ impl Marks {
     }
 }
 
-/// Touches held as pairs before they are dealt out to their deals (32 MiB): each part of the
-/// input holds at most this many pairs besides each deal's distinct ranks.
-const SEAL_EVERY: usize = 1 << 22;
+/// Touches held as runs before they are dealt out to their deals (32 MiB of words): each
+/// part of the input holds at most this much besides each deal's distinct ranks.
+const SEAL_WORDS: usize = 1 << 23;
+
+/// Room kept past [`SEAL_WORDS`] so that a run of an event's deals (ten at most through a
+/// rep's cache) and a handful of ranks never reallocates the log.
+const LOG_SLACK: usize = 64;
 
 /// Each deal's distinct ranks: deal `d`'s are `ranks[offsets[d]..offsets[d + 1]]`.
 #[derive(Debug, Clone, Default)]
@@ -111,8 +117,9 @@ impl Sealed {
 /// The touches of a pass (or of a part of it).
 #[derive(Debug, Clone, Default)]
 pub struct TouchTally {
-    /// `deal << 32 | asset rank`, one per touch as the events come; emptied by `seal`.
-    pairs: Vec<u64>,
+    /// The touches as they come, in runs: a header word (`deals << 16 | ranks`), the run's
+    /// deals, then its asset ranks; each deal met each rank. Emptied by `seal`.
+    log: Vec<u32>,
     /// This part's touches dealt out so far.
     sealed: Sealed,
     /// The other parts' sealed touches, kept apart: merged deal by deal only when read, so no
@@ -138,53 +145,65 @@ impl TouchTally {
     /// towards the deal's ends through [`TouchTally::add_ends`].
     #[inline]
     pub fn add_pair(&mut self, deal: u32, rank: u32, deal_count: usize) {
-        self.add_pairs(&[deal], rank, deal_count);
+        self.add_run(&[deal], &[rank], deal_count);
     }
 
-    /// An event touched each of `deals` (of `deal_count`) on the asset of rank `rank`, as
-    /// [`TouchTally::add_pair`] for each: the pairs written in one go.
+    /// Each of `deals` (of `deal_count`) met each asset rank of `ranks`: the events of a rep
+    /// whose deals did not change between them, written as one run of `deals.len() +
+    /// ranks.len()` words instead of a pair per deal and rank. Their times count towards
+    /// the deals' ends through [`TouchTally::add_ends`].
     #[inline]
-    pub fn add_pairs(&mut self, deals: &[u32], rank: u32, deal_count: usize) {
+    pub fn add_run(&mut self, deals: &[u32], ranks: &[u32], deal_count: usize) {
         if self.ends.is_empty() {
             self.ends = vec![DealEnds::default(); deal_count];
         }
-        let rank = u64::from(rank);
-        for &deal in deals {
-            self.push_pair((u64::from(deal) << 32) | rank);
+        if deals.is_empty() || ranks.is_empty() {
+            return;
         }
-        if self.pairs.len() >= SEAL_EVERY {
+        debug_assert!(deals.len() < 1 << 16 && ranks.len() < 1 << 16);
+        let header = (deals.len() as u32) << 16 | ranks.len() as u32;
+        self.push_run(header, deals, ranks);
+        if self.log.len() >= SEAL_WORDS {
             self.deal_out();
         }
     }
 
-    /// Appends a pair with a store that bypasses the cache: the pairs are read back only
-    /// when dealt out, megabytes later, and writing them through the cache would evict the
-    /// lookup tables every row reads.
+    /// Appends a run with stores that bypass the cache: the log is read back only when dealt
+    /// out, megabytes later, and writing it through the cache would evict the lookup tables
+    /// every row reads.
     #[inline]
-    fn push_pair(&mut self, pair: u64) {
+    fn push_run(&mut self, header: u32, deals: &[u32], ranks: &[u32]) {
+        let need = 1 + deals.len() + ranks.len();
         #[cfg(target_arch = "x86_64")]
         {
-            if self.pairs.capacity() == 0 {
-                self.pairs.reserve_exact(SEAL_EVERY + 64);
+            if self.log.capacity() == 0 {
+                self.log.reserve_exact(SEAL_WORDS + LOG_SLACK);
             }
-            let len = self.pairs.len();
-            if len < self.pairs.capacity() {
-                // SAFETY: `len` is within the capacity, so the slot is allocated and ours;
-                // SSE2 (movnti) is part of every x86_64 CPU; the slot is initialised by the
-                // store before the length covers it. The pairs are read back on this thread
+            let len = self.log.len();
+            if len + need <= self.log.capacity() {
+                // SAFETY: `len + need` is within the capacity, so the slots are allocated and
+                // ours; SSE2 (movnti) is part of every x86_64 CPU; each slot is initialised by
+                // its store before the length covers it. The log is read back on this thread
                 // (`deal_out`, after an sfence).
                 unsafe {
-                    let slot = self.pairs.as_mut_ptr().add(len).cast::<i64>();
-                    std::arch::x86_64::_mm_stream_si64(slot, pair as i64);
-                    self.pairs.set_len(len + 1);
+                    let slot = self.log.as_mut_ptr().add(len).cast::<i32>();
+                    std::arch::x86_64::_mm_stream_si32(slot, header as i32);
+                    for (i, &w) in deals.iter().chain(ranks).enumerate() {
+                        std::arch::x86_64::_mm_stream_si32(slot.add(1 + i), w as i32);
+                    }
+                    self.log.set_len(len + need);
                 }
                 return;
             }
         }
-        self.pairs.push(pair);
+        self.log.reserve(need);
+        self.log.push(header);
+        self.log.extend_from_slice(deals);
+        self.log.extend_from_slice(ranks);
     }
 
-    /// Touches whose pairs came through [`TouchTally::add_pair`]: their count and ends.
+    /// Touches whose pairs came through [`TouchTally::add_pair`] or
+    /// [`TouchTally::add_run`]: their count and ends.
     pub fn add_ends(&mut self, deal: u32, ends: &DealEnds, deal_count: usize) {
         if self.ends.is_empty() {
             self.ends = vec![DealEnds::default(); deal_count];
@@ -192,23 +211,23 @@ impl TouchTally {
         self.ends[deal as usize].merge(ends);
     }
 
-    /// Moves the pairs into each deal's list of distinct ranks (a no-op when no pair
-    /// came since), and lets go of the pairs' room.
+    /// Moves the runs into each deal's list of distinct ranks (a no-op when no run came
+    /// since), and lets go of the log's room.
     pub fn seal(&mut self) {
         self.deal_out();
-        self.pairs = Vec::new();
+        self.log = Vec::new();
         self.spare = Sealed::default();
         self.counts = Vec::new();
     }
 
-    /// Deals the pairs out to their deals: each deal's count of new pairs says where its ranks
-    /// go (after those dealt out before), so the pairs are placed in one sweep, then each
-    /// deal's repeats dropped in another, with no sort.
+    /// Deals the runs out to their deals: each deal's count of new ranks says where its ranks
+    /// go (after those dealt out before), so each run's ranks are copied to each of its deals
+    /// in one sweep, then each deal's repeats dropped in another, with no sort.
     fn deal_out(&mut self) {
-        if self.pairs.is_empty() {
+        if self.log.is_empty() {
             return;
         }
-        // The pairs were written with non-temporal stores: ordered before they are read.
+        // The log was written with non-temporal stores: ordered before it is read.
         #[cfg(target_arch = "x86_64")]
         // SAFETY: a fence has no operands; SSE is part of every x86_64 CPU.
         unsafe {
@@ -218,8 +237,10 @@ impl TouchTally {
         let counts = &mut self.counts;
         counts.clear();
         counts.resize(deals, 0);
-        for &p in &self.pairs {
-            counts[(p >> 32) as usize] += 1;
+        for (run_deals, ranks) in Runs(&self.log) {
+            for &d in run_deals {
+                counts[d as usize] += ranks.len() as u32;
+            }
         }
         // Where each deal's ranks go in the new list: its old ones, then its new ones (the
         // count turns into where the next new one goes).
@@ -241,12 +262,17 @@ impl TouchTally {
             let from = new.offsets[d] as usize;
             new.ranks[from..from + kept.len()].copy_from_slice(kept);
         }
-        for &p in &self.pairs {
-            let slot = &mut counts[(p >> 32) as usize];
-            new.ranks[*slot as usize] = p as u32;
-            *slot += 1;
+        for (run_deals, ranks) in Runs(&self.log) {
+            for &d in run_deals {
+                let slot = &mut counts[d as usize];
+                let to = &mut new.ranks[*slot as usize..*slot as usize + ranks.len()];
+                for (to, &r) in to.iter_mut().zip(ranks) {
+                    *to = r;
+                }
+                *slot += ranks.len() as u32;
+            }
         }
-        self.pairs.clear();
+        self.log.clear();
         // Drop each deal's repeated ranks and close the gaps they leave: a rank is kept the
         // first time it is met in the deal (its mark is the deal's), in one sweep instead of a
         // sort a deal.
@@ -286,10 +312,10 @@ impl TouchTally {
     }
 
     /// Calls `visit` once per touched deal, in deal order, with its distinct ranks (in the
-    /// order first touched within each part, parts in order) and its ends. On a sealed tally: pairs added since the last [`TouchTally::seal`] are not
+    /// order first touched within each part, parts in order) and its ends. On a sealed tally: runs added since the last [`TouchTally::seal`] are not
     /// seen.
     pub fn each_deal(&self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
-        debug_assert!(self.pairs.is_empty(), "a tally is sealed before it is read");
+        debug_assert!(self.log.is_empty(), "a tally is sealed before it is read");
         let mut merged = Vec::new();
         let mut marks = Marks::default();
         for (deal, ends) in self.ends.iter().enumerate() {
@@ -311,6 +337,22 @@ impl TouchTally {
             }
             visit(deal as u32, &merged, ends);
         }
+    }
+}
+
+/// The runs of a log, as (deals, ranks).
+struct Runs<'a>(&'a [u32]);
+
+impl<'a> Iterator for Runs<'a> {
+    type Item = (&'a [u32], &'a [u32]);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let (&header, rest) = self.0.split_first()?;
+        let (deals, rest) = rest.split_at((header >> 16) as usize);
+        let (ranks, rest) = rest.split_at((header & 0xffff) as usize);
+        self.0 = rest;
+        Some((deals, ranks))
     }
 }
 
@@ -439,5 +481,38 @@ mod tests {
             .collect();
         let got: Vec<(u32, Vec<u32>)> = got.into_iter().map(|(d, r, _)| (d, r)).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn runs_give_what_their_pairs_give() {
+        // Runs of 1 to 10 deals and 1 to 5 ranks against the same touches as single pairs,
+        // sealed between runs now and then; ends come apart, as through a rep's cache.
+        let deals = 97;
+        let (mut runs, mut pairs) = (TouchTally::default(), TouchTally::default());
+        let mut x = 99u64;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % n
+        };
+        for i in 0..3_000 {
+            let run_deals: Vec<u32> = (0..1 + next(10)).map(|_| next(deals) as u32).collect();
+            let ranks: Vec<u32> = (0..1 + next(5)).map(|_| next(30) as u32).collect();
+            runs.add_run(&run_deals, &ranks, deals as usize);
+            for &d in &run_deals {
+                for &r in &ranks {
+                    pairs.add_pair(d, r, deals as usize);
+                }
+                let mut ends = DealEnds::default();
+                ends.add(i, ranks[0]);
+                runs.add_ends(d, &ends, deals as usize);
+                pairs.add_ends(d, &ends, deals as usize);
+            }
+            if next(400) == 0 {
+                runs.seal();
+            }
+        }
+        assert_eq!(collect(&mut runs), collect(&mut pairs));
     }
 }
