@@ -361,3 +361,52 @@ fn diff_refuses_a_snapshot_whose_influence_object_is_broken() {
         );
     }
 }
+
+/// The deals are read beside the inventory: with both unreadable, the error is still the
+/// deals', as when they were read first, and a warning about a deal comes before any about the
+/// events; with only the inventory unreadable, the deals' warnings come before its error.
+#[test]
+fn deals_read_beside_the_inventory_keep_their_order_of_messages() {
+    let dir = Scratch::new();
+    let bad_deals = format!("{DEALS},ACC1,rep@corp.com,100,Closed Won,true,true,2026-03-20,\n");
+    let events = format!("{EVENTS}A9,x@corp.com,not a time,D1\n");
+    for command in ["influence", "report"] {
+        let both = Cli::new(command)
+            .assets(dir.path("missing-assets.csv"))
+            .events(dir.file("events.csv", &events))
+            .as_of(AS_OF)
+            .args(["--opportunities", &dir.path("missing-deals.csv")])
+            .run()
+            .expect_code(2);
+        assert!(
+            both.stderr.contains("missing-deals.csv: no such file"),
+            "{}",
+            both.stderr
+        );
+        assert!(!both.stderr.contains("missing-assets"), "{}", both.stderr);
+        let assets_only = Cli::new(command)
+            .assets(dir.path("missing-assets.csv"))
+            .events(dir.file("events.csv", &events))
+            .as_of(AS_OF)
+            .args(["--opportunities", &dir.file("bad-deals.csv", &bad_deals)])
+            .run()
+            .expect_code(2);
+        let warned = assets_only.stderr.find("empty opportunity id");
+        let failed = assets_only.stderr.find("missing-assets.csv: no such file");
+        assert!(
+            warned.is_some() && warned < failed,
+            "{}",
+            assets_only.stderr
+        );
+        let fine = Cli::new(command)
+            .assets(dir.file("assets.csv", ASSETS))
+            .events(dir.file("events.csv", &events))
+            .as_of(AS_OF)
+            .args(["--opportunities", &dir.file("bad-deals.csv", &bad_deals)])
+            .run()
+            .ok();
+        let deal = fine.stderr.find("empty opportunity id");
+        let event = fine.stderr.find("cannot read the time");
+        assert!(deal.is_some() && deal < event, "{}", fine.stderr);
+    }
+}

@@ -20,7 +20,7 @@ use crate::input::headers::quote_list;
 use crate::input::problems::Problems;
 use crate::input::roster::{load_roster, Roster};
 use crate::input_error;
-use crate::model::{Groups, Inventory, Status};
+use crate::model::{Groups, Inventory, Status, WhereOutcome};
 use aggregate::Aggregate;
 use anyhow::Result;
 use periods::{Period, TrendSplit, TrendTally};
@@ -43,42 +43,21 @@ pub struct Audit {
     pub warnings: Vec<Warning>,
 }
 
-/// A trend to tally during the pass.
-#[derive(Debug, Clone)]
-pub struct TrendRequest {
-    pub period: Period,
-    /// An asset column, or `team` for the event's team.
-    pub by: Option<String>,
+/// What the pass reads besides the events: the inventory (and roster), read and ready.
+struct Inputs {
+    problems: Problems,
+    inventory: Inventory,
+    asset_where: WhereOutcome,
+    files: Vec<FileReport>,
+    roster: Option<Roster>,
+    usage: Aggregate,
+    trend_groups: Vec<String>,
+    /// The trend is split by the events' team.
+    needs_team: bool,
 }
 
-impl Audit {
-    /// Reads the inputs named in `config` and runs the pass, tallying `trend` if asked.
-    pub fn run(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
-        Audit::run_with(config, trend, false, None)
-    }
-
-    /// The pass for `influence` (and `report`, `snapshot` with deals): counted events also
-    /// touch the deals of `deals`; `trend` is tallied if asked.
-    pub fn run_influence(
-        config: &Config,
-        trend: Option<&TrendRequest>,
-        deals: &influence::DealIndex,
-    ) -> Result<Audit> {
-        Audit::run_with(config, trend, false, Some(deals))
-    }
-
-    /// The pass for `check`: every readable row's type and team are tallied, in the window
-    /// or not.
-    pub fn run_listing(config: &Config) -> Result<Audit> {
-        Audit::run_with(config, None, true, None)
-    }
-
-    fn run_with(
-        config: &Config,
-        trend: Option<&TrendRequest>,
-        list_values: bool,
-        deals: Option<&influence::DealIndex>,
-    ) -> Result<Audit> {
+impl Inputs {
+    fn load(config: &Config, trend: Option<&TrendRequest>) -> Result<Inputs> {
         crate::input::identity::refuse_same_data(&config.read.events)?;
         let mut problems = Problems::new(config.read.strict);
         let (mut inventory, assets_report) = load_inventory(&config.read, &mut problems)?;
@@ -117,6 +96,96 @@ impl Audit {
             };
             usage.trend = Some(TrendTally::new(request.period, split));
         }
+        Ok(Inputs {
+            problems,
+            inventory,
+            asset_where,
+            files,
+            roster,
+            usage,
+            trend_groups,
+            needs_team: matches!(trend.and_then(|t| t.by.as_deref()), Some("team")),
+        })
+    }
+}
+
+/// A trend to tally during the pass.
+#[derive(Debug, Clone)]
+pub struct TrendRequest {
+    pub period: Period,
+    /// An asset column, or `team` for the event's team.
+    pub by: Option<String>,
+}
+
+impl Audit {
+    /// Reads the inputs named in `config` and runs the pass, tallying `trend` if asked.
+    pub fn run(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
+        Audit::run_with(config, trend, false, None)
+    }
+
+    /// The pass for `influence` (and `report`, `snapshot` with deals): counted events also
+    /// touch the deals of `deals`; `trend` is tallied if asked.
+    pub fn run_influence(
+        config: &Config,
+        trend: Option<&TrendRequest>,
+        deals: &influence::DealIndex,
+    ) -> Result<Audit> {
+        Audit::run_with(config, trend, false, Some(deals))
+    }
+
+    /// [`Audit::run_influence`] with deals that `load_deals` reads on a thread of its own
+    /// while the inventory (and roster) are read: an error reading the deals is told before
+    /// one reading the others, as when they are read first.
+    pub fn run_influence_loading(
+        config: &Config,
+        trend: Option<&TrendRequest>,
+        load_deals: impl FnOnce() -> Result<influence::DealIndex> + Send,
+    ) -> Result<(Audit, influence::DealIndex)> {
+        let (inputs, deals) = std::thread::scope(|scope| {
+            let loading = scope.spawn(load_deals);
+            let inputs = Inputs::load(config, trend);
+            let deals = loading
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (inputs, deals)
+        });
+        let deals = deals?;
+        let audit = Audit::pass(config, inputs?, false, Some(&deals))?;
+        Ok((audit, deals))
+    }
+
+    /// The pass for `check`: every readable row's type and team are tallied, in the window
+    /// or not.
+    pub fn run_listing(config: &Config) -> Result<Audit> {
+        Audit::run_with(config, None, true, None)
+    }
+
+    fn run_with(
+        config: &Config,
+        trend: Option<&TrendRequest>,
+        list_values: bool,
+        deals: Option<&influence::DealIndex>,
+    ) -> Result<Audit> {
+        Audit::pass(config, Inputs::load(config, trend)?, list_values, deals)
+    }
+
+    /// The pass over the events, and what follows from it.
+    fn pass(
+        config: &Config,
+        inputs: Inputs,
+        list_values: bool,
+        deals: Option<&influence::DealIndex>,
+    ) -> Result<Audit> {
+        let Inputs {
+            mut problems,
+            inventory,
+            asset_where,
+            mut files,
+            roster,
+            mut usage,
+            trend_groups,
+            needs_team,
+        } = inputs;
         // The tie rule of first and last touches orders assets by id as plain text.
         let asset_ranks = match deals {
             Some(_) => influence::id_ranks(inventory.assets.iter().map(|a| a.id())),
@@ -127,7 +196,7 @@ impl Audit {
             filter: &config.filter,
             window: config.window,
             time: &config.read.time,
-            needs_team: matches!(trend.and_then(|t| t.by.as_deref()), Some("team")),
+            needs_team,
             asset_json_key: config.read.asset_json_key,
             list_values,
             pseudonyms: config.pseudonyms.as_ref(),

@@ -8,7 +8,9 @@ use crate::analysis::Audit;
 use crate::analysis::TrendRequest;
 use crate::cli::{Format, OutputArgs, ReportArgs, ReportFormat};
 use crate::commands::workbook;
-use crate::commands::{audit_with_trend, influence, prepare_influence, write_to, write_with, Ctx};
+use crate::commands::{
+    audit_with_trend, influence, prepare_influence_loading, write_to, write_with, Ctx,
+};
 use crate::commands::{parameters, unused, users};
 use crate::config::Config;
 use crate::error::Exit;
@@ -92,8 +94,10 @@ pub fn run(args: &ReportArgs, ctx: &mut Ctx) -> Result<Exit> {
         let (audit, tally) = audit_with_trend(&config, &request)?;
         (audit, tally, None)
     } else {
-        let index = influence::deal_index(&config, &args.opportunities, &args.deals)?;
-        let mut audit = prepare_influence(&config, Some(&request), &index)?;
+        let paths = influence::deal_paths(&config, &args.opportunities)?;
+        let (mut audit, index) = prepare_influence_loading(&config, Some(&request), || {
+            influence::load_deal_index(&config, &paths, &args.deals)
+        })?;
         let tally = audit.usage.trend.take().ok_or_else(|| {
             anyhow::anyhow!("the pass tallied no trend although one was asked for")
         })?;

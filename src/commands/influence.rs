@@ -9,6 +9,7 @@ use crate::config::{expand_glob, Config};
 use crate::error::Exit;
 use crate::input::opportunities::{load_deals, StageRules};
 use crate::input::problems::Problems;
+use crate::input::source::InputPath;
 use crate::input_error;
 use crate::report::fields::{cells, fields};
 use crate::report::order::pick_stream;
@@ -87,8 +88,10 @@ pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
     let mut config = Config::from_args(&args.audit, &args.output, ctx.now)?;
     config.pick = pick;
     config.keep_pairs = false;
-    let index = deal_index(&config, &args.opportunities, &args.deals)?;
-    let mut audit = super::prepare_influence(&config, None, &index)?;
+    let paths = deal_paths(&config, &args.opportunities)?;
+    let (mut audit, index) = super::prepare_influence_loading(&config, None, || {
+        load_deal_index(&config, &paths, &args.deals)
+    })?;
     let influence = credit(&mut audit, &index, &args.deals);
     let stream = rows(&config, &audit, &index, &influence, args.by.as_deref())?;
     let stream = pick_stream(stream, &config.pick)?;
@@ -98,6 +101,12 @@ pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
 
 /// Reads the deals of `opportunities` (globs, `-`) and indexes them for the pass.
 pub fn deal_index(config: &Config, opportunities: &[String], args: &DealArgs) -> Result<DealIndex> {
+    load_deal_index(config, &deal_paths(config, opportunities)?, args)
+}
+
+/// The files `opportunities` (globs, `-`) name, refused when standard input would feed two
+/// inputs.
+pub fn deal_paths(config: &Config, opportunities: &[String]) -> Result<Vec<InputPath>> {
     let mut paths = Vec::new();
     for pattern in opportunities {
         paths.extend(expand_glob("--opportunities", pattern)?);
@@ -108,9 +117,14 @@ pub fn deal_index(config: &Config, opportunities: &[String], args: &DealArgs) ->
             "standard input (`-`) can feed only one of --assets, --events, --roster and --opportunities"
         ));
     }
+    Ok(paths)
+}
+
+/// Reads the deals of `paths` and indexes them for the pass; their problems are told here.
+pub fn load_deal_index(config: &Config, paths: &[InputPath], args: &DealArgs) -> Result<DealIndex> {
     let rules = StageRules::new(&args.won_stage, &args.lost_stage);
     let mut problems = Problems::new(config.read.strict);
-    let (deals, reports) = load_deals(&paths, &config.read, &rules, &mut problems)?;
+    let (deals, reports) = load_deals(paths, &config.read, &rules, &mut problems)?;
     problems.print_warnings();
     let mut index = DealIndex::new(
         deals,
@@ -121,7 +135,7 @@ pub fn deal_index(config: &Config, opportunities: &[String], args: &DealArgs) ->
             link: args.link.map(link_of),
         },
     );
-    index.files = reports.into_iter().zip(paths).collect();
+    index.files = reports.into_iter().zip(paths.iter().cloned()).collect();
     Ok(index)
 }
 

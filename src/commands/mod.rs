@@ -183,6 +183,21 @@ pub fn prepare_influence(
     shown(config, || Audit::run_influence(config, trend, deals))
 }
 
+/// [`prepare_influence`] with the deals read by `load_deals` while the inventory is read.
+pub fn prepare_influence_loading(
+    config: &Config,
+    trend: Option<&TrendRequest>,
+    load_deals: impl FnOnce() -> Result<crate::analysis::influence::DealIndex> + Send,
+) -> Result<(Audit, crate::analysis::influence::DealIndex)> {
+    let mut index = None;
+    let audit = shown(config, || {
+        let (audit, loaded) = Audit::run_influence_loading(config, trend, load_deals)?;
+        index = Some(loaded);
+        Ok(audit)
+    })?;
+    Ok((audit, index.expect("read with the audit")))
+}
+
 fn shown(config: &Config, pass: impl FnOnce() -> Result<Audit>) -> Result<Audit> {
     let ticker = (!crate::messages::quiet() && std::io::stderr().is_terminal())
         .then(|| Ticker::start(input_bytes(config)));
