@@ -133,11 +133,10 @@ pub struct ActiveDeals {
     /// each event searches the windows.
     len: u32,
     deals: [u32; ActiveDeals::HELD],
-    /// The asset ranks of the last events that found their deals here, not yet given: every
-    /// one of them touched every deal held, so they are given as one run
-    /// ([`Touch::Run`]) when [`ActiveDeals::RUN`] have come, or the deals change, or the part
-    /// ends.
-    ranks: [u32; ActiveDeals::RUN],
+    /// The assets of the last events that found their deals here, not yet given: every one
+    /// of them touched every deal held, so they are given as one run ([`Touch::Run`]) when
+    /// [`ActiveDeals::RUN`] have come, or the deals change, or the part ends.
+    assets: [u32; ActiveDeals::RUN],
     run: u32,
     /// The touches of the events that found their deals here since the last refresh: every
     /// one of them touched every deal held, so their count and first and last touch are the
@@ -154,7 +153,7 @@ impl ActiveDeals {
     const RUN: usize = 5;
     const OVERFLOW: u32 = u32::MAX;
 
-    /// Gives the ranks waiting as a run and the pending touches' ends to each deal held, and
+    /// Gives the assets waiting as a run and the pending touches' ends to each deal held, and
     /// forgets them.
     pub fn flush(&mut self, touch: &mut impl FnMut(Touch)) {
         if self.len == ActiveDeals::OVERFLOW {
@@ -162,7 +161,7 @@ impl ActiveDeals {
         }
         let deals = &self.deals[..self.len as usize];
         if self.run > 0 {
-            touch(Touch::Run(deals, &self.ranks[..self.run as usize]));
+            touch(Touch::Run(deals, &self.assets[..self.run as usize]));
             self.run = 0;
         }
         if self.pending.touches == 0 {
@@ -183,7 +182,7 @@ impl Default for ActiveDeals {
             hint: 0,
             len: 0,
             deals: [0; ActiveDeals::HELD],
-            ranks: [0; ActiveDeals::RUN],
+            assets: [0; ActiveDeals::RUN],
             run: 0,
             pending: DealEnds::default(),
         }
@@ -192,14 +191,15 @@ impl Default for ActiveDeals {
 
 impl KeyDeals {
     /// [`KeyDeals::each`] through `cache`, refreshed when `t` is outside the times it holds
-    /// for. An event at `(t, rank)` through `cache` waits there: its rank with the ranks given
-    /// to the deals held as a [`Touch::Run`], its time with their ends, given as
-    /// [`Touch::Ends`] before a refresh changes the deals held; past the cache's room every
-    /// deal gets a [`Touch::Whole`].
+    /// for. An event at `t` on `asset` (of rank `rank`) through `cache` waits there: its
+    /// asset with the assets given to the deals held as a [`Touch::Run`], its time and rank
+    /// with their ends, given as [`Touch::Ends`] before a refresh changes the deals held; past
+    /// the cache's room every deal gets a [`Touch::Whole`].
     #[inline]
     fn touch_cached(
         &self,
         t: Millis,
+        asset: u32,
         rank: u32,
         cache: &mut ActiveDeals,
         touch: &mut impl FnMut(Touch),
@@ -210,15 +210,15 @@ impl KeyDeals {
         }
         match cache.len {
             ActiveDeals::OVERFLOW => self.each_from(t, &mut cache.hint, &mut |deal| {
-                touch(Touch::Whole(deal, t, rank))
+                touch(Touch::Whole(deal, t, asset, rank))
             }),
             0 => {}
             len => {
                 cache.pending.add(t, rank);
-                cache.ranks[cache.run as usize] = rank;
+                cache.assets[cache.run as usize] = asset;
                 cache.run += 1;
                 if cache.run as usize == ActiveDeals::RUN {
-                    touch(Touch::Run(&cache.deals[..len as usize], &cache.ranks));
+                    touch(Touch::Run(&cache.deals[..len as usize], &cache.assets));
                     cache.run = 0;
                 }
             }
@@ -399,29 +399,29 @@ impl DealIndex {
 
     /// `each_touched` under `--link owner`, for the owner in `slot`.
     #[inline]
-    /// What an event at `(t, rank)` of the owner in `slot` does to the deals, through the
-    /// owner's `cache` (see [`Touch`]).
+    /// What an event at `t` on `asset` (of rank `rank`) of the owner in `slot` does to the
+    /// deals, through the owner's `cache` (see [`Touch`]).
     pub fn touch_owner_deals(
         &self,
         slot: u32,
         t: Millis,
-        rank: u32,
+        (asset, rank): (u32, u32),
         cache: &mut ActiveDeals,
         mut touch: impl FnMut(Touch),
     ) {
-        self.owners[slot as usize].touch_cached(t, rank, cache, &mut touch)
+        self.owners[slot as usize].touch_cached(t, asset, rank, cache, &mut touch)
     }
 }
 
 /// What the events through a rep's [`ActiveDeals`] do to the deals.
 pub enum Touch<'a> {
-    /// Each of these deals met each of these asset ranks; the events' ends wait in the cache.
+    /// Each of these deals met each of these assets; the events' ends wait in the cache.
     Run(&'a [u32], &'a [u32]),
     /// The ends of the touches that waited in the cache.
     Ends(u32, &'a DealEnds),
-    /// An event at `(t, rank)` touched it, pair and ends (the cache had no room for its
-    /// deals).
-    Whole(u32, Millis, u32),
+    /// An event at `t` on an asset (and its rank) touched it, pair and ends (the cache had no
+    /// room for its deals).
+    Whole(u32, Millis, u32, u32),
 }
 
 impl Touch<'_> {
@@ -429,9 +429,9 @@ impl Touch<'_> {
     #[inline]
     pub fn give(self, tally: &mut TouchTally, deal_count: usize) {
         match self {
-            Touch::Run(deals, ranks) => tally.add_run(deals, ranks, deal_count),
+            Touch::Run(deals, assets) => tally.add_run(deals, assets, deal_count),
             Touch::Ends(deal, ends) => tally.add_ends(deal, ends, deal_count),
-            Touch::Whole(deal, t, rank) => tally.add(deal, rank, t, deal_count),
+            Touch::Whole(deal, t, asset, rank) => tally.add(deal, asset, rank, t, deal_count),
         }
     }
 }
@@ -447,21 +447,18 @@ pub struct DealTouches<'a> {
     pub touches: u64,
 }
 
-/// Calls `visit` once per touched deal of `touches`, in deal order. `rank` orders assets by id
-/// as plain text (a permutation of the asset indexes): the tally holds ranks, the visit gets
-/// assets, a deal's distinct ones (in no promised order: every use is a sum or a set).
+/// Calls `visit` once per touched deal of `touches`, in deal order, with its distinct assets
+/// (in no promised order: every use is a sum or a set). `rank` orders assets by id as plain
+/// text (a permutation of the asset indexes): the first and last touches are kept by rank.
 pub fn each_deal(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
     let mut by_rank = vec![0u32; rank.len()];
     for (asset, &r) in rank.iter().enumerate() {
         by_rank[r as usize] = asset as u32;
     }
-    let mut assets: Vec<u32> = Vec::new();
-    touches.each_deal(|deal, ranks, ends| {
-        assets.clear();
-        assets.extend(ranks.iter().map(|&r| by_rank[r as usize]));
+    touches.each_deal(|deal, assets, ends| {
         visit(&DealTouches {
             deal,
-            assets: &assets,
+            assets,
             first: by_rank[ends.first.1 as usize],
             last: by_rank[ends.last.1 as usize],
             touches: ends.touches,
@@ -527,7 +524,7 @@ mod tests {
         let rank = vec![0, 1, 2, 3];
         let mut list = TouchTally::default();
         for &(t, asset) in touches {
-            list.add(0, rank[asset as usize], t, 1);
+            list.add(0, asset, rank[asset as usize], t, 1);
         }
         let mut out = vec![0.0; 4];
         list.seal();
@@ -592,24 +589,26 @@ mod tests {
         );
         let (mut got_pairs, mut want_pairs) = (Vec::new(), Vec::new());
         let mut give = |touch: Touch| match touch {
-            Touch::Run(deals, ranks) => {
-                assert!(!deals.is_empty() && !ranks.is_empty());
+            Touch::Run(deals, assets) => {
+                assert!(!deals.is_empty() && !assets.is_empty());
                 for &d in deals {
-                    got_pairs.extend(ranks.iter().map(|&r| (d, r)));
+                    got_pairs.extend(assets.iter().map(|&a| (d, a)));
                 }
             }
             Touch::Ends(d, ends) => got[d as usize].merge(ends),
-            Touch::Whole(d, t, rank) => {
-                got_pairs.push((d, rank));
+            Touch::Whole(d, t, asset, rank) => {
+                got_pairs.push((d, asset));
                 got[d as usize].add(t, rank);
             }
         };
         for (i, t) in times.into_iter().enumerate() {
-            let rank = (i % 7) as u32;
-            k.touch_cached(t, rank, &mut cache, &mut give);
+            // Pairs hold the asset, ends its rank (here the assets in reverse).
+            let asset = (i % 7) as u32;
+            let rank = 6 - asset;
+            k.touch_cached(t, asset, rank, &mut cache, &mut give);
             for d in direct(t) {
                 want[d as usize].add(t, rank);
-                want_pairs.push((d, rank));
+                want_pairs.push((d, asset));
             }
         }
         cache.flush(&mut give);

@@ -541,7 +541,7 @@ impl<'a> RowScanner<'a> {
                 if slot != NO_DEALS {
                     let cache = &mut self.owner_deals[entry];
                     let touches = &mut agg.touches;
-                    index.touch_owner_deals(slot, t, rank, cache, |touch| {
+                    index.touch_owner_deals(slot, t, (asset, rank), cache, |touch| {
                         touch.give(touches, deal_count)
                     });
                 }
@@ -550,7 +550,7 @@ impl<'a> RowScanner<'a> {
             _ => return,
         };
         index.each_touched(link, key, t, |deal| {
-            agg.touches.add(deal, rank, t, deal_count)
+            agg.touches.add(deal, asset, rank, t, deal_count)
         });
     }
 

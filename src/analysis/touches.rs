@@ -2,10 +2,10 @@
 //! per deal only its number of touches and its first and last touch.
 //!
 //! While the pass runs, touches are logged in runs: the events of a rep whose deals did not
-//! change between them are one run of those deals and the events' asset ranks (each deal met
-//! each rank), so an event on three deals costs about one word instead of three pairs. When the
+//! change between them are one run of those deals and the events' assets (each deal met each
+//! asset), so an event on three deals costs about one word instead of three pairs. When the
 //! log holds 32 MiB and at the end of its part of the input, on that part's thread, the runs
-//! are dealt out by deal (each deal's count is known) and each deal's repeated ranks dropped;
+//! are dealt out by deal (each deal's count is known) and each deal's repeated assets dropped;
 //! the parts' lists are joined deal by deal only as they are read. The first and last touches
 //! are kept per deal as the events come, with the tie rule (the smaller id) decided by rank, so
 //! no (deal, asset, time) list is ever held or sorted.
@@ -58,57 +58,57 @@ impl DealEnds {
     }
 }
 
-/// Which ranks a deal has met: a rank holds the mark of the last deal that met it, so a new
-/// deal starts with a new mark instead of clearing the array.
+/// Which assets a deal has met: an asset holds the mark of the last deal that met it, so a
+/// new deal starts with a new mark instead of clearing the array.
 #[derive(Debug, Clone, Default)]
 struct Marks {
-    by_rank: Vec<u32>,
+    by_asset: Vec<u32>,
     mark: u32,
 }
 
 impl Marks {
-    /// A mark no rank holds yet.
+    /// A mark no asset holds yet.
     fn next(&mut self) -> u32 {
         if self.mark == u32::MAX {
-            self.by_rank.fill(0);
+            self.by_asset.fill(0);
             self.mark = 0;
         }
         self.mark += 1;
         self.mark
     }
 
-    /// True the first time `rank` is met under `mark`.
+    /// True the first time `asset` is met under `mark`.
     #[inline]
-    fn first_time(&mut self, rank: u32, mark: u32) -> bool {
-        let r = rank as usize;
-        if r >= self.by_rank.len() {
-            self.by_rank.resize(r + 1, 0);
+    fn first_time(&mut self, asset: u32, mark: u32) -> bool {
+        let a = asset as usize;
+        if a >= self.by_asset.len() {
+            self.by_asset.resize(a + 1, 0);
         }
-        let new = self.by_rank[r] != mark;
-        self.by_rank[r] = mark;
+        let new = self.by_asset[a] != mark;
+        self.by_asset[a] = mark;
         new
     }
 }
 
 /// Touches held as runs before they are dealt out to their deals (32 MiB of words): each
-/// part of the input holds at most this much besides each deal's distinct ranks.
+/// part of the input holds at most this much besides each deal's distinct assets.
 const SEAL_WORDS: usize = 1 << 23;
 
 /// Room kept past [`SEAL_WORDS`] so that a run of an event's deals (ten at most through a
-/// rep's cache) and a handful of ranks never reallocates the log.
+/// rep's cache) and a handful of assets never reallocates the log.
 const LOG_SLACK: usize = 64;
 
-/// Each deal's distinct ranks: deal `d`'s are `ranks[offsets[d]..offsets[d + 1]]`.
+/// Each deal's distinct assets: deal `d`'s are `assets[offsets[d]..offsets[d + 1]]`.
 #[derive(Debug, Clone, Default)]
 struct Sealed {
     offsets: Vec<u32>,
-    ranks: Vec<u32>,
+    assets: Vec<u32>,
 }
 
 impl Sealed {
     fn of(&self, deal: usize) -> &[u32] {
         match self.offsets.get(deal + 1) {
-            Some(&end) => &self.ranks[self.offsets[deal] as usize..end as usize],
+            Some(&end) => &self.assets[self.offsets[deal] as usize..end as usize],
             None => &[],
         }
     }
@@ -117,8 +117,8 @@ impl Sealed {
 /// The touches of a pass (or of a part of it).
 #[derive(Debug, Clone, Default)]
 pub struct TouchTally {
-    /// The touches as they come, in runs: a header word (`deals << 16 | ranks`), the run's
-    /// deals, then its asset ranks; each deal met each rank. Emptied by `seal`.
+    /// The touches as they come, in runs: a header word (`deals << 16 | assets`), the run's
+    /// deals, then its assets; each deal met each asset. Emptied by `seal`.
     log: Vec<u32>,
     /// This part's touches dealt out so far.
     sealed: Sealed,
@@ -134,35 +134,36 @@ pub struct TouchTally {
 }
 
 impl TouchTally {
-    /// An event at `t` on the asset of rank `rank` touched `deal` (of `deal_count` deals).
+    /// An event at `t` on `asset`, of rank `rank` among the ids as plain text, touched `deal`
+    /// (of `deal_count` deals).
     #[inline]
-    pub fn add(&mut self, deal: u32, rank: u32, t: Millis, deal_count: usize) {
-        self.add_pair(deal, rank, deal_count);
+    pub fn add(&mut self, deal: u32, asset: u32, rank: u32, t: Millis, deal_count: usize) {
+        self.add_pair(deal, asset, deal_count);
         self.ends[deal as usize].add(t, rank);
     }
 
-    /// An event touched `deal` (of `deal_count`) on the asset of rank `rank`; its time counts
-    /// towards the deal's ends through [`TouchTally::add_ends`].
+    /// An event touched `deal` (of `deal_count`) on `asset`; its time counts towards the
+    /// deal's ends through [`TouchTally::add_ends`].
     #[inline]
-    pub fn add_pair(&mut self, deal: u32, rank: u32, deal_count: usize) {
-        self.add_run(&[deal], &[rank], deal_count);
+    pub fn add_pair(&mut self, deal: u32, asset: u32, deal_count: usize) {
+        self.add_run(&[deal], &[asset], deal_count);
     }
 
-    /// Each of `deals` (of `deal_count`) met each asset rank of `ranks`: the events of a rep
-    /// whose deals did not change between them, written as one run of `deals.len() +
-    /// ranks.len()` words instead of a pair per deal and rank. Their times count towards
-    /// the deals' ends through [`TouchTally::add_ends`].
+    /// Each of `deals` (of `deal_count`) met each of `assets`: the events of a rep whose
+    /// deals did not change between them, written as one run of `deals.len() + assets.len()`
+    /// words instead of a pair per deal and asset. Their times count towards the deals' ends
+    /// through [`TouchTally::add_ends`].
     #[inline]
-    pub fn add_run(&mut self, deals: &[u32], ranks: &[u32], deal_count: usize) {
+    pub fn add_run(&mut self, deals: &[u32], assets: &[u32], deal_count: usize) {
         if self.ends.is_empty() {
             self.ends = vec![DealEnds::default(); deal_count];
         }
-        if deals.is_empty() || ranks.is_empty() {
+        if deals.is_empty() || assets.is_empty() {
             return;
         }
-        debug_assert!(deals.len() < 1 << 16 && ranks.len() < 1 << 16);
-        let header = (deals.len() as u32) << 16 | ranks.len() as u32;
-        self.push_run(header, deals, ranks);
+        debug_assert!(deals.len() < 1 << 16 && assets.len() < 1 << 16);
+        let header = (deals.len() as u32) << 16 | assets.len() as u32;
+        self.push_run(header, deals, assets);
         if self.log.len() >= SEAL_WORDS {
             self.deal_out();
         }
@@ -172,8 +173,8 @@ impl TouchTally {
     /// out, megabytes later, and writing it through the cache would evict the lookup tables
     /// every row reads.
     #[inline]
-    fn push_run(&mut self, header: u32, deals: &[u32], ranks: &[u32]) {
-        let need = 1 + deals.len() + ranks.len();
+    fn push_run(&mut self, header: u32, deals: &[u32], assets: &[u32]) {
+        let need = 1 + deals.len() + assets.len();
         #[cfg(target_arch = "x86_64")]
         {
             if self.log.capacity() == 0 {
@@ -188,7 +189,7 @@ impl TouchTally {
                 unsafe {
                     let slot = self.log.as_mut_ptr().add(len).cast::<i32>();
                     std::arch::x86_64::_mm_stream_si32(slot, header as i32);
-                    for (i, &w) in deals.iter().chain(ranks).enumerate() {
+                    for (i, &w) in deals.iter().chain(assets).enumerate() {
                         std::arch::x86_64::_mm_stream_si32(slot.add(1 + i), w as i32);
                     }
                     self.log.set_len(len + need);
@@ -199,7 +200,7 @@ impl TouchTally {
         self.log.reserve(need);
         self.log.push(header);
         self.log.extend_from_slice(deals);
-        self.log.extend_from_slice(ranks);
+        self.log.extend_from_slice(assets);
     }
 
     /// Touches whose pairs came through [`TouchTally::add_pair`] or
@@ -211,7 +212,7 @@ impl TouchTally {
         self.ends[deal as usize].merge(ends);
     }
 
-    /// Moves the runs into each deal's list of distinct ranks (a no-op when no run came
+    /// Moves the runs into each deal's list of distinct assets (a no-op when no run came
     /// since), and lets go of the log's room.
     pub fn seal(&mut self) {
         self.deal_out();
@@ -220,9 +221,9 @@ impl TouchTally {
         self.counts = Vec::new();
     }
 
-    /// Deals the runs out to their deals: each deal's count of new ranks says where its ranks
-    /// go (after those dealt out before), so each run's ranks are copied to each of its deals
-    /// in one sweep, then each deal's repeats dropped in another, with no sort.
+    /// Deals the runs out to their deals: each deal's count of new assets says where its
+    /// assets go (after those dealt out before), so each run's assets are copied to each of its
+    /// deals in one sweep, then each deal's repeats dropped in another, with no sort.
     fn deal_out(&mut self) {
         if self.log.is_empty() {
             return;
@@ -237,12 +238,12 @@ impl TouchTally {
         let counts = &mut self.counts;
         counts.clear();
         counts.resize(deals, 0);
-        for (run_deals, ranks) in Runs(&self.log) {
+        for (run_deals, assets) in Runs(&self.log) {
             for &d in run_deals {
-                counts[d as usize] += ranks.len() as u32;
+                counts[d as usize] += assets.len() as u32;
             }
         }
-        // Where each deal's ranks go in the new list: its old ones, then its new ones (the
+        // Where each deal's assets go in the new list: its old ones, then its new ones (the
         // count turns into where the next new one goes).
         let (old, new) = (&self.sealed, &mut self.spare);
         new.offsets.clear();
@@ -255,25 +256,25 @@ impl TouchTally {
             at += kept.len() as u32 + fresh;
         }
         new.offsets.push(at);
-        new.ranks.clear();
-        new.ranks.resize(at as usize, 0);
+        new.assets.clear();
+        new.assets.resize(at as usize, 0);
         for d in 0..deals {
             let kept = old.of(d);
             let from = new.offsets[d] as usize;
-            new.ranks[from..from + kept.len()].copy_from_slice(kept);
+            new.assets[from..from + kept.len()].copy_from_slice(kept);
         }
-        for (run_deals, ranks) in Runs(&self.log) {
+        for (run_deals, assets) in Runs(&self.log) {
             for &d in run_deals {
                 let slot = &mut counts[d as usize];
-                let to = &mut new.ranks[*slot as usize..*slot as usize + ranks.len()];
-                for (to, &r) in to.iter_mut().zip(ranks) {
+                let to = &mut new.assets[*slot as usize..*slot as usize + assets.len()];
+                for (to, &r) in to.iter_mut().zip(assets) {
                     *to = r;
                 }
-                *slot += ranks.len() as u32;
+                *slot += assets.len() as u32;
             }
         }
         self.log.clear();
-        // Drop each deal's repeated ranks and close the gaps they leave: a rank is kept the
+        // Drop each deal's repeated assets and close the gaps they leave: an asset is kept the
         // first time it is met in the deal (its mark is the deal's), in one sweep instead of a
         // sort a deal.
         let mut write = 0usize;
@@ -282,15 +283,15 @@ impl TouchTally {
             new.offsets[d] = write as u32;
             let mark = self.marks.next();
             for i in from..to {
-                let r = new.ranks[i];
+                let r = new.assets[i];
                 if self.marks.first_time(r, mark) {
-                    new.ranks[write] = r;
+                    new.assets[write] = r;
                     write += 1;
                 }
             }
         }
         new.offsets[deals] = write as u32;
-        new.ranks.truncate(write);
+        new.assets.truncate(write);
         std::mem::swap(&mut self.sealed, &mut self.spare);
     }
 
@@ -311,7 +312,7 @@ impl TouchTally {
         self.others.append(&mut other.others);
     }
 
-    /// Calls `visit` once per touched deal, in deal order, with its distinct ranks (in the
+    /// Calls `visit` once per touched deal, in deal order, with its distinct assets (in the
     /// order first touched within each part, parts in order) and its ends. On a sealed tally: runs added since the last [`TouchTally::seal`] are not
     /// seen.
     pub fn each_deal(&self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
@@ -330,9 +331,9 @@ impl TouchTally {
             merged.clear();
             let mark = marks.next();
             let parts = std::iter::once(mine).chain(self.others.iter().map(|o| o.of(deal)));
-            for &r in parts.flatten() {
-                if marks.first_time(r, mark) {
-                    merged.push(r);
+            for &a in parts.flatten() {
+                if marks.first_time(a, mark) {
+                    merged.push(a);
                 }
             }
             visit(deal as u32, &merged, ends);
@@ -340,7 +341,7 @@ impl TouchTally {
     }
 }
 
-/// The runs of a log, as (deals, ranks).
+/// The runs of a log, as (deals, assets).
 struct Runs<'a>(&'a [u32]);
 
 impl<'a> Iterator for Runs<'a> {
@@ -350,9 +351,9 @@ impl<'a> Iterator for Runs<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let (&header, rest) = self.0.split_first()?;
         let (deals, rest) = rest.split_at((header >> 16) as usize);
-        let (ranks, rest) = rest.split_at((header & 0xffff) as usize);
+        let (assets, rest) = rest.split_at((header & 0xffff) as usize);
         self.0 = rest;
-        Some((deals, ranks))
+        Some((deals, assets))
     }
 }
 
@@ -379,7 +380,7 @@ mod tests {
     fn pairs_once_and_ends_with_ties_to_the_smaller_rank() {
         let mut t = TouchTally::default();
         for (deal, rank, time) in [(1, 2, 5), (1, 1, 5), (0, 3, 7), (1, 3, 9), (1, 2, 9)] {
-            t.add(deal, rank, time, 3);
+            t.add(deal, rank, rank, time, 3);
         }
         let ends = |touches, first, last| DealEnds {
             touches,
@@ -407,7 +408,7 @@ mod tests {
     fn tally(touches: &[(u32, u32, i64)]) -> TouchTally {
         let mut t = TouchTally::default();
         for &(d, r, time) in touches {
-            t.add(d, r, time, 3);
+            t.add(d, r, r, time, 3);
         }
         t
     }
@@ -422,7 +423,7 @@ mod tests {
                 if i == cut {
                     t.seal();
                 }
-                t.add(d, r, time, 3);
+                t.add(d, r, r, time, 3);
             }
             assert_eq!(collect(&mut t), collect(&mut whole.clone()), "cut {cut}");
         }
@@ -466,7 +467,7 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             let deal = ((x >> 33) % deals as u64) as u32;
             let rank = ((x >> 17) % 40) as u32;
-            t.add(deal, rank, i, deals);
+            t.add(deal, rank, rank, i, deals);
             want[deal as usize].insert(rank);
             if i % 997 == 0 {
                 t.seal();
