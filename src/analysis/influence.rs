@@ -466,6 +466,58 @@ pub fn each_deal(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut(&Deal
     });
 }
 
+/// [`each_deal`] in two stages on two threads: a helper thread walks the deals (joining each
+/// one's parts and dropping repeats) a batch ahead, and `visit` runs on the calling thread, in
+/// deal order all the same, so sums it keeps come out as from [`each_deal`] to the last bit.
+pub fn each_deal_ahead(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
+    /// Deals a batch: enough to keep the threads apart, few enough to stay in cache.
+    const BATCH: usize = 512;
+    /// A batch of walked deals: each deal's head, and its assets at `assets[from..to]`.
+    #[derive(Default)]
+    struct Batch {
+        heads: Vec<(u32, u32, u32, u64, usize, usize)>,
+        assets: Vec<u32>,
+    }
+    let (full, walked) = std::sync::mpsc::sync_channel::<Batch>(2);
+    let (spare, room) = std::sync::mpsc::sync_channel::<Batch>(4);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut batch = Batch::default();
+            each_deal(touches, rank, |d| {
+                let from = batch.assets.len();
+                batch.assets.extend_from_slice(d.assets);
+                let to = batch.assets.len();
+                batch
+                    .heads
+                    .push((d.deal, d.first, d.last, d.touches, from, to));
+                if batch.heads.len() == BATCH {
+                    let next = room.try_recv().unwrap_or_default();
+                    // The receiver is gone only if `visit` panicked: that panic is told.
+                    let _ = full.send(std::mem::replace(&mut batch, next));
+                }
+            });
+            if !batch.heads.is_empty() {
+                let _ = full.send(batch);
+            }
+        });
+        for mut batch in walked {
+            for &(deal, first, last, touches, from, to) in &batch.heads {
+                visit(&DealTouches {
+                    deal,
+                    assets: &batch.assets[from..to],
+                    first,
+                    last,
+                    touches,
+                });
+            }
+            batch.heads.clear();
+            batch.assets.clear();
+            // Full only when the walker is far behind: the batch is then dropped.
+            let _ = spare.try_send(batch);
+        }
+    });
+}
+
 /// The shares of `amount` each of a deal's touched assets gets under `model`, unrounded.
 pub fn shares(model: Model, deal: &DealTouches, amount: f64, mut give: impl FnMut(u32, f64)) {
     match model {
@@ -532,6 +584,33 @@ mod tests {
             shares(model, d, 100.0, |a, s| out[a as usize] += s)
         });
         out
+    }
+
+    #[test]
+    fn deals_walked_ahead_come_as_walked_here() {
+        // 3,001 deals (several batches), touched in a scrambled order by 50 assets, in two
+        // parts so that some deals are joined from both.
+        let (deals, assets) = (3_001usize, 50u32);
+        let rank: Vec<u32> = (0..assets).rev().collect();
+        let mut parts = [TouchTally::default(), TouchTally::default()];
+        let mut x = 7u64;
+        for i in 0..40_000i64 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let deal = ((x >> 33) % deals as u64) as u32;
+            let asset = ((x >> 17) % u64::from(assets)) as u32;
+            parts[(i % 3 == 0) as usize].add(deal, asset, rank[asset as usize], i, deals);
+        }
+        let [mut tally, other] = parts;
+        tally.seal();
+        tally.merge(other);
+        let owned = |d: &DealTouches| (d.deal, d.assets.to_vec(), d.first, d.last, d.touches);
+        let (mut here, mut ahead) = (Vec::new(), Vec::new());
+        each_deal(&tally, &rank, |d| here.push(owned(d)));
+        each_deal_ahead(&tally, &rank, |d| ahead.push(owned(d)));
+        assert!(here.len() > 2_000, "{}", here.len());
+        assert_eq!(ahead, here);
     }
 
     #[test]

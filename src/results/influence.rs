@@ -1,6 +1,6 @@
 //! Revenue influence: the summary of the deals in scope, a row per asset, per group or per rep.
 
-use crate::analysis::influence::{each_deal, id_ranks, shares, DealIndex, Model};
+use crate::analysis::influence::{each_deal_ahead, id_ranks, shares, DealIndex, Model};
 use crate::analysis::summary::round2;
 use crate::analysis::touches::TouchTally;
 use crate::analysis::Audit;
@@ -174,7 +174,7 @@ impl Influence {
         };
         let mut tally = std::mem::take(touches);
         tally.seal();
-        each_deal(&tally, &rank, |d| {
+        each_deal_ahead(&tally, &rank, |d| {
             let deal = &deals[d.deal as usize];
             out.touches[d.deal as usize] = d.touches;
             for &a in d.assets {
@@ -297,7 +297,7 @@ impl Influence {
             }
         }
         let mut groups: Vec<u32> = Vec::new();
-        each_deal(&self.tally, &self.rank, |d| {
+        each_deal_ahead(&self.tally, &self.rank, |d| {
             groups.clear();
             groups.extend(d.assets.iter().flat_map(|&a| group_of.of(a as usize)));
             groups.sort_unstable();
