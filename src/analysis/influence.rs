@@ -145,12 +145,12 @@ pub struct ActiveDeals {
     pending: DealEnds,
 }
 
-// Two cache lines a rep.
-const _: () = assert!(std::mem::size_of::<ActiveDeals>() == 128);
+// Three cache lines a rep: room for 21 assets a run.
+const _: () = assert!(std::mem::size_of::<ActiveDeals>() == 192);
 
 impl ActiveDeals {
     const HELD: usize = 10;
-    const RUN: usize = 5;
+    const RUN: usize = 21;
     const OVERFLOW: u32 = u32::MAX;
 
     /// Gives the assets waiting as a run and the pending touches' ends to each deal held, and
@@ -659,6 +659,9 @@ mod tests {
         let mut times = forward.clone();
         times.extend(forward.iter().rev());
         times.extend([3, 130, 12, 59, 60, 14, 75, 71, 50, 0, 125]);
+        // Runs that fill up: more events than a run holds between two refreshes.
+        times.extend(std::iter::repeat_n(40, 2 * ActiveDeals::RUN + 3));
+        times.extend(std::iter::repeat_n(12, ActiveDeals::RUN));
         // Each deal's (rank, time) touches and ends, through the cache as one by one.
         let mut cache = ActiveDeals::default();
         let deals = deal as usize;
