@@ -77,6 +77,13 @@ impl Marks {
         self.mark
     }
 
+    /// Room for assets below `n`.
+    fn make_room(&mut self, n: usize) {
+        if self.by_asset.len() < n {
+            self.by_asset.resize(n, 0);
+        }
+    }
+
     /// True the first time `asset` is met under `mark`.
     #[inline]
     fn first_time(&mut self, asset: u32, mark: u32) -> bool {
@@ -277,17 +284,20 @@ impl TouchTally {
         // Drop each deal's repeated assets and close the gaps they leave: an asset is kept the
         // first time it is met in the deal (its mark is the deal's), in one sweep instead of a
         // sort a deal.
+        // Branch-free: every asset is written, and kept by moving on when it is new.
+        let most = new.assets.iter().max().map_or(0, |&a| a as usize + 1);
+        self.marks.make_room(most);
         let mut write = 0usize;
         for d in 0..deals {
             let (from, to) = (new.offsets[d] as usize, new.offsets[d + 1] as usize);
             new.offsets[d] = write as u32;
             let mark = self.marks.next();
+            let by_asset = &mut self.marks.by_asset[..most];
             for i in from..to {
-                let r = new.assets[i];
-                if self.marks.first_time(r, mark) {
-                    new.assets[write] = r;
-                    write += 1;
-                }
+                let a = new.assets[i];
+                let seen = std::mem::replace(&mut by_asset[a as usize], mark) == mark;
+                new.assets[write] = a;
+                write += usize::from(!seen);
             }
         }
         new.offsets[deals] = write as u32;
