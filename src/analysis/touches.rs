@@ -101,6 +101,9 @@ impl Marks {
 /// part of the input holds at most this much besides each deal's distinct assets.
 const SEAL_WORDS: usize = 1 << 23;
 
+/// The most deals, and the most assets, one run's header can count.
+const RUN_MAX: usize = 0xFFFF;
+
 /// Room kept past [`SEAL_WORDS`] so that a run of an event's deals (ten at most through a
 /// rep's cache) and a handful of assets never reallocates the log.
 const LOG_SLACK: usize = 64;
@@ -168,7 +171,15 @@ impl TouchTally {
         if deals.is_empty() || assets.is_empty() {
             return;
         }
-        debug_assert!(deals.len() < 1 << 16 && assets.len() < 1 << 16);
+        if deals.len() > RUN_MAX || assets.len() > RUN_MAX {
+            // More than a header can count: as runs it can (never through a rep's cache).
+            for deals in deals.chunks(RUN_MAX) {
+                for assets in assets.chunks(RUN_MAX) {
+                    self.add_run(deals, assets, deal_count);
+                }
+            }
+            return;
+        }
         let header = (deals.len() as u32) << 16 | assets.len() as u32;
         self.push_run(header, deals, assets);
         if self.log.len() >= SEAL_WORDS {
@@ -492,6 +503,24 @@ mod tests {
             .collect();
         let got: Vec<(u32, Vec<u32>)> = got.into_iter().map(|(d, r, _)| (d, r)).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_run_longer_than_a_header_counts_is_split() {
+        let deals: Vec<u32> = (0..3).collect();
+        let assets: Vec<u32> = (0..70_000).map(|a| a % 69_999).collect();
+        let mut t = TouchTally::default();
+        t.add_run(&deals, &assets, 3);
+        let mut ends = DealEnds::default();
+        ends.add(1, 0);
+        for &d in &deals {
+            t.add_ends(d, &ends, 3);
+        }
+        let got = collect(&mut t);
+        assert_eq!(got.len(), 3);
+        for (_, ranks, _) in got {
+            assert_eq!(ranks, (0..69_999).collect::<Vec<u32>>());
+        }
     }
 
     #[test]
