@@ -179,7 +179,17 @@ pub enum TimeShape {
 
 impl TimeShape {
     /// Classifies a value by its look alone (a few byte tests; no parsing).
+    #[inline]
     pub fn of(raw: &[u8]) -> TimeShape {
+        // The common case first, with no trimming or counting: four digits, then a byte that
+        // is neither a digit nor a space (one that is could end the value once trimmed).
+        if let [a, b, c, d, e, ..] = raw {
+            let digit = u8::is_ascii_digit;
+            if digit(a) && digit(b) && digit(c) && digit(d) && !digit(e) && !e.is_ascii_whitespace()
+            {
+                return TimeShape::YearFirst;
+            }
+        }
         let value = raw.trim_ascii();
         let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
         match (digits, value.get(digits)) {
@@ -857,6 +867,28 @@ mod tests {
         assert_eq!(TimeShape::of(b"20130715233322.670"), TimeShape::Compact);
         assert_eq!(TimeShape::of(b"20260315"), TimeShape::Digits8);
         assert_eq!(TimeShape::of(b"Mar 15, 2026"), TimeShape::Words);
+        // Four digits and a space are a year once trimmed, not a year-first date.
+        assert_eq!(TimeShape::of(b"2026 "), TimeShape::EpochSeconds);
+        assert_eq!(TimeShape::of(b"2026 x"), TimeShape::YearFirst);
+    }
+
+    proptest::proptest! {
+        /// The quick test for the common shape agrees with trimming and counting digits.
+        #[test]
+        fn shapes_as_counted(raw in "[0-9 ./:TZa-]{0,16}") {
+            let value = raw.as_bytes().trim_ascii();
+            let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+            let counted = match (digits, value.get(digits)) {
+                (8, None) => TimeShape::Digits8,
+                (13, None) => TimeShape::EpochMillis,
+                (14, None | Some(b'.')) => TimeShape::Compact,
+                (_, None) => TimeShape::EpochSeconds,
+                (4, Some(_)) => TimeShape::YearFirst,
+                (1 | 2, Some(_)) => TimeShape::Slashed,
+                _ => TimeShape::Words,
+            };
+            proptest::prop_assert_eq!(TimeShape::of(raw.as_bytes()), counted);
+        }
     }
 
     #[test]
