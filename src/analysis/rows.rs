@@ -188,7 +188,7 @@ fn aggregate_id(
 /// A row that stops the reading of its file: a slash date against the order already used
 /// (see [`ColumnOrder`]). Its line is counted like a problem's, from the reader's first byte.
 #[derive(Debug)]
-pub struct Stop(pub Problem);
+pub struct Stop(pub Box<Problem>);
 
 /// Classifies and tallies rows of one file, reusing its buffers from row to row.
 pub struct RowScanner<'a> {
@@ -293,7 +293,11 @@ impl<'a> RowScanner<'a> {
     /// the first row of the file with text that is not UTF-8 (counted all the same). A row
     /// whose date goes against the order already used stops the file.
     #[inline]
-    pub fn scan(&mut self, record: &Fields, agg: &mut Aggregate) -> Result<Option<Problem>, Stop> {
+    pub fn scan(
+        &mut self,
+        record: &Fields,
+        agg: &mut Aggregate,
+    ) -> Result<Option<Box<Problem>>, Stop> {
         // Two copies of the row's judgement, so that a log without a count column pays
         // nothing for the weights of those that have one.
         let problem = if self.columns.count.is_some() {
@@ -313,7 +317,7 @@ impl<'a> RowScanner<'a> {
     }
 
     #[cold]
-    fn invalid_utf8(&mut self, record: &Fields) -> Option<Problem> {
+    fn invalid_utf8(&mut self, record: &Fields) -> Option<Box<Problem>> {
         let column = (0..record.len()).find(|&c| std::str::from_utf8(&record[c]).is_err())?;
         self.warned_encoding = true;
         Some(self.problem(record, Some(column), NOT_UTF8.into()))
@@ -323,7 +327,7 @@ impl<'a> RowScanner<'a> {
     // Always inlined: with the row judgement compiled twice, LLVM would otherwise call it
     // on every row.
     #[inline(always)]
-    fn check_time_shape(&mut self, record: &Fields) -> Option<Problem> {
+    fn check_time_shape(&mut self, record: &Fields) -> Option<Box<Problem>> {
         let raw = &record[self.columns.time];
         let shape = TimeShape::of(raw);
         let first = *self.first_time_shape.get_or_insert(shape);
@@ -345,7 +349,7 @@ impl<'a> RowScanner<'a> {
         &mut self,
         record: &Fields,
         agg: &mut Aggregate,
-    ) -> Result<Option<Problem>, Stop> {
+    ) -> Result<Option<Box<Problem>>, Stop> {
         // Every row is read as one event until its count is known: a skipped row stays one.
         agg.counts.rows += 1;
         if agg.counts.rows % progress::ROW_BATCH == 0 {
@@ -460,7 +464,7 @@ impl<'a> RowScanner<'a> {
 
     /// A row whose count is not a whole number from 0 up: skipped, and counted as one.
     #[cold]
-    fn bad_count(&self, record: &Fields, column: usize, agg: &mut Aggregate) -> Problem {
+    fn bad_count(&self, record: &Fields, column: usize, agg: &mut Aggregate) -> Box<Problem> {
         agg.counts.skipped += 1;
         let message = format!(
             "the count is not a whole number from 0 to {}; row skipped",
@@ -610,7 +614,7 @@ impl<'a> RowScanner<'a> {
     /// ends) is no event: most often a quote left open joined the lines up to the next quote
     /// into this one value.
     #[cold]
-    fn line_break_in_key(&self, record: &Fields) -> Option<Problem> {
+    fn line_break_in_key(&self, record: &Fields) -> Option<Box<Problem>> {
         let cols = self.columns;
         let keys = [
             Some(cols.asset),
@@ -629,8 +633,8 @@ impl<'a> RowScanner<'a> {
     }
 
     #[cold]
-    fn problem(&self, record: &Fields, column: Option<usize>, message: String) -> Problem {
-        Problem {
+    fn problem(&self, record: &Fields, column: Option<usize>, message: String) -> Box<Problem> {
+        Box::new(Problem {
             file: self.file.to_string(),
             line: record.line(),
             last_line: record.last_line(),
@@ -643,7 +647,7 @@ impl<'a> RowScanner<'a> {
                 }
             }),
             message,
-        }
+        })
     }
 }
 

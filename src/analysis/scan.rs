@@ -239,7 +239,7 @@ fn scan_sequentially(
     {
         match row.scan(&fields, agg) {
             Ok(None) => {}
-            Ok(Some(problem)) => found.record(problem)?,
+            Ok(Some(problem)) => found.record(*problem)?,
             Err(stop) => return Err(stop_error(stop, start.lines_before)),
         }
     }
@@ -281,7 +281,7 @@ fn scan_csv<R: std::io::Read>(
             Ok(None) => {}
             Ok(Some(mut problem)) => {
                 problem.shift(lines_before);
-                problems.record(problem)?;
+                problems.record(*problem)?;
             }
             Err(stop) => return Err(stop_error(stop, lines_before)),
         }
@@ -409,7 +409,7 @@ fn read_range(
         };
         match row.scan(&fields, &mut agg) {
             Ok(None) => {}
-            Ok(Some(problem)) => problems.record(problem)?,
+            Ok(Some(problem)) => problems.record(*problem)?,
             // The reading on one thread tells it, with the lines before it counted.
             Err(Stop(_)) => reread.store(true, Ordering::Relaxed),
         }
