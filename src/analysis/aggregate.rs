@@ -177,7 +177,8 @@ pub struct Aggregate {
     team_pending: Vec<(u32, u64)>,
     /// Orphan events per unknown asset id (the first [`ORPHAN_IDS_KEPT`] ids).
     pub orphan_ids: FxHashMap<Box<[u8]>, u64>,
-    /// Earliest and latest readable event time, counted or not.
+    /// Earliest and latest readable event time, counted or not, of the files finished
+    /// ([`Aggregate::finish_file`]): every file, once the pass is over.
     pub time_range: Option<(Millis, Millis)>,
     /// Excluded events by the step that removed them.
     pub excluded_by: Exclusions,
@@ -347,17 +348,19 @@ impl Aggregate {
         }
     }
 
+    /// A readable time: the open file's range takes it in, and the whole pass's takes the
+    /// file's when the file is finished.
     #[inline]
     pub fn saw_time(&mut self, t: Millis) {
-        self.time_range = Some(match self.time_range {
-            None => (t, t),
-            Some((lo, hi)) => (lo.min(t), hi.max(t)),
-        });
         self.file.saw_time(t);
     }
 
     /// Closes the tally of the file just read: `rows` data rows, `skipped` of them bad.
     pub fn finish_file(&mut self, path: &str, rows: u64, skipped: u64) {
+        if let Some((lo, hi)) = self.file.times {
+            let (mine_lo, mine_hi) = self.time_range.unwrap_or((lo, hi));
+            self.time_range = Some((mine_lo.min(lo), mine_hi.max(hi)));
+        }
         let mut file = std::mem::take(&mut self.file);
         file.path = path.to_string();
         file.rows = rows;
