@@ -357,7 +357,7 @@ impl Aggregate {
 
     /// Closes the tally of the file just read: `rows` data rows, `skipped` of them bad.
     pub fn finish_file(&mut self, path: &str, rows: u64, skipped: u64) {
-        if let Some((lo, hi)) = self.file.times {
+        if let Some((lo, hi)) = self.file.times.get() {
             let (mine_lo, mine_hi) = self.time_range.unwrap_or((lo, hi));
             self.time_range = Some((mine_lo.min(lo), mine_hi.max(hi)));
         }

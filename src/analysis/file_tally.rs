@@ -132,6 +132,36 @@ impl ValueCounts {
 pub const SMALL_EPOCH_MS: Millis = 100_000_000 * 1000;
 
 /// What one events file's rows showed.
+/// The earliest and latest of the times seen; none until the first (kept as a min and a max,
+/// with no `Option` to test on every row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeSpan {
+    lo: Millis,
+    hi: Millis,
+}
+
+impl Default for TimeSpan {
+    fn default() -> Self {
+        TimeSpan {
+            lo: Millis::MAX,
+            hi: Millis::MIN,
+        }
+    }
+}
+
+impl TimeSpan {
+    #[inline]
+    pub fn add(&mut self, t: Millis) {
+        self.lo = self.lo.min(t);
+        self.hi = self.hi.max(t);
+    }
+
+    /// (earliest, latest), or `None` before the first time.
+    pub fn get(&self) -> Option<(Millis, Millis)> {
+        (self.lo <= self.hi).then_some((self.lo, self.hi))
+    }
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FileTally {
     /// The file as named in messages; set when the file is finished.
@@ -140,7 +170,7 @@ pub struct FileTally {
     pub rows: u64,
     pub skipped: u64,
     /// Earliest and latest readable time.
-    pub times: Option<(Millis, Millis)>,
+    pub times: TimeSpan,
     /// The first readable time value as written, and as read.
     pub time_sample: Option<(String, Millis)>,
     /// Readable times that were small whole numbers read as epoch seconds.
@@ -160,15 +190,12 @@ impl FileTally {
 
     #[inline]
     pub fn saw_time(&mut self, t: Millis) {
-        self.times = Some(match self.times {
-            None => (t, t),
-            Some((lo, hi)) => (lo.min(t), hi.max(t)),
-        });
+        self.times.add(t);
     }
 
     /// Takes in the tally of a later part of the same file.
     pub fn merge(&mut self, other: &FileTally) {
-        if let Some((lo, hi)) = other.times {
+        if let Some((lo, hi)) = other.times.get() {
             self.saw_time(lo);
             self.saw_time(hi);
         }
@@ -184,6 +211,18 @@ impl FileTally {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_time_span_is_none_until_its_first_time() {
+        let mut span = TimeSpan::default();
+        assert_eq!(span.get(), None);
+        span.add(5);
+        assert_eq!(span.get(), Some((5, 5)));
+        span.add(-3);
+        span.add(4);
+        assert_eq!(span.get(), Some((-3, 5)));
+    }
+
     use super::*;
 
     #[test]

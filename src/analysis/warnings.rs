@@ -114,7 +114,7 @@ impl Findings<'_> {
     }
 
     fn implausible_times(&self, file: &FileTally) -> Option<Warning> {
-        let (first, last) = file.times?;
+        let (first, last) = file.times.get()?;
         let readable = file.readable();
         let (raw, read_as) = file.time_sample.as_ref()?;
         let sample = format!("{raw:?} read as {}", format_instant(*read_as));

@@ -251,7 +251,7 @@ fn by_file(rows: Vec<Vec<Value>>) -> Vec<Vec<Value>> {
 fn value_rows(file: &FileReport, tally: &FileTally, rows: &mut Vec<Vec<Value>>) {
     let name = file.path.as_str();
     rows.push(row(name, "usable rows", Value::count(tally.readable())));
-    if let Some((first, last)) = tally.times {
+    if let Some((first, last)) = tally.times.get() {
         let range = format!("{} to {}", format_instant(first), format_instant(last));
         rows.push(row(name, "time range", Value::text(range)));
     }
