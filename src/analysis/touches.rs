@@ -104,8 +104,9 @@ const SEAL_WORDS: usize = 1 << 23;
 /// The most deals, and the most assets, one run's header can count.
 const RUN_MAX: usize = 0xFFFF;
 
-/// Room kept past [`SEAL_WORDS`] so that a run of an event's deals (ten at most through a
-/// rep's cache) and a handful of assets never reallocates the log.
+/// Room kept past [`SEAL_WORDS`] so that a run through a rep's cache (a header, ten deals at
+/// most and 21 assets) never reallocates the log; a longer run (none is made today) takes the
+/// ordinary, reallocating path.
 const LOG_SLACK: usize = 64;
 
 /// Each deal's distinct assets: deal `d`'s are `assets[offsets[d]..offsets[d + 1]]`.
