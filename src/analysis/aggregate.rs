@@ -1,6 +1,6 @@
 //! The per-asset, per-user and per-file tallies that one pass over the events builds.
 
-use crate::analysis::file_tally::{Exclusion, Exclusions, FileTally};
+use crate::analysis::file_tally::{Exclusion, Exclusions, FileTally, TimeSpan};
 use crate::analysis::periods::TrendTally;
 use crate::analysis::touches::TouchTally;
 use crate::input::time::Millis;
@@ -179,7 +179,7 @@ pub struct Aggregate {
     pub orphan_ids: FxHashMap<Box<[u8]>, u64>,
     /// Earliest and latest readable event time, counted or not, of the files finished
     /// ([`Aggregate::finish_file`]): every file, once the pass is over.
-    pub time_range: Option<(Millis, Millis)>,
+    pub time_range: TimeSpan,
     /// Excluded events by the step that removed them.
     pub excluded_by: Exclusions,
     /// The events file being read.
@@ -357,10 +357,7 @@ impl Aggregate {
 
     /// Closes the tally of the file just read: `rows` data rows, `skipped` of them bad.
     pub fn finish_file(&mut self, path: &str, rows: u64, skipped: u64) {
-        if let Some((lo, hi)) = self.file.times.get() {
-            let (mine_lo, mine_hi) = self.time_range.unwrap_or((lo, hi));
-            self.time_range = Some((mine_lo.min(lo), mine_hi.max(hi)));
-        }
+        self.time_range.merge(&self.file.times);
         let mut file = std::mem::take(&mut self.file);
         file.path = path.to_string();
         file.rows = rows;
@@ -427,10 +424,7 @@ impl Aggregate {
                 self.orphan_ids.insert(id, n);
             }
         }
-        if let Some((lo, hi)) = other.time_range {
-            let (mine_lo, mine_hi) = self.time_range.unwrap_or((lo, hi));
-            self.time_range = Some((mine_lo.min(lo), mine_hi.max(hi)));
-        }
+        self.time_range.merge(&other.time_range);
         self.excluded_by.merge(&other.excluded_by);
         // The other's open file is the next part of ours (or empty when it was finished).
         self.file.merge(&other.file);

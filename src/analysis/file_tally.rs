@@ -131,7 +131,6 @@ impl ValueCounts {
 /// taken for epoch seconds: a relative day or a counter, not a date.
 pub const SMALL_EPOCH_MS: Millis = 100_000_000 * 1000;
 
-/// What one events file's rows showed.
 /// The earliest and latest of the times seen; none until the first (kept as a min and a max,
 /// with no `Option` to test on every row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,12 +155,19 @@ impl TimeSpan {
         self.hi = self.hi.max(t);
     }
 
+    /// Takes in every time `other` saw.
+    pub fn merge(&mut self, other: &TimeSpan) {
+        self.lo = self.lo.min(other.lo);
+        self.hi = self.hi.max(other.hi);
+    }
+
     /// (earliest, latest), or `None` before the first time.
     pub fn get(&self) -> Option<(Millis, Millis)> {
         (self.lo <= self.hi).then_some((self.lo, self.hi))
     }
 }
 
+/// What one events file's rows showed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FileTally {
     /// The file as named in messages; set when the file is finished.
@@ -195,10 +201,7 @@ impl FileTally {
 
     /// Takes in the tally of a later part of the same file.
     pub fn merge(&mut self, other: &FileTally) {
-        if let Some((lo, hi)) = other.times.get() {
-            self.saw_time(lo);
-            self.saw_time(hi);
-        }
+        self.times.merge(&other.times);
         if self.time_sample.is_none() {
             self.time_sample.clone_from(&other.time_sample);
         }
@@ -211,6 +214,7 @@ impl FileTally {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn a_time_span_is_none_until_its_first_time() {
@@ -221,9 +225,13 @@ mod tests {
         span.add(-3);
         span.add(4);
         assert_eq!(span.get(), Some((-3, 5)));
+        let mut other = TimeSpan::default();
+        other.merge(&TimeSpan::default());
+        assert_eq!(other.get(), None);
+        other.add(9);
+        span.merge(&other);
+        assert_eq!(span.get(), Some((-3, 9)));
     }
-
-    use super::*;
 
     #[test]
     fn values_merge_by_folded_key_and_rank_by_count() {

@@ -179,7 +179,7 @@ impl Findings<'_> {
     }
 
     fn window_outside_events(&self) -> Option<Warning> {
-        let (first, last) = self.usage.time_range?;
+        let (first, last) = self.usage.time_range.get()?;
         let window = self.config.window;
         let overlaps = first < window.until && window.since.is_none_or(|since| last >= since);
         if overlaps {
@@ -410,7 +410,7 @@ impl Findings<'_> {
         if last >= policy.as_of - policy.stale_after_days * MS_PER_DAY {
             return None;
         }
-        let (first, last_read) = self.usage.time_range.unwrap_or((last, last));
+        let (first, last_read) = self.usage.time_range.get().unwrap_or((last, last));
         Some(Warning::new(
             EVENTS_STALE,
             format!(

@@ -194,7 +194,7 @@ fn audit_rows(audit: &Audit) -> Vec<Vec<Value>> {
         "events counted",
         Value::count(counts.counted),
     ));
-    if let Some((first, last)) = audit.usage.time_range {
+    if let Some((first, last)) = audit.usage.time_range.get() {
         let range = format!("{} to {}", format_instant(first), format_instant(last));
         rows.push(row("(events)", "time range", Value::text(range)));
     }
