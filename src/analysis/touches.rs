@@ -88,9 +88,7 @@ impl Marks {
     #[inline]
     fn first_time(&mut self, asset: u32, mark: u32) -> bool {
         let a = asset as usize;
-        if a >= self.by_asset.len() {
-            self.by_asset.resize(a + 1, 0);
-        }
+        self.make_room(a + 1);
         let new = self.by_asset[a] != mark;
         self.by_asset[a] = mark;
         new
@@ -166,9 +164,7 @@ impl TouchTally {
     /// through [`TouchTally::add_ends`].
     #[inline]
     pub fn add_run(&mut self, deals: &[u32], assets: &[u32], deal_count: usize) {
-        if self.ends.is_empty() {
-            self.ends = vec![DealEnds::default(); deal_count];
-        }
+        self.make_ends(deal_count);
         if deals.is_empty() || assets.is_empty() {
             return;
         }
@@ -225,10 +221,16 @@ impl TouchTally {
     /// Touches whose pairs came through [`TouchTally::add_pair`] or
     /// [`TouchTally::add_run`]: their count and ends.
     pub fn add_ends(&mut self, deal: u32, ends: &DealEnds, deal_count: usize) {
+        self.make_ends(deal_count);
+        self.ends[deal as usize].merge(ends);
+    }
+
+    /// Each deal's ends, made at the first touch of a pass over `deal_count` deals.
+    #[inline]
+    fn make_ends(&mut self, deal_count: usize) {
         if self.ends.is_empty() {
             self.ends = vec![DealEnds::default(); deal_count];
         }
-        self.ends[deal as usize].merge(ends);
     }
 
     /// Moves the runs into each deal's list of distinct assets (a no-op when no run came
@@ -286,8 +288,8 @@ impl TouchTally {
             for &d in run_deals {
                 let slot = &mut counts[d as usize];
                 let to = &mut new.assets[*slot as usize..*slot as usize + assets.len()];
-                for (to, &r) in to.iter_mut().zip(assets) {
-                    *to = r;
+                for (to, &a) in to.iter_mut().zip(assets) {
+                    *to = a;
                 }
                 *slot += assets.len() as u32;
             }
@@ -295,8 +297,7 @@ impl TouchTally {
         self.log.clear();
         // Drop each deal's repeated assets and close the gaps they leave: an asset is kept the
         // first time it is met in the deal (its mark is the deal's), in one sweep instead of a
-        // sort a deal.
-        // Branch-free: every asset is written, and kept by moving on when it is new.
+        // sort a deal, and with no branch: every asset is written, and kept by moving on.
         let most = new.assets.iter().max().map_or(0, |&a| a as usize + 1);
         self.marks.make_room(most);
         let mut write = 0usize;
@@ -335,8 +336,8 @@ impl TouchTally {
     }
 
     /// Calls `visit` once per touched deal, in deal order, with its distinct assets (in the
-    /// order first touched within each part, parts in order) and its ends. On a sealed tally: runs added since the last [`TouchTally::seal`] are not
-    /// seen.
+    /// order first touched within each part, parts in order) and its ends. On a sealed tally:
+    /// runs added since the last [`TouchTally::seal`] are not seen.
     pub fn each_deal(&self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
         debug_assert!(self.log.is_empty(), "a tally is sealed before it is read");
         let mut merged = Vec::new();
