@@ -41,6 +41,9 @@ pub struct Audit {
     pub trend_groups: Vec<String>,
     /// What looks like a mistake behind the figures.
     pub warnings: Vec<Warning>,
+    /// Each asset's rank among the ids as plain text (the tie rule of first and last
+    /// touches), when the pass touched deals; empty otherwise.
+    pub asset_ranks: Vec<u32>,
 }
 
 /// What the pass reads besides the events: the inventory (and roster), read and ready.
@@ -234,6 +237,7 @@ impl Audit {
             roster,
             trend_groups,
             warnings,
+            asset_ranks,
         })
     }
 

@@ -1,6 +1,6 @@
 //! Revenue influence: the summary of the deals in scope, a row per asset, per group or per rep.
 
-use crate::analysis::influence::{each_deal_ahead, id_ranks, shares, DealIndex, Model};
+use crate::analysis::influence::{each_deal_ahead, shares, DealIndex, Model};
 use crate::analysis::summary::round2;
 use crate::analysis::touches::TouchTally;
 use crate::analysis::Audit;
@@ -160,7 +160,9 @@ impl Influence {
     ) -> Influence {
         let inventory = &audit.inventory;
         let deals = &index.deals.deals;
-        let rank = id_ranks(inventory.assets.iter().map(|a| a.id()));
+        // The ranks the pass kept its first and last touches by.
+        let rank = audit.asset_ranks.clone();
+        debug_assert_eq!(rank.len(), inventory.len(), "an audit of a pass with deals");
         let n = inventory.len();
         let mut out = Influence {
             summary: summary_base(index, model),
