@@ -171,7 +171,7 @@ pub fn audit_with_trend(config: &Config, request: &TrendRequest) -> Result<(Audi
 
 /// Runs the pass with a progress bar on a terminal, then shows the first problems on stderr.
 pub fn prepare_with(config: &Config, trend: Option<&TrendRequest>) -> Result<Audit> {
-    shown(config, || Audit::run(config, trend))
+    shown(config, || Audit::run(config, trend), |audit| audit)
 }
 
 /// The pass for `influence`, shown as [`prepare_with`] shows it.
@@ -180,7 +180,11 @@ pub fn prepare_influence(
     trend: Option<&TrendRequest>,
     deals: &crate::analysis::influence::DealIndex,
 ) -> Result<Audit> {
-    shown(config, || Audit::run_influence(config, trend, deals))
+    shown(
+        config,
+        || Audit::run_influence(config, trend, deals),
+        |audit| audit,
+    )
 }
 
 /// [`prepare_influence`] with the deals read by `load_deals` while the inventory is read.
@@ -189,26 +193,31 @@ pub fn prepare_influence_loading(
     trend: Option<&TrendRequest>,
     load_deals: impl FnOnce() -> Result<crate::analysis::influence::DealIndex> + Send,
 ) -> Result<(Audit, crate::analysis::influence::DealIndex)> {
-    let mut index = None;
-    let audit = shown(config, || {
-        let (audit, loaded) = Audit::run_influence_loading(config, trend, load_deals)?;
-        index = Some(loaded);
-        Ok(audit)
-    })?;
-    Ok((audit, index.expect("read with the audit")))
+    shown(
+        config,
+        || Audit::run_influence_loading(config, trend, load_deals),
+        |(audit, _)| audit,
+    )
 }
 
-fn shown(config: &Config, pass: impl FnOnce() -> Result<Audit>) -> Result<Audit> {
+/// Runs `pass` under the progress ticker, then tells the problems and warnings of its audit
+/// (found in what it returns by `audit_of`).
+fn shown<T>(
+    config: &Config,
+    pass: impl FnOnce() -> Result<T>,
+    audit_of: impl Fn(&T) -> &Audit,
+) -> Result<T> {
     let ticker = (!crate::messages::quiet() && std::io::stderr().is_terminal())
         .then(|| Ticker::start(input_bytes(config)));
-    let audit = pass();
+    let done = pass();
     drop(ticker);
-    let audit = audit?;
+    let done = done?;
+    let audit = audit_of(&done);
     audit.problems.print_warnings();
     for warning in &audit.warnings {
         crate::messages::warning(format_args!("{}: {}", warning.code, warning.message));
     }
-    Ok(audit)
+    Ok(done)
 }
 
 /// Writes a document to `--out FILE` (atomically, never over an input), or to standard
