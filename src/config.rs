@@ -361,6 +361,10 @@ pub struct Config {
     /// The pass keeps the distinct (asset, user) pairs: false for a command that reads none
     /// (set by the command, not by an option).
     pub keep_pairs: bool,
+    /// The pass looks up each row's team for the report (a filter, `--by team` and `check`
+    /// look it up whatever this says): false for a command that shows no team (set by the
+    /// command, not by an option).
+    pub keep_teams: bool,
 }
 
 impl Config {
@@ -395,6 +399,7 @@ impl Config {
             raw_csv: output.raw_csv,
             width: table_width(output.wide),
             keep_pairs: true,
+            keep_teams: true,
             pick: RowPick::default(),
             pseudonyms: Pseudonymizer::from_options(
                 args.pseudonymize_users,

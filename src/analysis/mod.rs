@@ -200,6 +200,10 @@ impl Audit {
             window: config.window,
             time: &config.read.time,
             needs_team,
+            teams: config.keep_teams
+                || needs_team
+                || list_values
+                || !config.filter.teams.is_empty(),
             asset_json_key: config.read.asset_json_key,
             list_values,
             pseudonyms: config.pseudonyms.as_ref(),

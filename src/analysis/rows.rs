@@ -27,6 +27,9 @@ pub struct ScanContext<'a> {
     pub time: &'a TimeParser,
     /// A report splits by team, so the files must have one.
     pub needs_team: bool,
+    /// Each row's team is looked up: a command shows teams, or `--team`, `--by team` or
+    /// `check` reads them.
+    pub teams: bool,
     /// The asset id sits inside a JSON object in the asset column, under this key (a preset's).
     pub asset_json_key: Option<&'static str>,
     /// `check` lists every file's types and teams over all its readable rows, not only
@@ -587,7 +590,7 @@ impl<'a> RowScanner<'a> {
                 return verdict;
             }
         }
-        if let Some(c) = self.columns.team {
+        if let (Some(c), true) = (self.columns.team, ctx.teams) {
             let entry = self.teams.entry(&record[c], |key| filter.admits_team(key));
             self.team = Some(entry);
             let admitted = self.teams.admitted(entry);

@@ -44,8 +44,14 @@ fn statuses(args: &[StatusArg]) -> Vec<Status> {
         .collect()
 }
 
+/// The pairs, for each asset's users; no team.
+const READS: super::Reads = super::Reads {
+    pairs: true,
+    teams: false,
+};
+
 pub fn run(args: &AssetsArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, true)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, READS)?;
     let filter = statuses(&args.status);
     let stream = pick_stream(rows(&config, &audit, &filter), &config.pick)?;
     render_stream(stream, config.format, super::style(&config), ctx.out)?;

@@ -18,8 +18,14 @@ use std::collections::BTreeMap;
 /// What one cohort's assets did: (created, first counted event) per asset.
 type Cohort = Vec<(Millis, Option<Millis>)>;
 
+/// Neither pairs nor teams: a cohort counts assets.
+const READS: super::Reads = super::Reads {
+    pairs: false,
+    teams: false,
+};
+
 pub fn run(args: &CohortsArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, false)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, READS)?;
     // A horizon asked twice is one column.
     let mut within: Vec<u32> = Vec::new();
     for &n in &args.within {

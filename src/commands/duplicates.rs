@@ -31,9 +31,15 @@ pub const COLUMNS: [&str; 12] = [
     "keep",
 ];
 
+/// The pairs, for each asset's users; no team.
+const READS: super::Reads = super::Reads {
+    pairs: true,
+    teams: false,
+};
+
 pub fn run(args: &DuplicatesArgs, ctx: &mut Ctx) -> Result<Exit> {
     let threshold = similarity_of(&args.similarity)?;
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, true)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, READS)?;
     let rules = DuplicateRules {
         threshold,
         across_types: args.across_types,

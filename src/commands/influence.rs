@@ -88,6 +88,7 @@ pub fn run(args: &InfluenceArgs, ctx: &mut Ctx) -> Result<Exit> {
     let mut config = Config::from_args(&args.audit, &args.output, ctx.now)?;
     config.pick = pick;
     config.keep_pairs = false;
+    config.keep_teams = false;
     let paths = deal_paths(&config, &args.opportunities)?;
     let (mut audit, index) = super::prepare_influence_loading(&config, None, || {
         load_deal_index(&config, &paths, &args.deals)

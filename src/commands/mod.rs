@@ -145,16 +145,25 @@ fn man(args: &crate::cli::ManArgs, ctx: &mut Ctx) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// The settings and the finished pass of a command that asks for no trend; `pairs`: the
-/// command reads the distinct (asset, user) pairs.
+/// What a command reads of the pass beyond its counts, so that the pass keeps nothing more.
+#[derive(Debug, Clone, Copy)]
+pub struct Reads {
+    /// The distinct (asset, user) pairs.
+    pub pairs: bool,
+    /// Each user's teams.
+    pub teams: bool,
+}
+
+/// The settings and the finished pass of a command that asks for no trend.
 pub fn audit(
     args: &crate::cli::AuditArgs,
     output: &OutputArgs,
     ctx: &Ctx,
-    pairs: bool,
+    reads: Reads,
 ) -> Result<(Config, Audit)> {
     let mut config = Config::from_args(args, output, ctx.now)?;
-    config.keep_pairs = pairs;
+    config.keep_pairs = reads.pairs;
+    config.keep_teams = reads.teams;
     let audit = prepare_with(&config, None)?;
     Ok((config, audit))
 }
@@ -287,10 +296,10 @@ pub fn audit_rows(
     output: &OutputArgs,
     rows: &RowArgs,
     ctx: &Ctx,
-    pairs: bool,
+    reads: Reads,
 ) -> Result<(Config, Audit)> {
     let pick = crate::config::row_pick(rows)?;
-    let (mut config, audit) = audit(args, output, ctx, pairs)?;
+    let (mut config, audit) = audit(args, output, ctx, reads)?;
     config.pick = pick;
     Ok((config, audit))
 }

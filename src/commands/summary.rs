@@ -28,9 +28,12 @@ pub fn run(args: &SummaryArgs, ctx: &mut Ctx) -> Result<Exit> {
             "--sort and --top order rows: summary has rows with --group-by COLUMN"
         ));
     }
-    // Only the groups' distinct users read the (asset, user) pairs.
-    let pairs = args.group_by.is_some();
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, pairs)?;
+    // Only the groups' distinct users read the (asset, user) pairs; no team is shown.
+    let reads = super::Reads {
+        pairs: args.group_by.is_some(),
+        teams: false,
+    };
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, reads)?;
     let style = super::style(&config);
     match args.group_by.as_deref() {
         None => render(&report(&config, &audit)?, config.format, style, ctx.out)?,

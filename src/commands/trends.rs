@@ -31,6 +31,8 @@ pub fn run(args: &TrendsArgs, ctx: &mut Ctx) -> Result<Exit> {
     let mut config = Config::from_args(&args.audit, &args.output, ctx.now)?;
     config.pick = pick;
     config.keep_pairs = false;
+    // `--by team` reads the teams whatever this says.
+    config.keep_teams = false;
     let request = TrendRequest {
         period: period_of(args.period),
         by: args.by.clone(),

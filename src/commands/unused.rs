@@ -16,8 +16,14 @@ pub const COLUMNS: [&str; 7] = [
     "asset_id", "title", "type", "owner", "created", "age_days", "cost",
 ];
 
+/// The pairs, for each asset's users; no team.
+const READS: super::Reads = super::Reads {
+    pairs: true,
+    teams: false,
+};
+
 pub fn run(args: &UnusedArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, true)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, READS)?;
     let stream = pick_stream(rows(&config, &audit), &config.pick)?;
     render_stream(stream, config.format, super::style(&config), ctx.out)?;
     Ok(Exit::Success)

@@ -21,8 +21,14 @@ pub const COLUMNS: [&str; 7] = [
     "in_roster",
 ];
 
+/// The pairs, for each user's assets, and each user's teams.
+const READS: super::Reads = super::Reads {
+    pairs: true,
+    teams: true,
+};
+
 pub fn run(args: &UsersArgs, ctx: &mut Ctx) -> Result<Exit> {
-    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, true)?;
+    let (config, audit) = super::audit_rows(&args.audit, &args.output, &args.rows, ctx, READS)?;
     emit(&config, report(&config, &audit), ctx.out)
 }
 
