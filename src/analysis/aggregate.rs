@@ -303,6 +303,9 @@ impl Aggregate {
         self.settle_teams();
         self.pairs.settle();
         self.touches.seal();
+        if let Some(trend) = &mut self.trend {
+            trend.settle();
+        }
     }
 
     /// Moves the pending (user, first team) counts into `user_teams`.

@@ -116,7 +116,11 @@ pub const NO_TEAM: u32 = u32::MAX;
 pub struct TrendTally {
     pub period: Period,
     pub split: TrendSplit,
-    pub events: FxHashMap<(i64, u32), u64>,
+    /// Read through [`TrendTally::events`], once settled.
+    events: FxHashMap<(i64, u32), u64>,
+    /// Events of the (period, group) counted last, not yet in `events` (a log in time order
+    /// counts into one for many rows): added by [`TrendTally::settle`].
+    pending: ((i64, u32), u64),
     pub users: MemberSets,
     pub assets: MemberSets,
     /// First counted event per (team, asset), for by-team "ever used".
@@ -131,6 +135,7 @@ impl TrendTally {
             period,
             split,
             events: FxHashMap::default(),
+            pending: Default::default(),
             users: MemberSets::default(),
             assets: MemberSets::default(),
             first_by_team: FxHashMap::default(),
@@ -175,15 +180,39 @@ impl TrendTally {
                 team
             }
         };
-        *self.events.entry((ordinal, group)).or_default() += events;
+        if self.pending.0 == (ordinal, group) {
+            self.pending.1 += events;
+        } else {
+            self.settle();
+            self.pending = ((ordinal, group), events);
+        }
         self.assets.insert((ordinal, group), asset);
         if let Some(user) = user {
             self.users.insert((ordinal, group), user);
         }
     }
 
+    /// Adds the pending events into the tally; call once the rows are in, before reading.
+    pub fn settle(&mut self) {
+        let (key, events) = std::mem::take(&mut self.pending);
+        if events > 0 {
+            *self.events.entry(key).or_default() += events;
+        }
+    }
+
+    /// Counted events per (period, group). Reading an unsettled tally is a bug, and panics
+    /// rather than miscounting.
+    pub fn events(&self) -> &FxHashMap<(i64, u32), u64> {
+        assert_eq!(
+            self.pending.1, 0,
+            "a trend tally read before it was settled"
+        );
+        &self.events
+    }
+
     /// Folds in a tally from another part of the input, whose user and team ids are mapped.
-    pub fn merge(&mut self, other: TrendTally, user_map: &[u32], team_map: &[u32]) {
+    pub fn merge(&mut self, mut other: TrendTally, user_map: &[u32], team_map: &[u32]) {
+        other.settle();
         let by_team = matches!(other.split, TrendSplit::ByTeam);
         let team = |g: u32| -> u32 {
             if by_team && g != NO_TEAM {
@@ -242,6 +271,15 @@ impl Default for Members {
 impl Members {
     #[inline]
     fn insert(&mut self, member: u32) {
+        match self {
+            Members::Bits(bits) => set_bit(bits, member),
+            Members::List { .. } => self.insert_listed(member),
+        }
+    }
+
+    /// [`Members::insert`] while the ids are a list.
+    #[inline(never)]
+    fn insert_listed(&mut self, member: u32) {
         match self {
             Members::Bits(bits) => set_bit(bits, member),
             Members::List { ids, sorted_len } => {
@@ -306,17 +344,21 @@ impl MemberSets {
     pub fn insert(&mut self, key: (i64, u32), member: u32) {
         let at = match self.last {
             Some((last, at)) if last == key => at,
-            _ => {
-                let sets = &mut self.sets;
-                let at = *self.index.entry(key).or_insert_with(|| {
-                    sets.push((key, Members::default()));
-                    (sets.len() - 1) as u32
-                });
-                self.last = Some((key, at));
-                at
-            }
+            _ => self.find_or_add(key),
         };
         self.sets[at as usize].1.insert(member);
+    }
+
+    /// Where `key`'s set is, made when new; it becomes the last key.
+    #[inline(never)]
+    fn find_or_add(&mut self, key: (i64, u32)) -> u32 {
+        let sets = &mut self.sets;
+        let at = *self.index.entry(key).or_insert_with(|| {
+            sets.push((key, Members::default()));
+            (sets.len() - 1) as u32
+        });
+        self.last = Some((key, at));
+        at
     }
 
     /// How many distinct members each (period, group) has.

@@ -60,7 +60,7 @@ pub fn trend(window: Window, audit: &Audit, tally: &TrendTally) -> Trend {
                     group: grouped.then(|| library.name.clone()),
                     start: period.start(ordinal),
                     end: period.end(ordinal),
-                    events: get(&tally.events),
+                    events: get(tally.events()),
                     users: get(&users),
                     assets_used: used,
                     library_size: size,
@@ -175,7 +175,7 @@ fn libraries(audit: &Audit, tally: &TrendTally) -> Vec<Library> {
             let mut teams: Vec<(String, u32)> = (0..audit.usage.teams.len() as u32)
                 .map(|t| (audit.usage.teams.spelling(t).to_string(), t))
                 .collect();
-            if tally.events.keys().any(|&(_, g)| g == NO_TEAM) {
+            if tally.events().keys().any(|&(_, g)| g == NO_TEAM) {
                 teams.push((String::new(), NO_TEAM));
             }
             teams.sort();
