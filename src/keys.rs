@@ -79,7 +79,7 @@ const PENDING_PAIRS: usize = 4096;
 
 /// The distinct (asset, user) pairs among counted events.
 ///
-/// A bitmap with one row of `assets` bits per user while assets × users stays within
+/// A bitmap with one row of `assets` bits (rounded up to whole words) per user while assets × users stays within
 /// [`BITMAP_BUDGET_BITS`]: one memory access per event and a fixed, small footprint for the
 /// usual library of thousands of assets and reps. Past that (tens of thousands of reps, a
 /// million assets, millions of users) the asset ids of each user, whose size follows the
@@ -189,7 +189,8 @@ impl PairSet {
     pub fn new(assets: usize) -> PairSet {
         PairSet {
             store: PairStore::Bitmap {
-                assets: assets.max(1),
+                // Whole words a user, so that two sets merge a word at a time.
+                assets: assets.max(1).next_multiple_of(64),
                 words: Vec::new(),
             },
             pending: Vec::new(),
@@ -278,8 +279,45 @@ impl PairSet {
         if !self.is_kept() {
             return;
         }
-        other.for_each(|asset, user| self.insert(asset, user_map[user as usize]));
+        if !self.merge_rows(other, user_map) {
+            other.for_each(|asset, user| self.insert(asset, user_map[user as usize]));
+        }
         self.settle();
+    }
+
+    /// Two bitmaps of one width merge a user's row at a time: its words or-ed into the row of
+    /// the user it maps to. False (having added some rows or none) when either set is not such
+    /// a bitmap or ours would pass the budget; the caller then adds the pairs one by one.
+    fn merge_rows(&mut self, other: &PairSet, user_map: &[u32]) -> bool {
+        other.assert_settled();
+        let (
+            PairStore::Bitmap { assets, words },
+            PairStore::Bitmap {
+                assets: other_assets,
+                words: theirs,
+            },
+        ) = (&mut self.store, &other.store)
+        else {
+            return false;
+        };
+        if assets != other_assets {
+            return false;
+        }
+        let row = *assets / 64;
+        for (user, their_row) in theirs.chunks(row).enumerate() {
+            if their_row.iter().all(|&w| w == 0) {
+                continue;
+            }
+            let mine = user_map[user];
+            let at = mine as usize * row;
+            if at + row > words.len() && !Self::grow(*assets, words, mine) {
+                return false;
+            }
+            for (word, their) in words[at..at + row].iter_mut().zip(their_row) {
+                *word |= their;
+            }
+        }
+        true
     }
 
     #[cold]
@@ -559,5 +597,43 @@ mod tests {
         pairs.insert(999_999, 300);
         assert!(matches!(pairs.store, PairStore::Lists(_)));
         assert_eq!(pairs.iter().collect::<Vec<_>>(), [(999_999, 300)]);
+    }
+
+    #[test]
+    fn bitmaps_merge_row_by_row_into_the_users_they_map_to() {
+        // 70 assets: rows of two words, the second one's first bits used.
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            ((state >> 33) % n) as u32
+        };
+        // Their users are ours in another order and past ours: our bitmap grows, or with 4M
+        // assets passes its budget halfway and the rest is added pair by pair.
+        type UserMap = fn(u32) -> u32;
+        let cases: [(usize, UserMap); 2] =
+            [(70, |u| (u * 7 + 3) % 40 + 5), (4_000_000, |u| u * 2 + 5)];
+        for (assets, map) in cases {
+            let (mut mine, mut theirs) = (PairSet::new(assets), PairSet::new(assets));
+            let mut want = std::collections::BTreeSet::new();
+            let scale = assets as u32 / 70;
+            for _ in 0..300 {
+                let (asset, user) = (next(70) * scale, next(40));
+                mine.insert(asset, user);
+                want.insert((asset, user));
+            }
+            let user_map: Vec<u32> = (0..40).map(map).collect();
+            for _ in 0..300 {
+                let (asset, user) = (next(70) * scale, next(40));
+                theirs.insert(asset, user);
+                want.insert((asset, user_map[user as usize]));
+            }
+            assert!(matches!(theirs.store, PairStore::Bitmap { .. }));
+            mine.settle();
+            theirs.settle();
+            mine.merge(&theirs, &user_map);
+            let got: std::collections::BTreeSet<(u32, u32)> = mine.iter().collect();
+            assert_eq!(got, want, "{assets} assets");
+            assert_eq!(mine.len(), want.len());
+        }
     }
 }
