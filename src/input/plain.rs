@@ -4,8 +4,9 @@
 //! delimiters, which is what the csv crate makes of quote-free text. Each buffer read is
 //! classified once, 32 bytes a compare (16 without AVX2), into two bitmaps (delimiters, and
 //! the bytes that end a record); a record is then split by walking their bits, and its fields
-//! handed out in place, so a row costs a few instructions per field and no copy. Reading stops before the first record holding a quote character: the
-//! caller goes on with the csv crate from there, or re-reads a split file on one thread.
+//! handed out in place, so a row costs a few instructions per field and no copy. Reading
+//! stops before the first record holding a quote character: the caller goes on with the csv
+//! crate from there, or re-reads a split file on one thread.
 
 use crate::input::fields::Fields;
 use crate::input::quotes::RecordTooLong;
