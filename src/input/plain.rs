@@ -72,15 +72,14 @@ impl<R: Read> PlainRecords<R> {
                 self.refill()?;
                 continue;
             }
-            let found = self.split_record();
-            if found.quote {
-                self.quote_seen = true;
-                return Ok(None);
-            }
-            match found.terminator {
-                Some(len) => return Ok(Some(self.take(len, 1))),
-                None if self.eof => return Ok(Some(self.take(self.end - self.start, 0))),
-                None => self.refill()?,
+            match self.split_record() {
+                Split::Quote => {
+                    self.quote_seen = true;
+                    return Ok(None);
+                }
+                Split::Ended(len) => return Ok(Some(self.take(len, 1))),
+                Split::Open if self.eof => return Ok(Some(self.take(self.end - self.start, 0))),
+                Split::Open => self.refill()?,
             }
         }
     }
@@ -174,33 +173,27 @@ impl<R: Read> PlainRecords<R> {
             if stop != 0 {
                 let at = word * 64 + stop.trailing_zeros() as usize;
                 if self.buf[at] == b'"' {
-                    return Split {
-                        terminator: None,
-                        quote: true,
-                    };
+                    return Split::Quote;
                 }
                 bounds.push((field_start - from, at - from));
-                return Split {
-                    terminator: Some(at - from),
-                    quote: false,
-                };
+                return Split::Ended(at - from);
             }
             word += 1;
             keep = u64::MAX;
         }
         bounds.push((field_start - from, self.end - from));
-        Split {
-            terminator: None,
-            quote: false,
-        }
+        Split::Open
     }
 }
 
-/// What [`split_record`] found.
-struct Split {
-    /// The record's length when its terminator was found.
-    terminator: Option<usize>,
-    quote: bool,
+/// What [`PlainRecords::split_record`] found.
+enum Split {
+    /// A record of this many bytes, ended by a `\r` or `\n`.
+    Ended(usize),
+    /// A record running to the end of the buffered bytes.
+    Open,
+    /// A quote before the record's end (only the csv crate reads such a record right).
+    Quote,
 }
 
 /// Finds the bytes that matter to a quote-free record: the delimiter, `\r`, `\n` and `"`.
