@@ -273,30 +273,9 @@ impl Members {
     fn insert(&mut self, member: u32) {
         match self {
             Members::Bits(bits) => set_bit(bits, member),
-            Members::List { .. } => self.insert_listed(member),
-        }
-    }
-
-    /// [`Members::insert`] while the ids are a list.
-    #[inline(never)]
-    fn insert_listed(&mut self, member: u32) {
-        match self {
-            Members::Bits(bits) => set_bit(bits, member),
             Members::List { ids, sorted_len } => {
-                ids.push(member);
-                if ids.len() >= (*sorted_len * 2).max(16) {
-                    ids.sort_unstable();
-                    ids.dedup();
-                    *sorted_len = ids.len();
-                    let max = ids.last().copied().unwrap_or(0) as usize;
-                    // 4 bytes an id in the list, one bit an id up to the largest in a bitmap.
-                    if ids.len() * 32 > max + 64 {
-                        let mut bits = Vec::new();
-                        for &id in ids.iter() {
-                            set_bit(&mut bits, id);
-                        }
-                        *self = Members::Bits(bits);
-                    }
+                if let Some(bits) = insert_listed(ids, sorted_len, member) {
+                    *self = Members::Bits(bits);
                 }
             }
         }
@@ -328,6 +307,28 @@ impl Members {
             Members::List { ids, .. } => ids.clone(),
         }
     }
+}
+
+/// [`Members::insert`] while the ids are a list: the bitmap to hold them instead, once a
+/// sort shows it would be smaller.
+#[inline(never)]
+fn insert_listed(ids: &mut Vec<u32>, sorted_len: &mut usize, member: u32) -> Option<Vec<u64>> {
+    ids.push(member);
+    if ids.len() < (*sorted_len * 2).max(16) {
+        return None;
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    *sorted_len = ids.len();
+    let max = ids.last().copied().unwrap_or(0) as usize;
+    // 4 bytes an id in the list, one bit an id up to the largest in a bitmap.
+    (ids.len() * 32 > max + 64).then(|| {
+        let mut bits = Vec::new();
+        for &id in ids.iter() {
+            set_bit(&mut bits, id);
+        }
+        bits
+    })
 }
 
 #[inline]
