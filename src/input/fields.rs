@@ -9,6 +9,8 @@ use std::ops::Index;
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     bytes: &'a [u8],
+    /// The reader found every byte around the record to be ASCII, so the record is.
+    known_ascii: bool,
     bounds: &'a [(usize, usize)],
     line: Line<'a>,
 }
@@ -24,6 +26,7 @@ impl<'a> Fields<'a> {
     pub fn new(bytes: &'a [u8], bounds: &'a [(usize, usize)], line: u64) -> Self {
         Fields {
             bytes,
+            known_ascii: false,
             bounds,
             line: Line::Known(line),
         }
@@ -44,6 +47,7 @@ impl<'a> Fields<'a> {
         }
         Fields {
             bytes: record.as_slice(),
+            known_ascii: false,
             bounds,
             line: Line::Of(record, lines),
         }
@@ -57,9 +61,18 @@ impl<'a> Fields<'a> {
         self.bounds.is_empty()
     }
 
+    /// The same fields, from a reader that checked its whole buffer and found it ASCII: the
+    /// record's own bytes need no look.
+    pub fn known_ascii(self) -> Self {
+        Fields {
+            known_ascii: true,
+            ..self
+        }
+    }
+
     /// True when every byte of the record is ASCII (delimiters included, which are ASCII).
     pub fn is_ascii(&self) -> bool {
-        self.bytes.is_ascii()
+        self.known_ascii || self.bytes.is_ascii()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {

@@ -27,6 +27,8 @@ pub struct PlainRecords<R> {
     delimiters: Vec<u64>,
     /// Likewise, the bytes that end a record: `\r`, `\n` and `"`.
     stops: Vec<u64>,
+    /// Every byte of `buf[..end]` is ASCII (so is every record in it).
+    ascii: bool,
     /// Newlines before `buf[start]`.
     newlines: u64,
     /// Field bounds of the record last read, relative to its first byte.
@@ -47,6 +49,7 @@ impl<R: Read> PlainRecords<R> {
             classes: ByteClasses::new(delimiter),
             delimiters: Vec::new(),
             stops: Vec::new(),
+            ascii: false,
             newlines: 0,
             bounds: Vec::new(),
             quote_seen: false,
@@ -106,7 +109,12 @@ impl<R: Read> PlainRecords<R> {
         let first = self.start;
         let line = self.newlines + 1;
         self.advance(len + terminator);
-        Fields::new(&self.buf[first..first + len], &self.bounds, line)
+        let fields = Fields::new(&self.buf[first..first + len], &self.bounds, line);
+        if self.ascii {
+            fields.known_ascii()
+        } else {
+            fields
+        }
     }
 
     /// Steps over the empty records between two terminators.
@@ -143,6 +151,8 @@ impl<R: Read> PlainRecords<R> {
         self.eof = n == 0;
         self.classes
             .classify(&self.buf[..self.end], &mut self.delimiters, &mut self.stops);
+        // One look at the whole buffer (a few bytes a cycle) instead of one at each record.
+        self.ascii = self.buf[..self.end].is_ascii();
         Ok(())
     }
 
@@ -351,6 +361,24 @@ mod tests {
             out.push((fields.iter().map(<[u8]>::to_vec).collect(), fields.line()));
         }
         (out, plain.newlines())
+    }
+
+    /// A record is ASCII exactly when its bytes are, whether or not the buffer around it was
+    /// (the reader skips the per-record look only when its whole buffer is ASCII).
+    #[test]
+    fn records_are_ascii_exactly_when_their_bytes_are() {
+        let text: &[u8] = b"a,b\nx,J\xe9r\xf4me\nc,d\n\xc3\xa9,e\nf,g\n";
+        for buffer in [1, 2, 5, 8, 64, 4096] {
+            let mut plain = PlainRecords::new(text, b',');
+            plain.buf = vec![0; buffer];
+            let mut seen = Vec::new();
+            while let Some(fields) = plain.read().unwrap() {
+                let bytes: Vec<u8> = fields.iter().flatten().copied().collect();
+                assert_eq!(fields.is_ascii(), bytes.is_ascii(), "buffer {buffer}");
+                seen.push(fields.is_ascii());
+            }
+            assert_eq!(seen, [true, false, true, false, true], "buffer {buffer}");
+        }
     }
 
     #[test]
