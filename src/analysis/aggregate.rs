@@ -193,6 +193,13 @@ pub struct Aggregate {
     asset_count: usize,
 }
 
+/// `asset`'s usage in a part that keeps only the assets it touches (kept out of line: the
+/// dense array is the common case, and a row's count should not call through this).
+#[cold]
+fn part_asset(part: &mut FxHashMap<u32, AssetUsage>, asset: u32) -> &mut AssetUsage {
+    part.entry(asset).or_default()
+}
+
 /// Parts of the input keep only the assets they touch above this many assets (a dense row
 /// per asset is then megabytes a part; below it, indexing beats hashing).
 const SPARSE_PARTS_FROM: usize = 1 << 16;
@@ -245,7 +252,7 @@ impl Aggregate {
     fn asset_mut(&mut self, asset: u32) -> &mut AssetUsage {
         match &mut self.part_assets {
             None => &mut self.assets[asset as usize],
-            Some(part) => part.entry(asset).or_default(),
+            Some(part) => part_asset(part, asset),
         }
     }
 
