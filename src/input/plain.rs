@@ -266,33 +266,52 @@ impl ByteClasses {
     }
 }
 
+/// Sets the delimiter and stop bits of whole 64-byte blocks, `LANE` bytes at a time:
+/// `lane(bytes)` gives the delimiter and stop bits of the first `LANE` of `bytes` (a stop
+/// that is also the delimiter counts as a stop). Inlined into each SIMD version, so that its
+/// compares are compiled with that version's instructions.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn classify_blocks<const LANE: usize>(
+    blocks: &[u8],
+    delimiters: &mut [u64],
+    stops: &mut [u64],
+    lane: impl Fn(&[u8]) -> (u64, u64),
+) {
+    for (i, block) in blocks.chunks_exact(64).enumerate() {
+        let (mut delimiter_bits, mut stop_bits) = (0u64, 0u64);
+        for part in 0..64 / LANE {
+            let (delimiter, stop) = lane(&block[LANE * part..]);
+            delimiter_bits |= (delimiter & !stop) << (LANE * part);
+            stop_bits |= stop << (LANE * part);
+        }
+        delimiters[i] = delimiter_bits;
+        stops[i] = stop_bits;
+    }
+}
+
 /// [`ByteClasses::classify`] of whole 64-byte blocks, sixteen bytes a compare.
 #[cfg(target_arch = "x86_64")]
 fn classify_sse2(delimiter: u8, blocks: &[u8], delimiters: &mut [u64], stops: &mut [u64]) {
     use std::arch::x86_64::*;
-    // SAFETY: SSE2 is part of every x86_64 CPU, and each unaligned load reads sixteen bytes
-    // of a 64-byte block.
-    unsafe {
-        let (d, n, r, q) = (
+    // SAFETY: SSE2 is part of every x86_64 CPU.
+    let (d, n, r, q) = unsafe {
+        (
             _mm_set1_epi8(delimiter as i8),
             _mm_set1_epi8(b'\n' as i8),
             _mm_set1_epi8(b'\r' as i8),
             _mm_set1_epi8(b'"' as i8),
-        );
-        for (i, block) in blocks.chunks_exact(64).enumerate() {
-            let (mut delimiter_bits, mut stop_bits) = (0u64, 0u64);
-            for part in 0..4 {
-                let bytes = _mm_loadu_si128(block[16 * part..].as_ptr().cast());
-                let mask =
-                    |splat| u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, splat)) as u16);
-                let stop = mask(n) | mask(r) | mask(q);
-                delimiter_bits |= (mask(d) & !stop) << (16 * part);
-                stop_bits |= stop << (16 * part);
-            }
-            delimiters[i] = delimiter_bits;
-            stops[i] = stop_bits;
+        )
+    };
+    classify_blocks::<16>(blocks, delimiters, stops, |lane| {
+        // SAFETY: SSE2 is part of every x86_64 CPU, and the unaligned load reads sixteen
+        // bytes of a 64-byte block from its lane's start.
+        unsafe {
+            let bytes = _mm_loadu_si128(lane.as_ptr().cast());
+            let mask = |splat| u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, splat)) as u16);
+            (mask(d), mask(n) | mask(r) | mask(q))
         }
-    }
+    });
 }
 
 /// [`ByteClasses::classify`] of whole 64-byte blocks, 32 bytes a compare.
@@ -309,22 +328,14 @@ unsafe fn classify_avx2(delimiter: u8, blocks: &[u8], delimiters: &mut [u64], st
         _mm256_set1_epi8(b'\r' as i8),
         _mm256_set1_epi8(b'"' as i8),
     );
-    for (i, block) in blocks.chunks_exact(64).enumerate() {
-        let (mut delimiter_bits, mut stop_bits) = (0u64, 0u64);
-        for half in 0..2 {
-            // SAFETY: each unaligned load reads 32 bytes of a 64-byte block.
-            let bytes = unsafe { _mm256_loadu_si256(block[32 * half..].as_ptr().cast()) };
-            // One mask per byte compared (LLVM makes a byte-by-byte shuffle of a movemask of
-            // or-ed compares).
-            let mask =
-                |splat| u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, splat)) as u32);
-            let stop = mask(n) | mask(r) | mask(q);
-            delimiter_bits |= (mask(d) & !stop) << (32 * half);
-            stop_bits |= stop << (32 * half);
-        }
-        delimiters[i] = delimiter_bits;
-        stops[i] = stop_bits;
-    }
+    classify_blocks::<32>(blocks, delimiters, stops, |lane| {
+        // SAFETY: the unaligned load reads 32 bytes of a 64-byte block from its lane's start.
+        let bytes = unsafe { _mm256_loadu_si256(lane.as_ptr().cast()) };
+        // One mask per byte compared (LLVM makes a byte-by-byte shuffle of a movemask of
+        // or-ed compares).
+        let mask = |splat| u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, splat)) as u32);
+        (mask(d), mask(n) | mask(r) | mask(q))
+    });
 }
 
 #[cfg(test)]
