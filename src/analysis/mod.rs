@@ -5,6 +5,7 @@ pub mod duplicates;
 pub mod file_tally;
 pub mod influence;
 pub mod periods;
+pub mod prefetch;
 pub mod rows;
 pub mod scan;
 pub mod similarity;

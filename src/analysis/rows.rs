@@ -206,6 +206,9 @@ pub struct RowScanner<'a> {
     /// The current row's entries in `users` and `teams`, set by `admits`.
     user: Option<usize>,
     team: Option<usize>,
+    /// The hash of the current row's user, taken (and its slot prefetched) before its time
+    /// is read.
+    user_hash: u64,
     /// Text that is not UTF-8 is told once per file (or part of a file), not on every row.
     warned_encoding: bool,
     /// The shape of the file's first readable time value, and whether a different one was told.
@@ -248,6 +251,7 @@ impl<'a> RowScanner<'a> {
             kinds: (!ctx.filter.types.is_empty() || ctx.list_values).then(ValueCache::default),
             user: None,
             team: None,
+            user_hash: 0,
             warned_encoding: false,
             first_time_shape: None,
             warned_mixed_times: false,
@@ -396,6 +400,9 @@ impl<'a> RowScanner<'a> {
                 Some(cols.asset),
                 "empty asset id; row skipped".into(),
             )));
+        }
+        if let Some(c) = cols.user {
+            self.user_hash = self.users.prefetch(&record[c]);
         }
         let lines_before = self.lines_before;
         let read = self.ctx.time.read(&record[cols.time], &mut self.order, || {
@@ -599,7 +606,10 @@ impl<'a> RowScanner<'a> {
             }
         }
         if let Some(c) = self.columns.user {
-            let entry = self.users.entry(&record[c], |key| filter.admits_user(key));
+            let (raw, hash) = (&record[c], self.user_hash);
+            let entry = self
+                .users
+                .entry_hashed(raw, hash, |key| filter.admits_user(key));
             self.user = Some(entry);
             let users = &self.users;
             let own = filter.exclude_owners
