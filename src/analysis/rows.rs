@@ -206,9 +206,6 @@ pub struct RowScanner<'a> {
     /// The current row's entries in `users` and `teams`, set by `admits`.
     user: Option<usize>,
     team: Option<usize>,
-    /// The hash of the current row's user, taken (and its slot prefetched) before its time
-    /// is read.
-    user_hash: u64,
     /// Text that is not UTF-8 is told once per file (or part of a file), not on every row.
     warned_encoding: bool,
     /// The shape of the file's first readable time value, and whether a different one was told.
@@ -251,7 +248,6 @@ impl<'a> RowScanner<'a> {
             kinds: (!ctx.filter.types.is_empty() || ctx.list_values).then(ValueCache::default),
             user: None,
             team: None,
-            user_hash: 0,
             warned_encoding: false,
             first_time_shape: None,
             warned_mixed_times: false,
@@ -401,9 +397,12 @@ impl<'a> RowScanner<'a> {
                 "empty asset id; row skipped".into(),
             )));
         }
-        if let Some(c) = cols.user {
-            self.user_hash = self.users.prefetch(&record[c]);
-        }
+        // The user's hash, taken (and its cache slot prefetched) before the time is read, for
+        // the lookup `filters` makes of the same cell (0 when there is no user column).
+        let user_hash = match cols.user {
+            Some(c) => self.users.prefetch(&record[c]),
+            None => 0,
+        };
         let lines_before = self.lines_before;
         let read = self.ctx.time.read(&record[cols.time], &mut self.order, || {
             lines_before + record.line()
@@ -446,7 +445,7 @@ impl<'a> RowScanner<'a> {
             return Ok(mixed);
         }
         let asset = self.ctx.inventory.lookup(asset_raw);
-        let verdict = self.admits(record, t, asset);
+        let verdict = self.admits(record, t, asset, user_hash);
         if let (true, Some(index), Some(asset)) = (self.others_ok, self.ctx.deals, asset) {
             self.touch(index, record, asset, t, agg);
         }
@@ -507,11 +506,17 @@ impl<'a> RowScanner<'a> {
     /// window still comes first in the verdict), and whether they pass is kept for
     /// [`RowScanner::touch`].
     #[inline]
-    fn admits(&mut self, record: &Fields, t: i64, asset: Option<u32>) -> Result<(), Exclusion> {
+    fn admits(
+        &mut self,
+        record: &Fields,
+        t: i64,
+        asset: Option<u32>,
+        user_hash: u64,
+    ) -> Result<(), Exclusion> {
         if self.ctx.deals.is_none() {
-            return self.filters(record, t, asset, true);
+            return self.filters(record, t, asset, user_hash, true);
         }
-        let others = self.filters(record, t, asset, false);
+        let others = self.filters(record, t, asset, user_hash, false);
         self.others_ok = others.is_ok();
         if self.ctx.window.contains(t) {
             others
@@ -568,13 +573,15 @@ impl<'a> RowScanner<'a> {
         });
     }
 
-    /// The filters, the window first when `window` is set.
+    /// The filters, the window first when `window` is set; `user_hash` is the hash of the
+    /// row's user cell, taken early (see [`ValueCache::prefetch`]).
     #[inline]
     fn filters(
         &mut self,
         record: &Fields,
         t: i64,
         asset: Option<u32>,
+        user_hash: u64,
         window: bool,
     ) -> Result<(), Exclusion> {
         let ctx = self.ctx;
@@ -606,10 +613,9 @@ impl<'a> RowScanner<'a> {
             }
         }
         if let Some(c) = self.columns.user {
-            let (raw, hash) = (&record[c], self.user_hash);
             let entry = self
                 .users
-                .entry_hashed(raw, hash, |key| filter.admits_user(key));
+                .entry_hashed(&record[c], user_hash, |key| filter.admits_user(key));
             self.user = Some(entry);
             let users = &self.users;
             let own = filter.exclude_owners
