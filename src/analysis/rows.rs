@@ -397,12 +397,6 @@ impl<'a> RowScanner<'a> {
                 "empty asset id; row skipped".into(),
             )));
         }
-        // The user's hash, taken (and its cache slot prefetched) before the time is read, for
-        // the lookup `filters` makes of the same cell (0 when there is no user column).
-        let user_hash = match cols.user {
-            Some(c) => self.users.prefetch(&record[c]),
-            None => 0,
-        };
         let lines_before = self.lines_before;
         let read = self.ctx.time.read(&record[cols.time], &mut self.order, || {
             lines_before + record.line()
@@ -419,6 +413,14 @@ impl<'a> RowScanner<'a> {
                 "cannot read the time; row skipped"
             };
             return Ok(Some(self.problem(record, Some(cols.time), message.into())));
+        };
+        // The user's hash, taken (and its cache slot prefetched) as soon as the row is known to
+        // be in the window, for the lookup `filters` makes of the same cell a few hundred
+        // instructions later; a row outside the window, most of a log under `--since`, costs
+        // no hash.
+        let user_hash = match cols.user {
+            Some(c) if self.ctx.window.contains(t) => Some(self.users.prefetch(&record[c])),
+            _ => None,
         };
         let events = match (WEIGHTED, cols.count) {
             (true, Some(c)) => match parse_count(&record[c]) {
@@ -511,7 +513,7 @@ impl<'a> RowScanner<'a> {
         record: &Fields,
         t: i64,
         asset: Option<u32>,
-        user_hash: u64,
+        user_hash: Option<u64>,
     ) -> Result<(), Exclusion> {
         if self.ctx.deals.is_none() {
             return self.filters(record, t, asset, user_hash, true);
@@ -574,14 +576,14 @@ impl<'a> RowScanner<'a> {
     }
 
     /// The filters, the window first when `window` is set; `user_hash` is the hash of the
-    /// row's user cell, taken early (see [`ValueCache::prefetch`]).
+    /// row's user cell when the row took it early (see [`ValueCache::prefetch`]).
     #[inline]
     fn filters(
         &mut self,
         record: &Fields,
         t: i64,
         asset: Option<u32>,
-        user_hash: u64,
+        user_hash: Option<u64>,
         window: bool,
     ) -> Result<(), Exclusion> {
         let ctx = self.ctx;
@@ -613,9 +615,11 @@ impl<'a> RowScanner<'a> {
             }
         }
         if let Some(c) = self.columns.user {
-            let entry = self
-                .users
-                .entry_hashed(&record[c], user_hash, |key| filter.admits_user(key));
+            let admit = |key: &[u8]| filter.admits_user(key);
+            let entry = match user_hash {
+                Some(hash) => self.users.entry_hashed(&record[c], hash, admit),
+                None => self.users.entry(&record[c], admit),
+            };
             self.user = Some(entry);
             let users = &self.users;
             let own = filter.exclude_owners
