@@ -85,6 +85,25 @@ impl RowText {
         }
     }
 
+    /// A row from its fields' bytes (each trimmed by the caller), sized once: a field that
+    /// is not UTF-8 is kept with U+FFFD for each bad sequence, as `String::from_utf8_lossy`
+    /// writes it.
+    pub fn from_bytes<'a>(fields: impl ExactSizeIterator<Item = &'a [u8]> + Clone) -> RowText {
+        let mut text = String::with_capacity(fields.clone().map(<[u8]>::len).sum());
+        let mut ends = Vec::with_capacity(fields.len());
+        for field in fields {
+            match std::str::from_utf8(field) {
+                Ok(field) => text.push_str(field),
+                Err(_) => text.push_str(&String::from_utf8_lossy(field)),
+            }
+            ends.push(text.len() as u32);
+        }
+        RowText {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
     /// The field in `column`, empty past the row's end.
     pub fn get(&self, column: usize) -> &str {
         let Some(&end) = self.ends.get(column) else {
@@ -272,6 +291,26 @@ mod tests {
         let row = RowText::new(["A1", "", "Déck", "x"].into_iter());
         let fields: Vec<&str> = (0..5).map(|c| row.get(c)).collect();
         assert_eq!(fields, ["A1", "", "Déck", "x", ""]);
+    }
+
+    #[test]
+    fn row_text_from_bytes_is_the_lossy_text_of_each_field() {
+        let fields: [&[u8]; 6] = [
+            b"A1",
+            b"",
+            "D\u{e9}ck".as_bytes(),
+            b"\xc3",
+            b"\xa9x",
+            b"\xffy\xfe",
+        ];
+        let lossy = RowText::new(fields.iter().map(|f| String::from_utf8_lossy(f)));
+        let direct = RowText::from_bytes(fields.iter().copied());
+        for column in 0..7 {
+            assert_eq!(direct.get(column), lossy.get(column), "column {column}");
+        }
+        // A character split over two fields stays two bad fields, not one good one.
+        assert_eq!(direct.get(3), "\u{fffd}");
+        assert_eq!(direct.get(4), "\u{fffd}x");
     }
 
     const DAY: i64 = MS_PER_DAY;

@@ -234,11 +234,7 @@ impl Loader<'_> {
             owner_key: self.owner_key(&owner, inventory),
             created,
             cost: None,
-            fields: RowText::new(
-                record
-                    .iter()
-                    .map(|f| String::from_utf8_lossy(trim_bytes(f))),
-            ),
+            fields: RowText::from_bytes(record.iter().map(trim_bytes)),
         };
         inventory.index.insert(id.as_bytes(), position);
         inventory.assets.push(asset);
