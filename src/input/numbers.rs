@@ -103,6 +103,9 @@ pub fn parse_cost(raw: &str, decimal: DecimalSeparator) -> Result<Option<f64>, I
 /// decimal point. `1200`, `1 200` and the ambiguous `1,234` show nothing.
 pub fn decides(raw: &str) -> Option<DecimalSeparator> {
     let amount = amount_text(raw);
+    if let Some(decided) = plain_decides(amount) {
+        return decided;
+    }
     let point = read_amount(amount, DecimalSeparator::Point);
     let comma = read_amount(amount, DecimalSeparator::Comma);
     match (point, comma) {
@@ -124,8 +127,34 @@ pub fn is_ambiguous(raw: &str) -> bool {
     }
 }
 
+/// What [`decides`] finds for the common shapes, without reading the amount twice: digits
+/// only (`1200`) read the same with either separator and decide nothing; digits, a point and
+/// digits (`577.27`, `.5`) read only with a decimal point, unless the point could group
+/// thousands (one to three digits, then three: `1.234`). `None`: not such a shape.
+fn plain_decides(amount: &str) -> Option<Option<DecimalSeparator>> {
+    let bytes = amount.as_bytes();
+    let point = bytes.iter().position(|&b| b == b'.');
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    match point {
+        None if !bytes.is_empty() && digits(bytes) => Some(None),
+        Some(at) => {
+            let (whole, fraction) = (&bytes[..at], &bytes[at + 1..]);
+            let shape = !fraction.is_empty() && digits(whole) && digits(fraction);
+            let groups = fraction.len() == 3 && (1..=3).contains(&whole.len());
+            (shape && !groups).then_some(Some(DecimalSeparator::Point))
+        }
+        None => None,
+    }
+}
+
 /// The amount with currency symbols and a currency code (`USD`, `usd`) dropped, trimmed.
 fn amount_text(raw: &str) -> &str {
+    // Starting and ending with a digit, there is no symbol or code to drop.
+    let bytes = raw.as_bytes();
+    if bytes.first().is_some_and(u8::is_ascii_digit) && bytes.last().is_some_and(u8::is_ascii_digit)
+    {
+        return raw;
+    }
     let symbols = |c: char| matches!(c, '$' | '€' | '£' | '¥') || c.is_whitespace();
     strip_currency_code(raw.trim_matches(symbols)).trim_matches(symbols)
 }
@@ -274,6 +303,51 @@ mod tests {
 
     fn comma(raw: &str) -> Result<Option<f64>, InvalidCost> {
         parse_cost(raw, Comma)
+    }
+
+    #[test]
+    fn plain_shapes_decide_as_reading_both_ways_does() {
+        let slow = |amount: &str| match (read_amount(amount, Point), read_amount(amount, Comma)) {
+            (Some(_), None) => Some(Point),
+            (None, Some(_)) => Some(Comma),
+            _ => None,
+        };
+        let mut shapes = 0;
+        for whole in ["", "0", "5", "12", "123", "1234", "12345"] {
+            for fraction in [
+                None,
+                Some(""),
+                Some("5"),
+                Some("27"),
+                Some("234"),
+                Some("2345"),
+            ] {
+                let amount = match fraction {
+                    Some(fraction) => format!("{whole}.{fraction}"),
+                    None => whole.to_string(),
+                };
+                if let Some(fast) = plain_decides(&amount) {
+                    shapes += 1;
+                    assert_eq!(fast, slow(&amount), "{amount:?}");
+                }
+            }
+        }
+        // Six digit runs; 7 × 3 point shapes with a fraction of 1, 2 or 4 digits; and of the
+        // three-digit fractions those after 0 or 4+ digits (`.234`, `1234.234`, `12345.234`).
+        assert_eq!(shapes, 6 + 7 * 3 + 3, "the shapes taken the quick way");
+        for other in ["1,234", "1.2.3", "5.", "1 200", "12a", "-5"] {
+            assert_eq!(plain_decides(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn amounts_that_start_and_end_with_a_digit_keep_their_text() {
+        for raw in ["5100", "1 200", "1.234,56", "12a3", "1 USD 2"] {
+            assert_eq!(amount_text(raw), raw);
+        }
+        assert_eq!(amount_text("$1,200.50"), "1,200.50");
+        assert_eq!(amount_text("1200 USD"), "1200");
+        assert_eq!(amount_text(" 12 "), "12");
     }
 
     #[test]
