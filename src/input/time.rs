@@ -663,8 +663,9 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// `2026-03-15`
 pub fn format_date(millis: Millis) -> String {
-    let (year, month, day) = civil_from_days(millis.div_euclid(MS_PER_DAY));
-    format!("{year:04}-{month:02}-{day:02}")
+    let mut out = String::with_capacity(24);
+    push_date(millis, &mut out);
+    out
 }
 
 /// `2026-03-15T14:05:00Z`, with `.123` only when the milliseconds are not zero.
@@ -675,11 +676,40 @@ pub fn format_instant(millis: Millis) -> String {
         in_day % MS_PER_MINUTE / MS_PER_SECOND,
         in_day % MS_PER_SECOND,
     );
-    let date = format_date(millis);
-    if fraction == 0 {
-        format!("{date}T{hour:02}:{minute:02}:{second:02}Z")
+    let mut out = String::with_capacity(24);
+    push_date(millis, &mut out);
+    out.push('T');
+    push_digits(hour, 2, &mut out);
+    out.push(':');
+    push_digits(minute, 2, &mut out);
+    out.push(':');
+    push_digits(second, 2, &mut out);
+    if fraction != 0 {
+        out.push('.');
+        push_digits(fraction, 3, &mut out);
+    }
+    out.push('Z');
+    out
+}
+
+/// Appends `millis`' date as `2026-03-15` (a year outside 0..=9999 as `format!` pads it).
+fn push_date(millis: Millis, out: &mut String) {
+    let (year, month, day) = civil_from_days(millis.div_euclid(MS_PER_DAY));
+    if (0..=9999).contains(&year) {
+        push_digits(year, 4, out);
     } else {
-        format!("{date}T{hour:02}:{minute:02}:{second:02}.{fraction:03}Z")
+        out.push_str(&format!("{year:04}"));
+    }
+    out.push('-');
+    push_digits(i64::from(month), 2, out);
+    out.push('-');
+    push_digits(i64::from(day), 2, out);
+}
+
+/// Appends `value` (from 0 to 10^width - 1) as exactly `width` digits.
+fn push_digits(value: i64, width: u32, out: &mut String) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (value / 10_i64.pow(place) % 10) as u8));
     }
 }
 
@@ -970,6 +1000,34 @@ mod tests {
     #[test]
     fn formatting() {
         assert_eq!(format_instant(0), "1970-01-01T00:00:00Z");
+        for t in [
+            i64::MIN / 2,
+            -62_167_219_200_001,
+            -62_167_219_200_000,
+            -1,
+            0,
+            1,
+            at(2026, 3, 15, 23, 59, 59) + 7,
+            253_402_300_799_999,
+            253_402_300_800_000,
+            i64::MAX / 2,
+        ] {
+            let (year, month, day) = civil_from_days(t.div_euclid(MS_PER_DAY));
+            let date = format!("{year:04}-{month:02}-{day:02}");
+            assert_eq!(format_date(t), date);
+            let in_day = t.rem_euclid(MS_PER_DAY);
+            let (h, m, s, f) = (
+                in_day / MS_PER_HOUR,
+                in_day % MS_PER_HOUR / MS_PER_MINUTE,
+                in_day % MS_PER_MINUTE / MS_PER_SECOND,
+                in_day % MS_PER_SECOND,
+            );
+            let instant = match f {
+                0 => format!("{date}T{h:02}:{m:02}:{s:02}Z"),
+                f => format!("{date}T{h:02}:{m:02}:{s:02}.{f:03}Z"),
+            };
+            assert_eq!(format_instant(t), instant, "{t}");
+        }
         assert_eq!(format_instant(-1), "1969-12-31T23:59:59.999Z");
         assert_eq!(format_date(at(2026, 3, 15, 23, 59, 59)), "2026-03-15");
     }
