@@ -74,7 +74,7 @@ impl Summary {
                 let usage = &audit.usage.assets[index];
                 s.assets_total += 1;
                 s.events_counted += usage.opens;
-                s.events_excluded += usage.excluded;
+                s.events_excluded += audit.usage.excluded[index];
                 let cost = asset.cost.unwrap_or(0.0);
                 match status {
                     Status::Unpublished => s.assets_unpublished += 1,
