@@ -670,30 +670,35 @@ pub fn format_date(millis: Millis) -> String {
 
 /// `2026-03-15T14:05:00Z`, with `.123` only when the milliseconds are not zero.
 pub fn format_instant(millis: Millis) -> String {
+    let mut out = String::with_capacity(24);
+    push_instant(millis, &mut out);
+    out
+}
+
+/// Appends [`format_instant`]'s text to `out`.
+pub fn push_instant(millis: Millis, out: &mut String) {
     let in_day = millis.rem_euclid(MS_PER_DAY);
     let (hour, minute) = (in_day / MS_PER_HOUR, in_day % MS_PER_HOUR / MS_PER_MINUTE);
     let (second, fraction) = (
         in_day % MS_PER_MINUTE / MS_PER_SECOND,
         in_day % MS_PER_SECOND,
     );
-    let mut out = String::with_capacity(24);
-    push_date(millis, &mut out);
+    push_date(millis, out);
     out.push('T');
-    push_digits(hour, 2, &mut out);
+    push_digits(hour, 2, out);
     out.push(':');
-    push_digits(minute, 2, &mut out);
+    push_digits(minute, 2, out);
     out.push(':');
-    push_digits(second, 2, &mut out);
+    push_digits(second, 2, out);
     if fraction != 0 {
         out.push('.');
-        push_digits(fraction, 3, &mut out);
+        push_digits(fraction, 3, out);
     }
     out.push('Z');
-    out
 }
 
 /// Appends `millis`' date as `2026-03-15` (a year outside 0..=9999 as `format!` pads it).
-fn push_date(millis: Millis, out: &mut String) {
+pub fn push_date(millis: Millis, out: &mut String) {
     let (year, month, day) = civil_from_days(millis.div_euclid(MS_PER_DAY));
     if (0..=9999).contains(&year) {
         push_digits(year, 4, out);

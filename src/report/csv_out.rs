@@ -33,10 +33,19 @@ pub fn write(report: &Report, raw: bool, out: &mut dyn Write) -> Result<()> {
 
 /// `=1+1` -> `'=1+1`; other text unchanged.
 pub fn neutralise(text: &str) -> String {
-    match text.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}"),
-        _ => text.to_string(),
+    if needs_neutralising(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
     }
+}
+
+/// A spreadsheet would read `text` as a formula (see [`neutralise`]).
+pub fn needs_neutralising(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
 #[cfg(test)]

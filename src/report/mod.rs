@@ -58,6 +58,33 @@ impl Value {
         t.map_or(Value::Null, Value::Instant)
     }
 
+    /// [`Value::plain`] appended to `out`, with no allocation for most values (a writer of
+    /// many rows reuses one buffer).
+    pub fn write_plain(&self, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Value::Null => {}
+            Value::Text(s) => out.push_str(s),
+            Value::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Value::Num(x) => out.push_str(&format_number(*x)),
+            Value::Date(t) => crate::input::time::push_date(*t, out),
+            Value::Instant(t) => crate::input::time::push_instant(*t, out),
+            Value::Bool(b) => {
+                let _ = write!(out, "{b}");
+            }
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(item);
+                }
+            }
+        }
+    }
+
     /// The plain text of the value for CSV: ISO dates, dot decimals, no separators.
     pub fn plain(&self) -> String {
         match self {

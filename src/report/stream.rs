@@ -3,7 +3,7 @@
 //! laid out once every row is read (its columns are sized to their widest cell), from the
 //! rows' text alone.
 
-use super::csv_out::neutralise;
+use super::csv_out::{needs_neutralising, neutralise};
 use super::json_out::{
     to_json, warnings_array, write_key, write_rows, write_section, write_value, SCHEMA_VERSION,
 };
@@ -97,14 +97,25 @@ fn table(stream: RowStream, style: RenderStyle, out: &mut dyn Write) -> Result<(
 }
 
 fn csv(stream: RowStream, raw: bool, out: &mut dyn Write) -> Result<()> {
-    let cell = |value: &Value| match value {
-        Value::Text(text) if !raw => neutralise(text),
-        other => other.plain(),
-    };
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(&stream.columns)?;
+    // Each cell written from the value or one reused buffer, not a string made per cell.
+    let mut text = String::new();
     for row in stream.rows {
-        writer.write_record(row.iter().map(cell))?;
+        for value in &row {
+            match value {
+                Value::Text(t) if !raw && needs_neutralising(t) => {
+                    writer.write_field(neutralise(t))?
+                }
+                Value::Text(t) => writer.write_field(t)?,
+                other => {
+                    text.clear();
+                    other.write_plain(&mut text);
+                    writer.write_field(&text)?;
+                }
+            }
+        }
+        writer.write_record(None::<&[u8]>)?;
     }
     writer.flush()?;
     Ok(())
