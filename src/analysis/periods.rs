@@ -269,7 +269,7 @@ impl Default for Members {
 }
 
 impl Members {
-    #[inline]
+    #[inline(always)]
     fn insert(&mut self, member: u32) {
         match self {
             Members::Bits(bits) => set_bit(bits, member),
@@ -341,7 +341,9 @@ fn set_bit(bits: &mut Vec<u64>, member: u32) {
 }
 
 impl MemberSets {
-    #[inline]
+    // Always inlined, as is `Members::insert`: called twice a counted row of a trend, and
+    // LLVM left one or the other a call.
+    #[inline(always)]
     pub fn insert(&mut self, key: (i64, u32), member: u32) {
         let at = match self.last {
             Some((last, at)) if last == key => at,
