@@ -259,7 +259,8 @@ pub fn fold_key_into(raw: &[u8], out: &mut Vec<u8>) {
     out.clear();
     let trimmed = trim_bytes(raw);
     if trimmed.is_ascii() {
-        out.extend(trimmed.iter().map(u8::to_ascii_lowercase));
+        out.extend_from_slice(trimmed);
+        out.make_ascii_lowercase();
     } else {
         let text = String::from_utf8_lossy(trimmed).to_lowercase();
         out.extend_from_slice(text.as_bytes());

@@ -118,6 +118,10 @@ pub fn decides(raw: &str) -> Option<DecimalSeparator> {
 /// True when a cost reads with either separator, to different amounts (`1,234`, `1.500`).
 pub fn is_ambiguous(raw: &str) -> bool {
     let amount = amount_text(raw);
+    // Those shapes read alike both ways (digits only) or with a decimal point only.
+    if plain_decides(amount).is_some() {
+        return false;
+    }
     match (
         read_amount(amount, DecimalSeparator::Point),
         read_amount(amount, DecimalSeparator::Comma),

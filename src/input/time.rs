@@ -113,6 +113,9 @@ impl TimeParser {
         if let Some(millis) = parse_rfc3339_utc_seconds(value) {
             return Ok(Some(millis));
         }
+        if let Some(millis) = parse_iso_date(value) {
+            return Ok(Some(millis));
+        }
         let fast = match Branch::of(value) {
             Branch::Digits => parse_all_digits(value),
             Branch::Compact => parse_compact(value),
@@ -329,6 +332,24 @@ fn parse_rfc3339_utc_seconds(value: &[u8]) -> Option<Millis> {
         }
     };
     Some(date + time_of_day(two(b, 3), two(b, 6), two(c, 1), 0)?)
+}
+
+/// `2026-03-15` exactly (the dates of inventories and CRM exports), read as one word and two
+/// digits; `None` for anything else, an invalid day included, which the general path then reads
+/// as it always did.
+#[inline]
+fn parse_iso_date(value: &[u8]) -> Option<Millis> {
+    const FRONT: Shape = Shape::of(b"dddd-dd-");
+    let v: &[u8; 10] = value.try_into().ok()?;
+    let a = u64::from_le_bytes(v[..8].try_into().expect("8 bytes"));
+    if !(FRONT.fits(a) && v[8].is_ascii_digit() && v[9].is_ascii_digit()) {
+        return None;
+    }
+    let digit = |at: u32| ((a >> (8 * at)) & 0x0F) as i64;
+    let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    let month = digit(5) * 10 + digit(6);
+    let day = i64::from(v[8] - b'0') * 10 + i64::from(v[9] - b'0');
+    date_millis(year, month as u32, day as u32)
 }
 
 thread_local! {
@@ -1005,6 +1026,24 @@ mod tests {
     #[test]
     fn formatting() {
         assert_eq!(format_instant(0), "1970-01-01T00:00:00Z");
+        for year in ["0000", "0001", "1900", "2000", "2023", "2024", "9999"] {
+            for month in ["00", "01", "02", "09", "12", "13", "1a"] {
+                for day in ["00", "01", "28", "29", "30", "31", "32", "x1"] {
+                    let value = format!("{year}-{month}-{day}");
+                    let fast = parse_iso_date(value.as_bytes());
+                    assert_eq!(fast, parse_year_first(value.as_bytes()), "{value}");
+                }
+            }
+        }
+        assert_eq!(parse_iso_date(b"2024-02-29"), date_millis(2024, 2, 29));
+        for other in [
+            "2024-2-29",
+            "2024/02/29",
+            " 2024-02-29",
+            "2024-02-29T00:00:00Z",
+        ] {
+            assert_eq!(parse_iso_date(other.as_bytes()), None, "{other}");
+        }
         for t in [
             i64::MIN / 2,
             -62_167_219_200_001,
