@@ -139,8 +139,14 @@ pub fn write_rows<R: AsRef<[Value]>>(
             out.write_all(if k == 0 { b"\n      " } else { b",\n      " })?;
             out.write_all(key.as_bytes())?;
             out.write_all(b": ")?;
+            // The common cells written straight from the value, as their `to_json` writes
+            // (no copy of the text into a JSON value first).
             match value {
                 Value::List(items) if !items.is_empty() => write_value(&to_json(value), 3, out)?,
+                Value::Text(text) => serde_json::to_writer(&mut *out, text.as_str())?,
+                Value::Int(n) => serde_json::to_writer(&mut *out, n)?,
+                Value::Date(t) => serde_json::to_writer(&mut *out, &format_date(*t))?,
+                Value::Instant(t) => serde_json::to_writer(&mut *out, &format_instant(*t))?,
                 _ => serde_json::to_writer(&mut *out, &to_json(value))?,
             }
         }
