@@ -267,6 +267,16 @@ pub fn fold_key_into(raw: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// `bytes` as text, with U+FFFD for each sequence that is not UTF-8, as
+/// `String::from_utf8_lossy` reads it, but checked first the fast way (valid text, the usual
+/// case, is borrowed after one pass of the standard check instead of a walk chunk by chunk).
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// [`fold_key_into`] returning a new vector.
 pub fn fold_key(raw: &str) -> Vec<u8> {
     let mut out = Vec::new();

@@ -461,7 +461,7 @@ impl RowReader<'_> {
                 problems.record(self.problem(line, cols.close, record, message))?;
             }
         }
-        let raw_amount = String::from_utf8_lossy(&record[cols.amount]);
+        let raw_amount = crate::model::lossy(&record[cols.amount]);
         let amount = match parse_cost(&raw_amount, self.decimal) {
             Ok(Some(a)) => a,
             Ok(None) if outcome == Outcome::Won => {
@@ -480,7 +480,7 @@ impl RowReader<'_> {
         };
         let owner_raw = cols.owner.map_or(&b""[..], |c| &record[c]);
         let id = TextSpan::push(text, id);
-        let owner_spelling = String::from_utf8_lossy(trim_bytes(owner_raw));
+        let owner_spelling = crate::model::lossy(trim_bytes(owner_raw));
         let owner = TextSpan::push(text, owner_spelling.as_bytes());
         fold_key_into(owner_raw, &mut scratch.key);
         let owner_key = TextSpan::push(text, &scratch.key);
