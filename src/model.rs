@@ -324,6 +324,23 @@ mod tests {
         assert_eq!(direct.get(4), "\u{fffd}x");
     }
 
+    #[test]
+    fn lossy_text_is_from_utf8_lossy() {
+        for bytes in [
+            &b"ann@example.com"[..],
+            b"",
+            "D\u{e9}ck".as_bytes(),
+            b"\xff\xfea",
+            b"a\xc3",
+        ] {
+            assert_eq!(lossy(bytes), String::from_utf8_lossy(bytes));
+        }
+        assert!(matches!(
+            lossy(b"plain"),
+            std::borrow::Cow::Borrowed("plain")
+        ));
+    }
+
     const DAY: i64 = MS_PER_DAY;
 
     fn policy() -> StatusPolicy {
