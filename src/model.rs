@@ -92,10 +92,7 @@ impl RowText {
         let mut text = String::with_capacity(fields.clone().map(<[u8]>::len).sum());
         let mut ends = Vec::with_capacity(fields.len());
         for field in fields {
-            match std::str::from_utf8(field) {
-                Ok(field) => text.push_str(field),
-                Err(_) => text.push_str(&String::from_utf8_lossy(field)),
-            }
+            text.push_str(&lossy(field));
             ends.push(text.len() as u32);
         }
         RowText {

@@ -338,5 +338,5 @@ impl Loader<'_> {
 }
 
 fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    model::lossy(bytes).into_owned()
 }
