@@ -13,7 +13,7 @@ pub mod stream;
 mod table;
 pub mod xlsx;
 
-use crate::input::time::{format_date, format_instant, Millis};
+use crate::input::time::{push_date, push_instant, Millis};
 use anyhow::Result;
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
@@ -69,8 +69,8 @@ impl Value {
                 let _ = write!(out, "{n}");
             }
             Value::Num(x) => out.push_str(&format_number(*x)),
-            Value::Date(t) => crate::input::time::push_date(*t, out),
-            Value::Instant(t) => crate::input::time::push_instant(*t, out),
+            Value::Date(t) => push_date(*t, out),
+            Value::Instant(t) => push_instant(*t, out),
             Value::Bool(b) => {
                 let _ = write!(out, "{b}");
             }
@@ -87,16 +87,9 @@ impl Value {
 
     /// The plain text of the value for CSV: ISO dates, dot decimals, no separators.
     pub fn plain(&self) -> String {
-        match self {
-            Value::Null => String::new(),
-            Value::Text(s) => s.clone(),
-            Value::Int(n) => n.to_string(),
-            Value::Num(x) => format_number(*x),
-            Value::Date(t) => format_date(*t),
-            Value::Instant(t) => format_instant(*t),
-            Value::Bool(b) => b.to_string(),
-            Value::List(items) => items.join(","),
-        }
+        let mut out = String::new();
+        self.write_plain(&mut out);
+        out
     }
 
     pub fn is_numeric(&self) -> bool {
