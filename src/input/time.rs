@@ -303,19 +303,21 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The first eight bytes of `2026-03-15`, in either fixed shape below.
+const DATE_FRONT: Shape = Shape::of(b"dddd-dd-");
+
 /// `2026-03-15T14:05:00Z` exactly, the shape most exports write: fixed offsets, no cursor.
 /// Read as three words: every digit and punctuation mark checked at once, then the digits'
 /// values taken from their low nibbles.
 #[inline]
 fn parse_rfc3339_utc_seconds(value: &[u8]) -> Option<Millis> {
-    const FRONT: Shape = Shape::of(b"dddd-dd-");
     const MIDDLE: Shape = Shape::of(b"ddTdd:dd");
     const BACK: Shape = Shape::of(b":ddZ\0\0\0\0");
     let v: &[u8; 20] = value.try_into().ok()?;
     let word = |at: usize| u64::from_le_bytes(v[at..at + 8].try_into().expect("8 bytes"));
     let tail = u64::from(u32::from_le_bytes(v[16..20].try_into().expect("4 bytes")));
     let (a, b, c) = (word(0), word(8), tail);
-    if !(FRONT.fits(a) && MIDDLE.fits(b) && BACK.fits(c)) {
+    if !(DATE_FRONT.fits(a) && MIDDLE.fits(b) && BACK.fits(c)) {
         return None;
     }
     let digit = |w: u64, at: u32| ((w >> (8 * at)) & 0x0F) as i64;
@@ -339,10 +341,9 @@ fn parse_rfc3339_utc_seconds(value: &[u8]) -> Option<Millis> {
 /// as it always did.
 #[inline]
 fn parse_iso_date(value: &[u8]) -> Option<Millis> {
-    const FRONT: Shape = Shape::of(b"dddd-dd-");
     let v: &[u8; 10] = value.try_into().ok()?;
     let a = u64::from_le_bytes(v[..8].try_into().expect("8 bytes"));
-    if !(FRONT.fits(a) && v[8].is_ascii_digit() && v[9].is_ascii_digit()) {
+    if !(DATE_FRONT.fits(a) && v[8].is_ascii_digit() && v[9].is_ascii_digit()) {
         return None;
     }
     let digit = |at: u32| ((a >> (8 * at)) & 0x0F) as i64;
