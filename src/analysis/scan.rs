@@ -4,7 +4,7 @@
 
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::rows::{EventColumns, RowScanner, ScanContext, Stop};
-use crate::input::chunks::{split_at_newlines, RangeReader};
+use crate::input::chunks::{split_at_newlines, RangeReader, SharedRange};
 use crate::input::date_order::ColumnOrder;
 use crate::input::fields::Fields;
 use crate::input::file_report::{read_headers, FileReport};
@@ -22,7 +22,7 @@ use crate::input_error;
 use anyhow::Result;
 use csv::ByteRecord;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Reads every events file in order into `agg`; returns what `check` shows of each file.
 ///
@@ -168,7 +168,12 @@ fn scan_file(
     let plan = ReadPlan::decide(facts, opts.strict, parallel);
     let in_parallel = match plan {
         ReadPlan::Split { parts } => {
-            scan_in_parallel(input, &file, ctx, agg, problems, parts, opts.max_record)?
+            let split = Split {
+                parts,
+                min_split: (parallel.min_chunk_bytes / 2).max(1),
+                max_record: opts.max_record,
+            };
+            scan_in_parallel(input, &file, ctx, agg, problems, split)?
         }
         ReadPlan::PlainThenCsv | ReadPlan::CsvOnly => None,
     };
@@ -321,24 +326,26 @@ struct RangeResult {
 }
 
 /// Splits a large plain file into `parts` ranges read by as many threads, then merges in file
-/// order; returns the time column's order as the rows left it. Returns `None` (having changed
-/// nothing) when the file holds a quote character, a record past the size limit, or a range met a slash date it
-/// cannot read alone: a day-first date while the sample left the order open (the ranges
-/// before it may have read ambiguous dates month-first), or a date against the order. The
-/// file is then read on one thread, which reads the dates in file order.
+/// order; returns the time column's order as the rows left it. A thread done with its range
+/// takes the unread half of the range with the most left (see [`SharedRange::split_off`]),
+/// so a core that runs slower does not keep the other waiting. Returns `None` (having
+/// changed nothing) when the file holds a quote character, a record past the size limit, or a
+/// range met a slash date it cannot read alone: a day-first date while the sample left the
+/// order open (the ranges before it may have read ambiguous dates month-first), or a date
+/// against the order. The file is then read on one thread, which reads the dates in file
+/// order.
 fn scan_in_parallel(
     input: &InputPath,
     file: &MappedFile,
     ctx: &ScanContext,
     agg: &mut Aggregate,
     problems: &mut Problems,
-    parts: usize,
-    max_record: u64,
+    split: Split,
 ) -> Result<Option<ColumnOrder>> {
     let mut handle = std::fs::File::open(&input.path)?;
     let file_len = handle.metadata()?.len();
     let start = DataStart::of(&file.opened);
-    let ranges = split_at_newlines(&mut handle, start.byte, file_len, parts)?;
+    let ranges = split_at_newlines(&mut handle, start.byte, file_len, split.parts)?;
     let reread = AtomicBool::new(false);
     let template = agg.empty_like();
     let shape = FileShape {
@@ -346,27 +353,109 @@ fn scan_in_parallel(
         header: &file.header,
         columns: file.columns,
         delimiter: file.opened.dialect.delimiter,
-        max_record,
+        max_record: split.max_record,
         order: &file.order,
     };
-    // One thread a range: there are no more ranges than the plan's parts.
-    let results = run_pool(parts, ranges.len(), |i| {
-        let (start, end) = ranges[i];
-        read_range(input, &shape, ctx, &template, start, end, &reread)
-    });
+    let ranges: Vec<Arc<SharedRange>> = ranges
+        .into_iter()
+        .map(|(start, end)| Arc::new(SharedRange::new(start, end)))
+        .collect();
+    let results = read_ranges(&input.path, ranges, split.min_split, &reread, |range| {
+        read_range(input, &shape, ctx, &template, range, &reread)
+    })?;
     if reread.load(Ordering::Relaxed) {
         return Ok(None);
     }
     let mut lines_before = start.lines_before;
     let mut order = file.order.clone();
     for result in results {
-        let result = result?;
         problems.merge(result.problems.shifted(lines_before));
         agg.absorb(result.agg);
         order.absorb(result.order, lines_before);
         lines_before += result.newlines;
     }
     Ok(Some(order))
+}
+
+/// How a file is split across threads.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    /// Ranges to start with, one a thread.
+    parts: usize,
+    /// A range is split for an idle thread only while this many bytes of it are unclaimed
+    /// (half the smallest range worth a thread): a new range costs a fresh aggregate, its
+    /// users learnt again, and a merge.
+    min_split: u64,
+    max_record: u64,
+}
+
+/// Reads `ranges` with `read`, one thread each; a thread done with its range splits off the
+/// unclaimed half of the range with the most left (while `min_split` bytes or more are) and
+/// reads that, until none is worth splitting or `stop` is set. Returns every range's result
+/// in file order; the first error in file order when a range failed.
+fn read_ranges<T: Send>(
+    path: &str,
+    ranges: Vec<Arc<SharedRange>>,
+    min_split: u64,
+    stop: &AtomicBool,
+    read: impl Fn(&SharedRange) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let open = Mutex::new(ranges.clone());
+    let done: Mutex<Vec<(u64, Result<T>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for first in ranges {
+            let (open, done, read) = (&open, &done, &read);
+            scope.spawn(move || {
+                let mut next = Some(first);
+                while let Some(range) = next.take() {
+                    let result = read(&range);
+                    let failed = result.is_err();
+                    locked(done).push((range.start, result));
+                    if failed || stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    next = match split_largest(path, open, min_split) {
+                        Ok(range) => range,
+                        Err(e) => {
+                            locked(done).push((u64::MAX, Err(e.into())));
+                            None
+                        }
+                    };
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(start, _)| *start);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Splits off the unclaimed half of the open range with the most left, and opens it.
+fn split_largest(
+    path: &str,
+    open: &Mutex<Vec<Arc<SharedRange>>>,
+    min_split: u64,
+) -> std::io::Result<Option<Arc<SharedRange>>> {
+    let largest = locked(open)
+        .iter()
+        .max_by_key(|range| range.unclaimed())
+        .cloned();
+    let Some(largest) = largest.filter(|range| range.unclaimed() >= min_split) else {
+        return Ok(None);
+    };
+    let mut handle = std::fs::File::open(path)?;
+    // `None` when no line starts in the cut's reach, or the range fell under the minimum
+    // meanwhile.
+    let Some(rest) = largest.split_off(&mut handle, min_split)? else {
+        return Ok(None);
+    };
+    let rest = Arc::new(rest);
+    locked(open).push(Arc::clone(&rest));
+    Ok(Some(rest))
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// What a range reader needs to know of its file.
@@ -384,11 +473,10 @@ fn read_range(
     file: &FileShape,
     ctx: &ScanContext,
     template: &Aggregate,
-    start: u64,
-    end: u64,
+    range: &SharedRange,
     reread: &AtomicBool,
 ) -> Result<RangeResult> {
-    let range = RangeReader::open(&input.path, start, end)?;
+    let range = RangeReader::open(&input.path, range)?;
     // A range with a quote is thrown away and the file re-read on one thread, so the
     // quote-free reader gives the csv crate's records here.
     let mut reader = PlainRecords::new(range, file.delimiter).with_limit(file.max_record);
@@ -430,28 +518,53 @@ fn read_range(
     })
 }
 
-/// Runs `job(0..count)` on up to `threads` threads; results come back in index order.
-fn run_pool<T: Send>(threads: usize, count: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<T>>> = (0..count).map(|_| Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(count) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count {
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// A thread done with its range takes over the unread half of the slower one's, again and
+    /// again: the results still cover the file once, in file order, each ending a line.
+    #[test]
+    fn an_idle_thread_takes_the_slower_ones_unread_half() {
+        let text: String = (0..2000)
+            .map(|i| format!("{i},{}\n", "x".repeat(i % 13)))
+            .collect();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &text).unwrap();
+        let path = file.path().to_str().unwrap();
+        let mut handle = std::fs::File::open(path).unwrap();
+        let len = text.len() as u64;
+        let ranges = split_at_newlines(&mut handle, 0, len, 2).unwrap();
+        let ranges: Vec<_> = ranges
+            .into_iter()
+            .map(|(start, end)| Arc::new(SharedRange::new(start, end)))
+            .collect();
+        let stop = AtomicBool::new(false);
+        let pieces = read_ranges(path, ranges, 256, &stop, |range| {
+            let mut reader = RangeReader::open(path, range)?;
+            let (mut bytes, mut buf) = (Vec::new(), [0u8; 64]);
+            loop {
+                // The first range is read slowly, so the other thread finishes first.
+                if range.start == 0 {
+                    std::thread::sleep(std::time::Duration::from_micros(300));
+                }
+                let n = reader.read(&mut buf)?;
+                if n == 0 {
                     break;
                 }
-                let result = job(i);
-                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .expect("every job ran")
+                bytes.extend_from_slice(&buf[..n]);
+            }
+            Ok((range.start, bytes))
         })
-        .collect()
+        .unwrap();
+        assert!(pieces.len() > 3, "{} pieces", pieces.len());
+        let mut joined = Vec::new();
+        for (start, bytes) in &pieces {
+            assert_eq!(*start, joined.len() as u64);
+            assert_eq!(bytes.last(), Some(&b'\n'));
+            joined.extend_from_slice(bytes);
+        }
+        assert_eq!(joined, text.as_bytes());
+    }
 }
