@@ -16,7 +16,7 @@ use crate::input::plan::{InputFacts, Parallelism, ReadPlan};
 use crate::input::problems::Problems;
 use crate::input::quotes::RecordTooLong;
 use crate::input::source::{
-    csv_builder, open_csv, read_failure, read_record, reopen_at, InputPath, OpenedCsv,
+    csv_builder, open_csv, read_failure, read_record, reopen_at, DataStart, InputPath, OpenedCsv,
 };
 use crate::input_error;
 use anyhow::Result;
@@ -292,29 +292,6 @@ fn scan_csv<R: std::io::Read>(
         }
     }
     Ok(())
-}
-
-/// Where the data rows of an opened file begin, past its header.
-struct DataStart {
-    /// Offset in the (decompressed) bytes.
-    byte: u64,
-    /// Lines before the first data row (the header, which may itself span lines).
-    lines_before: u64,
-}
-
-impl DataStart {
-    fn of(opened: &OpenedCsv) -> DataStart {
-        let position = opened.reader.position();
-        // After a CRLF header the reader may stand on its `\n`: the readers that go on from
-        // here skip line ends before a record and count the `\n`s they skip, so the data
-        // starts right where the csv reader stands, whatever ended the header.
-        let after_header = position.byte();
-        let lines_before = opened.lines.newlines_before(after_header);
-        DataStart {
-            byte: after_header + opened.dialect.prefix,
-            lines_before: lines_before.unwrap_or(position.line() - 1),
-        }
-    }
 }
 
 /// What one thread learnt from one range of a file.

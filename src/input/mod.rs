@@ -20,6 +20,7 @@ pub mod plain;
 pub mod plan;
 pub mod problems;
 pub mod quotes;
+pub mod records;
 pub mod roster;
 pub mod sheet;
 pub mod source;

@@ -3,11 +3,13 @@
 
 use crate::config::ReadOptions;
 use crate::input::decimal::CostReading;
+use crate::input::fields::Fields;
 use crate::input::file_report::{read_headers, FileReport};
 use crate::input::headers::{Field, HeaderMap, Role};
 use crate::input::numbers::parse_cost;
 use crate::input::problems::{Problem, Problems};
-use crate::input::source::{open_csv, record_line, InputPath};
+use crate::input::records::each_record;
+use crate::input::source::{open_csv, InputPath};
 use crate::input::time::MS_PER_DAY;
 use crate::input_error;
 use crate::model::{fold_key, fold_key_into, trim_bytes};
@@ -238,11 +240,11 @@ fn load_file(
     deals.has_owner &= cols.owner.is_some();
     deals.has_account &= cols.account.is_some();
     let mut rows = HeldRows::default();
+    each_record(path, &mut opened, &file, opts, |fields, line| {
+        rows.push(fields, line);
+        Ok(())
+    })?;
     let mut record = ByteRecord::new();
-    while opened.read_record(&mut record, &file)? {
-        let line = record_line(&record, &opened.lines);
-        rows.push(&record, line);
-    }
     let amounts = (0..rows.len())
         .filter(|&i| rows.width(i) == headers.len())
         .map(|i| {
@@ -308,9 +310,9 @@ struct HeldRows {
 }
 
 impl HeldRows {
-    fn push(&mut self, record: &ByteRecord, line: u64) {
+    fn push(&mut self, record: &Fields, line: u64) {
         self.rows.push((self.ends.len(), line));
-        for field in record {
+        for field in record.iter() {
             self.bytes.extend_from_slice(field);
             self.ends.push(self.bytes.len());
         }

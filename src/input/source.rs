@@ -168,6 +168,29 @@ impl OpenedCsv {
     }
 }
 
+/// Where the data rows of an opened file begin, past its header.
+pub struct DataStart {
+    /// Offset in the (decompressed) bytes.
+    pub byte: u64,
+    /// Lines before the first data row (the header, which may itself span lines).
+    pub lines_before: u64,
+}
+
+impl DataStart {
+    pub fn of(opened: &OpenedCsv) -> DataStart {
+        let position = opened.reader.position();
+        // After a CRLF header the reader may stand on its `\n`: the readers that go on from
+        // here skip line ends before a record and count the `\n`s they skip, so the data
+        // starts right where the csv reader stands, whatever ended the header.
+        let after_header = position.byte();
+        let lines_before = opened.lines.newlines_before(after_header);
+        DataStart {
+            byte: after_header + opened.dialect.prefix,
+            lines_before: lines_before.unwrap_or(position.line() - 1),
+        }
+    }
+}
+
 /// Reads the next record of a csv reader whose bytes pass through `lines` (watched, see
 /// [`Counting::watching`]), as [`OpenedCsv::read_record`] does; lines are told `lines_before`
 /// lines down.
