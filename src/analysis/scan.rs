@@ -6,21 +6,17 @@ use crate::analysis::aggregate::Aggregate;
 use crate::analysis::rows::{EventColumns, RowScanner, ScanContext, Stop};
 use crate::input::chunks::{split_at_newlines, RangeReader, SharedRange};
 use crate::input::date_order::ColumnOrder;
-use crate::input::fields::Fields;
 use crate::input::file_report::{read_headers, FileReport};
 use crate::input::headers::{HeaderMap, Role};
-use crate::input::lines::{Counting, LineIndex};
 use crate::input::options::ReadOptions;
 use crate::input::plain::PlainRecords;
 use crate::input::plan::{InputFacts, Parallelism, ReadPlan};
 use crate::input::problems::Problems;
 use crate::input::quotes::RecordTooLong;
-use crate::input::source::{
-    csv_builder, open_csv, read_failure, read_record, reopen_at, DataStart, InputPath, OpenedCsv,
-};
+use crate::input::records::each_record;
+use crate::input::source::{open_csv, read_failure, DataStart, InputPath, OpenedCsv};
 use crate::input_error;
 use anyhow::Result;
-use csv::ByteRecord;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -180,7 +176,7 @@ fn scan_file(
     let order = match in_parallel {
         Some(order) => order,
         // A split file that could not be read in ranges is read plain, then csv.
-        None => scan_sequentially(input, &mut file, plan, opts, ctx, agg, problems)?,
+        None => scan_sequentially(input, &mut file, opts, ctx, agg, problems)?,
     };
     let time_header = &file.header.headers[file.columns.time];
     if let Some(note) = order.note(&file.name, time_header) {
@@ -205,13 +201,12 @@ fn scan_file(
     })
 }
 
-/// Reads a file on one thread: with [`ReadPlan::CsvOnly`] the csv crate from the start, else
-/// quote-free records with the plain reader, and from the first record holding a quote on,
-/// the csv crate. Returns the time column's order as the rows left it.
+/// Reads a file on one thread (see [`each_record`]: quote-free records with the plain reader,
+/// and from the first record holding a quote on, or from the start when the file cannot be
+/// reopened, the csv crate). Returns the time column's order as the rows left it.
 fn scan_sequentially(
     input: &InputPath,
     file: &mut MappedFile,
-    plan: ReadPlan,
     opts: &ReadOptions,
     ctx: &ScanContext,
     agg: &mut Aggregate,
@@ -219,45 +214,24 @@ fn scan_sequentially(
 ) -> Result<ColumnOrder> {
     let order = file.order.clone();
     let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header, order);
-    if plan == ReadPlan::CsvOnly {
-        let opened = &mut file.opened;
-        scan_csv(
-            &mut opened.reader,
-            &opened.lines,
-            &mut row,
-            agg,
-            problems,
-            0,
-        )?;
-        row.finish(agg);
-        return Ok(row.into_order());
-    }
-    let start = DataStart::of(&file.opened);
-    let delimiter = file.opened.dialect.delimiter;
-    let mut reader =
-        PlainRecords::new(reopen_at(input, start.byte)?, delimiter).with_limit(opts.max_record);
-    let mut found = Problems::new(false);
-    row.set_lines_before(start.lines_before);
-    while let Some(fields) = reader
-        .read()
-        .map_err(|e| read_failure(&file.name, start.lines_before, e))?
-    {
-        match row.scan(&fields, agg) {
-            Ok(None) => {}
-            Ok(Some(problem)) => found.record(*problem)?,
-            Err(stop) => return Err(stop_error(stop, start.lines_before)),
-        }
-    }
-    problems.merge(found.shifted(start.lines_before));
-    if !reader.quote_seen() {
-        row.finish(agg);
-        return Ok(row.into_order());
-    }
-    let lines_before = start.lines_before + reader.newlines();
-    let (rest, lines) = Counting::watching(reader.into_rest(), delimiter, opts.max_record);
-    let mut rest = csv_builder(delimiter).has_headers(false).from_reader(rest);
-    row.set_lines_before(lines_before);
-    scan_csv(&mut rest, &lines, &mut row, agg, problems, lines_before)?;
+    each_record(
+        input,
+        &mut file.opened,
+        &file.name,
+        opts,
+        |fields, lines_before| {
+            // The row's lines count from its reader's first byte: problems are moved down.
+            row.set_lines_before(lines_before);
+            match row.scan(fields, agg) {
+                Ok(None) => Ok(()),
+                Ok(Some(mut problem)) => {
+                    problem.shift(lines_before);
+                    problems.record(*problem)
+                }
+                Err(stop) => Err(stop_error(stop, lines_before)),
+            }
+        },
+    )?;
     row.finish(agg);
     Ok(row.into_order())
 }
@@ -266,32 +240,6 @@ fn scan_sequentially(
 fn stop_error(Stop(mut problem): Stop, lines_before: u64) -> anyhow::Error {
     problem.shift(lines_before);
     input_error!("{problem}")
-}
-
-/// Reads the rest of a csv reader's records (read through `lines`); problems are told
-/// `lines_before` lines down.
-fn scan_csv<R: std::io::Read>(
-    reader: &mut csv::Reader<R>,
-    lines: &LineIndex,
-    row: &mut RowScanner,
-    agg: &mut Aggregate,
-    problems: &mut Problems,
-    lines_before: u64,
-) -> Result<()> {
-    let mut record = ByteRecord::new();
-    let mut bounds = Vec::new();
-    let file = row.file().to_string();
-    while read_record(reader, lines, &mut record, &file, lines_before)? {
-        match row.scan(&Fields::of_record(&record, &mut bounds, lines), agg) {
-            Ok(None) => {}
-            Ok(Some(mut problem)) => {
-                problem.shift(lines_before);
-                problems.record(*problem)?;
-            }
-            Err(stop) => return Err(stop_error(stop, lines_before)),
-        }
-    }
-    Ok(())
 }
 
 /// What one thread learnt from one range of a file.

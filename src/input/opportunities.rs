@@ -240,8 +240,8 @@ fn load_file(
     deals.has_owner &= cols.owner.is_some();
     deals.has_account &= cols.account.is_some();
     let mut rows = HeldRows::default();
-    each_record(path, &mut opened, &file, opts, |fields, line| {
-        rows.push(fields, line);
+    each_record(path, &mut opened, &file, opts, |fields, lines_before| {
+        rows.push(fields, lines_before + fields.line());
         Ok(())
     })?;
     let mut record = ByteRecord::new();

@@ -1,10 +1,10 @@
 //! Every data record of a file read whole before the pass, in order, with its line:
 //! quote-free records by the plain reader (its bytes classified 32 at a compare, no state
-//! machine), and from the first record holding a quote on, the csv crate, as the events are
-//! read on one thread. A file the plain reader cannot reopen (standard input, a spreadsheet,
+//! machine), and from the first record holding a quote on, the csv crate. A file the plain reader cannot reopen (standard input, a spreadsheet,
 //! another encoding) or `--strict` is read by the csv crate alone.
 //!
-//! The opportunities are read so (CRM exports of ids, amounts, dates and emails seldom quote).
+//! The events read on one thread and the opportunities are read so (CRM exports of ids,
+//! amounts, dates and emails seldom quote).
 //! The inventory is not: its titles hold commas, so a quote comes within its first rows and
 //! the reopening costs more than the plain reader saves (measured: 180M instructions before
 //! the pass against 184M for the benchmark's inventory, whose first quote is on line 29).
@@ -15,13 +15,15 @@ use crate::input::options::ReadOptions;
 use crate::input::plain::PlainRecords;
 use crate::input::plan::{InputFacts, Parallelism, ReadPlan};
 use crate::input::source::{
-    csv_builder, read_failure, read_record, record_line, reopen_at, DataStart, InputPath, OpenedCsv,
+    csv_builder, read_failure, read_record, reopen_at, DataStart, InputPath, OpenedCsv,
 };
 use anyhow::Result;
 use csv::ByteRecord;
 
-/// Calls `each` with every data record of `opened` (positioned past its header) and the line
-/// it starts on, in file order; stops at the first error `each` returns.
+/// Calls `each` with every data record of `opened` (positioned past its header), in file
+/// order, and the lines before the first byte of the reader that read it: the record starts on
+/// line `lines_before + fields.line()` (asked only when wanted: a csv record's line is looked
+/// up). Stops at the first error `each` returns.
 pub fn each_record(
     input: &InputPath,
     opened: &mut OpenedCsv,
@@ -37,8 +39,7 @@ pub fn each_record(
     let (mut record, mut cuts) = (ByteRecord::new(), Vec::new());
     if ReadPlan::decide(facts, opts.strict, one_thread) == ReadPlan::CsvOnly {
         while opened.read_record(&mut record, file)? {
-            let line = record_line(&record, &opened.lines);
-            each(&Fields::of_record(&record, &mut cuts, &opened.lines), line)?;
+            each(&Fields::of_record(&record, &mut cuts, &opened.lines), 0)?;
         }
         return Ok(());
     }
@@ -50,7 +51,7 @@ pub fn each_record(
         .read()
         .map_err(|e| read_failure(file, start.lines_before, e))?
     {
-        each(&fields, start.lines_before + fields.line())?;
+        each(&fields, start.lines_before)?;
     }
     if !plain.quote_seen() {
         return Ok(());
@@ -59,8 +60,7 @@ pub fn each_record(
     let (rest, lines) = Counting::watching(plain.into_rest(), delimiter, opts.max_record);
     let mut rest = csv_builder(delimiter).has_headers(false).from_reader(rest);
     while read_record(&mut rest, &lines, &mut record, file, lines_before)? {
-        let line = lines_before + record_line(&record, &lines);
-        each(&Fields::of_record(&record, &mut cuts, &lines), line)?;
+        each(&Fields::of_record(&record, &mut cuts, &lines), lines_before)?;
     }
     Ok(())
 }
@@ -100,7 +100,8 @@ mod tests {
         let mut opened = open_csv(&input, &opts, Role::Opportunities).unwrap();
         read_headers(&mut opened.reader, path).unwrap();
         let mut out = Vec::new();
-        each_record(&input, &mut opened, path, &opts, |fields, line| {
+        each_record(&input, &mut opened, path, &opts, |fields, lines_before| {
+            let line = lines_before + fields.line();
             out.push((fields.iter().map(<[u8]>::to_vec).collect(), line));
             Ok(())
         })
