@@ -17,6 +17,7 @@ use crate::input::records::each_record;
 use crate::input::source::{open_csv, read_failure, DataStart, InputPath, OpenedCsv};
 use crate::input_error;
 use anyhow::Result;
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -437,26 +438,29 @@ fn read_range(
     let mut problems = Problems::new(false);
     let order = file.order.for_range();
     let mut row = RowScanner::new(ctx, file.columns, file.name, file.header, order);
-    loop {
-        let fields = match reader.read() {
-            Ok(Some(fields)) => fields,
-            Ok(None) => break,
-            // Told at its line by the reading on one thread this falls back to.
-            Err(e) if RecordTooLong::find(&e).is_some() => {
-                reread.store(true, Ordering::Relaxed);
-                break;
-            }
-            Err(e) => return Err(read_failure(file.name, 0, e)),
-        };
-        match row.scan(&fields, &mut agg) {
+    let flow = reader.for_each(|fields| {
+        match row.scan(fields, &mut agg) {
             Ok(None) => {}
-            Ok(Some(problem)) => problems.record(*problem)?,
+            Ok(Some(problem)) => {
+                if let Err(e) = problems.record(*problem) {
+                    return ControlFlow::Break(Some(e));
+                }
+            }
             // The reading on one thread tells it, with the lines before it counted.
             Err(Stop(_)) => reread.store(true, Ordering::Relaxed),
         }
         if reread.load(Ordering::Relaxed) {
-            break;
+            ControlFlow::Break(None)
+        } else {
+            ControlFlow::Continue(())
         }
+    });
+    match flow {
+        Ok(ControlFlow::Break(Some(e))) => return Err(e),
+        Ok(_) => {}
+        // Told at its line by the reading on one thread this falls back to.
+        Err(e) if RecordTooLong::find(&e).is_some() => reread.store(true, Ordering::Relaxed),
+        Err(e) => return Err(read_failure(file.name, 0, e)),
     }
     if reader.quote_seen() {
         reread.store(true, Ordering::Relaxed);

@@ -5,13 +5,19 @@ use crate::input::lines::LineIndex;
 use crate::input::source::record_line;
 use std::ops::Index;
 
-/// A record: its bytes, where each field lies in them, and the line it starts on.
+/// A record: the bytes it lies in, where each field lies in them, and the line it starts on.
+///
+/// Field `i` is `bytes[cuts[i] + gap..cuts[i + 1]]` (the addition wrapping): the quote-free
+/// reader's cuts are the delimiters around each field in its buffer, the first one before the
+/// record's first byte, so `gap` is 1; a csv record's are the ends of its fields, which its
+/// bytes hold one after the other, and `gap` is 0.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     bytes: &'a [u8],
+    cuts: &'a [usize],
+    gap: usize,
     /// The reader found every byte around the record to be ASCII, so the record is.
     known_ascii: bool,
-    bounds: &'a [(usize, usize)],
     line: Line<'a>,
 }
 
@@ -23,42 +29,49 @@ enum Line<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub fn new(bytes: &'a [u8], bounds: &'a [(usize, usize)], line: u64) -> Self {
+    /// The fields of a quote-free record in `buffer`: field `i` lies between the delimiters
+    /// (or terminators) at `cuts[i]` and `cuts[i + 1]`; `cuts[0]` is the byte before the
+    /// record's first (`usize::MAX` for a record at the start of the buffer).
+    pub fn between(buffer: &'a [u8], cuts: &'a [usize], line: u64) -> Self {
+        debug_assert!(cuts.len() >= 2);
         Fields {
-            bytes,
+            bytes: buffer,
+            cuts,
+            gap: 1,
             known_ascii: false,
-            bounds,
             line: Line::Known(line),
         }
     }
 
-    /// The fields of a csv record read through `lines`; `bounds` is scratch space reused from
+    /// The fields of a csv record read through `lines`; `cuts` is scratch space reused from
     /// row to row.
     pub fn of_record(
         record: &'a csv::ByteRecord,
-        bounds: &'a mut Vec<(usize, usize)>,
+        cuts: &'a mut Vec<usize>,
         lines: &'a LineIndex,
     ) -> Self {
-        bounds.clear();
-        let mut start = 0;
+        cuts.clear();
+        cuts.push(0);
+        let mut end = 0;
         for field in record {
-            bounds.push((start, start + field.len()));
-            start += field.len();
+            end += field.len();
+            cuts.push(end);
         }
         Fields {
             bytes: record.as_slice(),
+            cuts,
+            gap: 0,
             known_ascii: false,
-            bounds,
             line: Line::Of(record, lines),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.bounds.len()
+        self.cuts.len() - 1
     }
 
     pub fn is_empty(&self) -> bool {
-        self.bounds.is_empty()
+        self.len() == 0
     }
 
     /// The same fields, from a reader that checked its whole buffer and found it ASCII: the
@@ -70,15 +83,21 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The record's bytes, delimiters included.
+    fn record(&self) -> &'a [u8] {
+        let first = self.cuts[0].wrapping_add(self.gap);
+        &self.bytes[first..self.cuts[self.cuts.len() - 1]]
+    }
+
     /// True when every byte of the record is ASCII (delimiters included, which are ASCII).
     pub fn is_ascii(&self) -> bool {
-        self.known_ascii || self.bytes.is_ascii()
+        self.known_ascii || self.record().is_ascii()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
-        self.bounds
-            .iter()
-            .map(|&(start, end)| &self.bytes[start..end])
+        self.cuts
+            .windows(2)
+            .map(|cut| &self.bytes[cut[0].wrapping_add(self.gap)..cut[1]])
     }
 
     /// The physical line the record starts on, counted from its reader's first byte.
@@ -93,13 +112,13 @@ impl<'a> Fields<'a> {
     /// reader ends a record at every one).
     #[inline]
     pub fn spans_lines(&self) -> bool {
-        matches!(self.line, Line::Of(..)) && memchr::memchr2(b'\n', b'\r', self.bytes).is_some()
+        matches!(self.line, Line::Of(..)) && memchr::memchr2(b'\n', b'\r', self.record()).is_some()
     }
 
     /// The line the record ends on, when its fields hold line breaks (a quoted field running
     /// over several lines, or a stray quote that joined them).
     pub fn last_line(&self) -> Option<u64> {
-        crate::input::lines::last_line(self.bytes, || self.line())
+        crate::input::lines::last_line(self.record(), || self.line())
     }
 }
 
@@ -108,8 +127,8 @@ impl Index<usize> for Fields<'_> {
 
     #[inline]
     fn index(&self, field: usize) -> &[u8] {
-        let (start, end) = self.bounds[field];
-        &self.bytes[start..end]
+        let end = self.cuts[field + 1];
+        &self.bytes[self.cuts[field].wrapping_add(self.gap)..end]
     }
 }
 
@@ -121,10 +140,10 @@ mod tests {
     fn a_csv_record_reads_the_same_through_fields() {
         let mut record = csv::ByteRecord::from(vec!["a1", "", "x,y", "é"]);
         record.set_position(Some(csv::Position::new().set_line(7).set_byte(40).clone()));
-        let mut bounds = Vec::new();
+        let mut cuts = Vec::new();
         // Read through no index: the csv crate's line stands.
         let no_index = LineIndex::default();
-        let fields = Fields::of_record(&record, &mut bounds, &no_index);
+        let fields = Fields::of_record(&record, &mut cuts, &no_index);
         assert_eq!(fields.len(), 4);
         assert_eq!(&fields[0], b"a1");
         assert_eq!(&fields[1], b"");

@@ -3,14 +3,16 @@
 //! A record ends at every `\r` or `\n` (empty ones skipped) and its fields lie between
 //! delimiters, which is what the csv crate makes of quote-free text. Each buffer read is
 //! classified once, 32 bytes a compare (16 without AVX2), into two bitmaps (delimiters, and
-//! the bytes that end a record); a record is then split by walking their bits, and its fields
-//! handed out in place, so a row costs a few instructions per field and no copy. Reading
+//! the bytes that end a record). Records are then split 64 at a time by one small loop over
+//! the set bits of both, which stores each bit's position as a cut (see
+//! [`Fields::between`]), and handed out in place: a few instructions a field and no copy. Reading
 //! stops before the first record holding a quote character: the caller goes on with the csv
 //! crate from there, or re-reads a split file on one thread.
 
 use crate::input::fields::Fields;
 use crate::input::quotes::RecordTooLong;
 use std::io::{self, Read};
+use std::ops::ControlFlow;
 
 /// Reads quote-free records from `source`, each with the line it starts on (counted from the
 /// source's first byte, blank lines included).
@@ -31,8 +33,8 @@ pub struct PlainRecords<R> {
     ascii: bool,
     /// Newlines before `buf[start]`.
     newlines: u64,
-    /// Field bounds of the record last read, relative to its first byte.
-    bounds: Vec<(usize, usize)>,
+    /// The records split last, waiting to be handed out.
+    batch: Batch,
     quote_seen: bool,
     /// Largest record allowed, in bytes.
     max_record: usize,
@@ -51,7 +53,7 @@ impl<R: Read> PlainRecords<R> {
             stops: Vec::new(),
             ascii: false,
             newlines: 0,
-            bounds: Vec::new(),
+            batch: Batch::default(),
             quote_seen: false,
             max_record: usize::MAX,
         }
@@ -63,26 +65,46 @@ impl<R: Read> PlainRecords<R> {
         self
     }
 
-    /// The next record, or `None` at the end of the source or before the first record that
-    /// holds a quote character (see [`PlainRecords::quote_seen`] and [`PlainRecords::into_rest`]).
-    pub fn read(&mut self) -> io::Result<Option<Fields<'_>>> {
+    /// Calls `each` with every record in turn, until `each` breaks (its value is returned),
+    /// the source ends, or the next record holds a quote character (see
+    /// [`PlainRecords::quote_seen`] and [`PlainRecords::into_rest`]).
+    ///
+    /// Records are split [`BATCH`] at a time by a small loop of its own, which keeps its
+    /// state in registers (inlined into a large caller, the same loop spilled it to the
+    /// stack), then handed out one by one.
+    #[inline]
+    pub fn for_each<B>(
+        &mut self,
+        mut each: impl FnMut(&Fields<'_>) -> ControlFlow<B>,
+    ) -> io::Result<ControlFlow<B>> {
         loop {
-            self.skip_terminators();
-            if self.start == self.end {
-                if self.eof {
-                    return Ok(None);
+            let split = self.split_batch();
+            let batch = &self.batch;
+            for (i, record) in batch.records[..batch.len].iter().enumerate() {
+                let cuts = &batch.cuts[record.first..=record.last];
+                let fields = Fields::between(&self.buf, cuts, record.line);
+                let fields = if self.ascii {
+                    fields.known_ascii()
+                } else {
+                    fields
+                };
+                if let ControlFlow::Break(value) = each(&fields) {
+                    // Unread: the records after this one.
+                    if let Some(next) = batch.records[..batch.len].get(i + 1) {
+                        self.start = batch.cuts[next.first].wrapping_add(1);
+                        self.newlines = next.line - 1;
+                    }
+                    return Ok(ControlFlow::Break(value));
                 }
-                self.refill()?;
-                continue;
             }
-            match self.split_record() {
-                Split::Quote => {
+            match split {
+                BatchEnd::Full => {}
+                BatchEnd::Quote => {
                     self.quote_seen = true;
-                    return Ok(None);
+                    return Ok(ControlFlow::Continue(()));
                 }
-                Split::Ended(len) => return Ok(Some(self.take(len, 1))),
-                Split::Open if self.eof => return Ok(Some(self.take(self.end - self.start, 0))),
-                Split::Open => self.refill()?,
+                BatchEnd::Open if self.eof => return Ok(ControlFlow::Continue(())),
+                BatchEnd::Open => self.refill()?,
             }
         }
     }
@@ -102,33 +124,6 @@ impl<R: Read> PlainRecords<R> {
     /// Newlines read so far (all of them, once `read` has returned `None`).
     pub fn newlines(&self) -> u64 {
         self.newlines
-    }
-
-    /// Hands out the record of `len` bytes just split, and steps past it and its terminator.
-    fn take(&mut self, len: usize, terminator: usize) -> Fields<'_> {
-        let first = self.start;
-        let line = self.newlines + 1;
-        self.advance(len + terminator);
-        let fields = Fields::new(&self.buf[first..first + len], &self.bounds, line);
-        if self.ascii {
-            fields.known_ascii()
-        } else {
-            fields
-        }
-    }
-
-    /// Steps over the empty records between two terminators.
-    fn skip_terminators(&mut self) {
-        while self.start < self.end && matches!(self.buf[self.start], b'\n' | b'\r') {
-            self.advance(1);
-        }
-    }
-
-    fn advance(&mut self, n: usize) {
-        if self.buf[self.start..self.start + n].last() == Some(&b'\n') {
-            self.newlines += 1;
-        }
-        self.start += n;
     }
 
     /// Keeps the unread bytes, growing the buffer when one record fills it, and reads more.
@@ -156,53 +151,138 @@ impl<R: Read> PlainRecords<R> {
         Ok(())
     }
 
-    /// Splits the record at `buf[start..]` into `bounds` (relative to its first byte), up to
-    /// its first `\r` or `\n` (or the end of the buffered bytes when it has none), from the
-    /// classes of its bytes; stops at a quote.
-    #[inline]
-    fn split_record(&mut self) -> Split {
-        let (from, bounds) = (self.start, &mut self.bounds);
-        bounds.clear();
-        let mut field_start = from;
-        let mut word = from / 64;
-        let mut keep = u64::MAX << (from % 64);
-        let words = self.end.div_ceil(64);
-        while word < words {
-            let stop = self.stops[word] & keep;
-            let mut delimiters = self.delimiters[word] & keep;
-            if stop != 0 {
-                // Only the delimiters before the stop are this record's.
-                delimiters &= (1u64 << stop.trailing_zeros()) - 1;
+    /// Splits up to [`BATCH`] records into `batch`, from `buf[start]`, and steps past them:
+    /// up to the first that runs past the buffer (all of them once the source has ended) or
+    /// holds a quote. A record ends at its first `\r` or `\n` (a record of no bytes is none);
+    /// its fields are split at the delimiters before that.
+    ///
+    /// One loop walks the set bits of both classes in byte order, storing each as a cut: a
+    /// record's last cut (its terminator) is the next record's first.
+    #[inline(never)]
+    fn split_batch(&mut self) -> BatchEnd {
+        let end = self.end;
+        let buf = &self.buf[..end];
+        let words = end.div_ceil(64);
+        let (delimiters, stops) = (&self.delimiters[..words], &self.stops[..words]);
+        let Batch { records, len, cuts } = &mut self.batch;
+        let mut newlines = self.newlines;
+        let mut count = 0;
+        // The cut before the record being split, and the next free cut.
+        let (mut first, mut n) = (0, 1);
+        if cuts.len() < 66 {
+            cuts.resize(66 + 64 * 8, 0);
+        }
+        cuts[0] = self.start.wrapping_sub(1);
+        let mut word = self.start / 64;
+        let mut keep = u64::MAX << (self.start % 64);
+        let outcome = 'words: loop {
+            if word == words {
+                break BatchEnd::Open;
             }
-            while delimiters != 0 {
-                let at = word * 64 + delimiters.trailing_zeros() as usize;
-                delimiters &= delimiters - 1;
-                bounds.push((field_start - from, at - from));
-                field_start = at + 1;
+            // Room for every cut a word can hold.
+            if cuts.len() < n + 64 {
+                cuts.resize(n + 64 + 64 * 8, 0);
             }
-            if stop != 0 {
-                let at = word * 64 + stop.trailing_zeros() as usize;
-                if self.buf[at] == b'"' {
-                    return Split::Quote;
+            let base = word * 64;
+            let stop_bits = stops[word];
+            let mut bits = (delimiters[word] | stop_bits) & keep;
+            while bits != 0 {
+                let bit = bits.trailing_zeros();
+                bits &= bits - 1;
+                let at = base + bit as usize;
+                cuts[n] = at;
+                n += 1;
+                if stop_bits >> bit & 1 == 0 {
+                    continue;
                 }
-                bounds.push((field_start - from, at - from));
-                return Split::Ended(at - from);
+                let byte = buf[at];
+                if byte == b'"' {
+                    break 'words BatchEnd::Quote;
+                }
+                if at != cuts[first].wrapping_add(1) {
+                    records[count] = RecordAt {
+                        first,
+                        last: n - 1,
+                        line: newlines + 1,
+                    };
+                    count += 1;
+                }
+                newlines += u64::from(byte == b'\n');
+                first = n - 1;
+                if count == BATCH {
+                    break 'words BatchEnd::Full;
+                }
             }
             word += 1;
             keep = u64::MAX;
-        }
-        bounds.push((field_start - from, self.end - from));
-        Split::Open
+        };
+        let start = cuts[first].wrapping_add(1);
+        let outcome = match outcome {
+            // The last record, with no terminator.
+            BatchEnd::Open if self.eof && start < end => {
+                if cuts.len() <= n {
+                    cuts.push(0);
+                }
+                cuts[n] = end;
+                records[count] = RecordAt {
+                    first,
+                    last: n,
+                    line: newlines + 1,
+                };
+                count += 1;
+                self.start = end;
+                BatchEnd::Open
+            }
+            outcome => {
+                self.start = start;
+                outcome
+            }
+        };
+        *len = count;
+        self.newlines = newlines;
+        outcome
     }
 }
 
-/// What [`PlainRecords::split_record`] found.
-enum Split {
-    /// A record of this many bytes, ended by a `\r` or `\n`.
-    Ended(usize),
-    /// A record running to the end of the buffered bytes.
+/// Records split at a time: enough that splitting is a loop of its own, few enough that their
+/// cuts stay in the first-level cache.
+const BATCH: usize = 64;
+
+/// Records split and not yet handed out.
+struct Batch {
+    records: [RecordAt; BATCH],
+    /// Records in `records`.
+    len: usize,
+    /// Their cuts (see [`Fields::between`]), one record after the other; those past the last
+    /// record's are stale, and so may be some between two records.
+    cuts: Vec<usize>,
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Batch {
+            records: [RecordAt::default(); BATCH],
+            len: 0,
+            cuts: Vec::new(),
+        }
+    }
+}
+
+/// Where a split record's cuts lie in [`Batch::cuts`], and the line it starts on.
+#[derive(Debug, Clone, Copy, Default)]
+struct RecordAt {
+    first: usize,
+    last: usize,
+    line: u64,
+}
+
+/// Where [`PlainRecords::split_batch`] stopped.
+enum BatchEnd {
+    /// With [`BATCH`] records split.
+    Full,
+    /// At a record running past the buffered bytes, or at their end.
     Open,
-    /// A quote before the record's end (only the csv crate reads such a record right).
+    /// At a record holding a quote (only the csv crate reads such a record right).
     Quote,
 }
 
@@ -368,9 +448,11 @@ mod tests {
         let mut plain = PlainRecords::new(text, b',');
         plain.buf = vec![0; buffer];
         let mut out = Vec::new();
-        while let Some(fields) = plain.read().unwrap() {
+        let flow = plain.for_each(|fields| {
             out.push((fields.iter().map(<[u8]>::to_vec).collect(), fields.line()));
-        }
+            ControlFlow::<()>::Continue(())
+        });
+        assert_eq!(flow.unwrap(), ControlFlow::Continue(()));
         (out, plain.newlines())
     }
 
@@ -383,11 +465,13 @@ mod tests {
             let mut plain = PlainRecords::new(text, b',');
             plain.buf = vec![0; buffer];
             let mut seen = Vec::new();
-            while let Some(fields) = plain.read().unwrap() {
+            let flow = plain.for_each(|fields| {
                 let bytes: Vec<u8> = fields.iter().flatten().copied().collect();
                 assert_eq!(fields.is_ascii(), bytes.is_ascii(), "buffer {buffer}");
                 seen.push(fields.is_ascii());
-            }
+                ControlFlow::<()>::Continue(())
+            });
+            assert_eq!(flow.unwrap(), ControlFlow::Continue(()));
             assert_eq!(seen, [true, false, true, false, true], "buffer {buffer}");
         }
     }
@@ -416,6 +500,53 @@ mod tests {
         }
     }
 
+    /// More records than a batch holds, blank lines and CRLF among them, read through buffers
+    /// that end anywhere: still the csv crate's records on the same lines.
+    #[test]
+    fn records_past_a_batch_read_as_the_csv_crate_reads_them() {
+        let mut text = String::new();
+        for i in 0..(3 * BATCH + 5) {
+            let end = ["\n", "\r\n", "\n\n", "\r", "\n\r\n"][i % 5];
+            text.push_str(&format!("id{i},{},,x{}{end}", "y".repeat(i % 70), i % 3));
+        }
+        text.push_str("last,no,end");
+        let text = text.as_bytes();
+        let newlines = text.iter().filter(|&&b| b == b'\n').count() as u64;
+        for buffer in [1, 7, 64, 100, 257, 4096, 1 << 16] {
+            assert_eq!(
+                by_plain(text, buffer),
+                (by_csv(text), newlines),
+                "buffer {buffer}"
+            );
+        }
+    }
+
+    /// `each` breaking mid-batch leaves the reader at the next record, on its line.
+    #[test]
+    fn reading_goes_on_after_each_breaks() {
+        let text: String = (0..150).map(|i| format!("r{i},v\n\n")).collect();
+        let mut plain = PlainRecords::new(text.as_bytes(), b',');
+        let mut seen = Vec::new();
+        loop {
+            let flow = plain.for_each(|fields| {
+                seen.push((fields[0].to_vec(), fields.line()));
+                if seen.len() % 10 == 3 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            if flow.unwrap() == ControlFlow::Continue(()) {
+                break;
+            }
+        }
+        let want: Vec<(Vec<u8>, u64)> = (0..150)
+            .map(|i| (format!("r{i}").into_bytes(), 2 * i + 1))
+            .collect();
+        assert_eq!(seen, want);
+        assert_eq!(plain.newlines(), 300);
+    }
+
     #[test]
     fn a_quote_anywhere_is_noted() {
         for text in [
@@ -424,11 +555,11 @@ mod tests {
             b"0123456789abcdef\"x\n",
         ] {
             let mut plain = PlainRecords::new(text, b',');
-            while plain.read().unwrap().is_some() {}
+            let _ = plain.for_each(|_| ControlFlow::<()>::Continue(())).unwrap();
             assert!(plain.quote_seen(), "{text:?}");
         }
         let mut plain = PlainRecords::new(&b"a,b\nc,d\n"[..], b',');
-        while plain.read().unwrap().is_some() {}
+        let _ = plain.for_each(|_| ControlFlow::<()>::Continue(())).unwrap();
         assert!(!plain.quote_seen());
     }
 
@@ -438,9 +569,11 @@ mod tests {
         let mut plain = PlainRecords::new(&text[..], b',');
         plain.buf = vec![0; 5];
         let mut read = Vec::new();
-        while let Some(fields) = plain.read().unwrap() {
+        let flow = plain.for_each(|fields| {
             read.push(fields.iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
-        }
+            ControlFlow::<()>::Continue(())
+        });
+        assert_eq!(flow.unwrap(), ControlFlow::Continue(()));
         assert!(plain.quote_seen());
         assert_eq!(plain.newlines(), 3);
         let mut rest = csv::ReaderBuilder::new()
@@ -515,13 +648,14 @@ mod tests {
             text.extend(std::iter::repeat_n(b'z', 140 - len));
             text.extend_from_slice(b"\nnext");
             let mut plain = PlainRecords::new(&text[..], b';');
-            let fields = plain.read().unwrap().unwrap();
-            let fields: Vec<&[u8]> = fields.iter().collect();
+            let mut records: Vec<Vec<Vec<u8>>> = Vec::new();
+            let flow = plain.for_each(|fields| {
+                records.push(fields.iter().map(<[u8]>::to_vec).collect());
+                ControlFlow::<()>::Continue(())
+            });
+            assert_eq!(flow.unwrap(), ControlFlow::Continue(()));
             let (x, z) = (vec![b'x'; len], vec![b'z'; 140 - len]);
-            assert_eq!(fields, [&x[..], b"y", &z[..]]);
-            let next = plain.read().unwrap().unwrap();
-            assert_eq!(next.iter().collect::<Vec<_>>(), [b"next"]);
-            assert!(plain.read().unwrap().is_none());
+            assert_eq!(records, [vec![x, b"y".to_vec(), z], vec![b"next".to_vec()]]);
         }
     }
 }

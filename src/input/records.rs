@@ -19,6 +19,7 @@ use crate::input::source::{
 };
 use anyhow::Result;
 use csv::ByteRecord;
+use std::ops::ControlFlow;
 
 /// Calls `each` with every data record of `opened` (positioned past its header), in file
 /// order, and the lines before the first byte of the reader that read it: the record starts on
@@ -47,11 +48,14 @@ pub fn each_record(
     let delimiter = opened.dialect.delimiter;
     let mut plain =
         PlainRecords::new(reopen_at(input, start.byte)?, delimiter).with_limit(opts.max_record);
-    while let Some(fields) = plain
-        .read()
-        .map_err(|e| read_failure(file, start.lines_before, e))?
-    {
-        each(&fields, start.lines_before)?;
+    let flow = plain
+        .for_each(|fields| match each(fields, start.lines_before) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => ControlFlow::Break(e),
+        })
+        .map_err(|e| read_failure(file, start.lines_before, e))?;
+    if let ControlFlow::Break(e) = flow {
+        return Err(e);
     }
     if !plain.quote_seen() {
         return Ok(());
