@@ -269,6 +269,11 @@ impl ser::Serializer for Cell {
     type SerializeStruct = Impossible<Value, NotACell>;
     type SerializeStructVariant = Impossible<Value, NotACell>;
 
+    /// Not human-readable: times come as milliseconds (see `results::time_format`).
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
     fn serialize_bool(self, v: bool) -> Result<Value, NotACell> {
         Ok(Value::Bool(v))
     }
@@ -332,19 +337,24 @@ impl ser::Serializer for Cell {
         Ok(Value::Text(variant.to_string()))
     }
 
-    /// Dates and instants: the results write them as their text inside a marked newtype.
+    /// Dates and instants: the results write them inside a marked newtype, as milliseconds to
+    /// this serializer (which is not human-readable), or as their text when out of range.
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         name: &'static str,
         value: &T,
     ) -> Result<Value, NotACell> {
         let inner = value.serialize(Cell)?;
-        let (Value::Text(text), true) = (&inner, name == DATE || name == INSTANT) else {
+        if name != DATE && name != INSTANT {
             return Ok(inner);
+        }
+        let millis = match inner {
+            Value::Int(millis) => millis,
+            Value::Text(text) => TimeParser::default()
+                .parse(text.as_bytes())
+                .ok_or(NotACell)?,
+            _ => return Ok(inner),
         };
-        let millis = TimeParser::default()
-            .parse(text.as_bytes())
-            .ok_or(NotACell)?;
         Ok(if name == DATE {
             Value::Date(millis)
         } else {
@@ -454,5 +464,49 @@ mod tests {
         let json = serde_json::to_value(&row).unwrap();
         assert_eq!(json["created"], "1970-01-02");
         assert_eq!(json["seen"], "1970-01-02T01:01:01.001Z");
+    }
+
+    /// A time handed over as milliseconds makes the cell its text would read back as: a
+    /// date's midnight, an instant to the millisecond, across the years, before 1970 too;
+    /// out of range, the text is read as before (and, unreadable, leaves the field out).
+    #[test]
+    fn time_cells_are_what_their_text_reads_back_as() {
+        use crate::input::time::{format_date, format_instant, TimeParser};
+        let parse = |text: &str| TimeParser::default().parse(text.as_bytes());
+        let mut t: i64 = -62_135_596_800_000; // 0001-01-01
+        let mut state = 7u64;
+        while t < 253_402_300_799_999 {
+            let row = Row {
+                id: String::new(),
+                count: 0,
+                pct: 0.0,
+                cost: None,
+                tags: Vec::new(),
+                created: Some(t),
+                seen: t,
+            };
+            let f = fields(&row);
+            assert_eq!(f[5].1, Value::Date(parse(&format_date(t)).unwrap()), "{t}");
+            assert_eq!(
+                f[6].1,
+                Value::Instant(parse(&format_instant(t)).unwrap()),
+                "{t}"
+            );
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            t += (state >> 20) as i64 % 9_000_000_000_000 + 1;
+        }
+        let far = Row {
+            id: String::new(),
+            count: 0,
+            pct: 0.0,
+            cost: None,
+            tags: Vec::new(),
+            created: Some(i64::MAX / 2),
+            seen: 0,
+        };
+        let keys: Vec<String> = fields(&far).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["id", "count", "pct", "cost", "tags", "seen"]);
     }
 }
