@@ -401,7 +401,7 @@ fn is_empty(value: &Value) -> bool {
 /// Every asset for the table at the foot of the page, most opened first.
 fn explorer<'a>(config: &Config, audit: &'a Audit) -> Explorer<'a> {
     let as_of = config.window.as_of;
-    let rows = move || -> Box<dyn Iterator<Item = AssetRow> + 'a> {
+    let rows = move || -> Box<dyn Iterator<Item = AssetRow<'a>> + 'a> {
         Box::new(asset_rows(audit, as_of, |_| true, AssetOrder::MostOpened))
     };
     let inventory = &audit.inventory;

@@ -5,14 +5,15 @@ use crate::input::time::{Millis, MS_PER_DAY};
 use crate::model::Status;
 use serde::Serialize;
 
-/// An asset with its status and counted usage at as-of.
+/// An asset with its status and counted usage at as-of; its text borrowed from the inventory
+/// (a row is made per printed line).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AssetRow {
-    pub asset_id: String,
-    pub title: String,
+pub struct AssetRow<'a> {
+    pub asset_id: &'a str,
+    pub title: &'a str,
     #[serde(rename = "type")]
-    pub kind: String,
-    pub owner: String,
+    pub kind: &'a str,
+    pub owner: &'a str,
     #[serde(serialize_with = "super::time_format::opt_date")]
     pub created: Option<Millis>,
     pub status: Status,
@@ -76,17 +77,17 @@ pub struct AssetRows<'a> {
     chosen: std::vec::IntoIter<u32>,
 }
 
-impl Iterator for AssetRows<'_> {
-    type Item = AssetRow;
+impl<'a> Iterator for AssetRows<'a> {
+    type Item = AssetRow<'a>;
 
-    fn next(&mut self) -> Option<AssetRow> {
+    fn next(&mut self) -> Option<AssetRow<'a>> {
         let i = self.chosen.next()? as usize;
         let (asset, used) = (&self.audit.inventory.assets[i], &self.audit.usage.assets[i]);
         Some(AssetRow {
-            asset_id: asset.id().to_string(),
-            title: asset.title().to_string(),
-            kind: asset.kind().to_string(),
-            owner: asset.owner().to_string(),
+            asset_id: asset.id(),
+            title: asset.title(),
+            kind: asset.kind(),
+            owner: asset.owner(),
             created: asset.created,
             status: self.audit.statuses[i],
             opens: used.opens,
@@ -107,12 +108,12 @@ impl ExactSizeIterator for AssetRows<'_> {}
 
 /// A never-opened asset, for the `unused` list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UnusedRow {
-    pub asset_id: String,
-    pub title: String,
+pub struct UnusedRow<'a> {
+    pub asset_id: &'a str,
+    pub title: &'a str,
     #[serde(rename = "type")]
-    pub kind: String,
-    pub owner: String,
+    pub kind: &'a str,
+    pub owner: &'a str,
     #[serde(serialize_with = "super::time_format::opt_date")]
     pub created: Option<Millis>,
     /// Whole days from created to as-of.
@@ -137,7 +138,7 @@ pub fn unused_rows(
     audit: &Audit,
     as_of: Millis,
     order: UnusedOrder,
-) -> impl ExactSizeIterator<Item = UnusedRow> + '_ {
+) -> impl ExactSizeIterator<Item = UnusedRow<'_>> + '_ {
     let assets = &audit.inventory.assets;
     let mut never: Vec<usize> = (0..assets.len())
         .filter(|&i| audit.statuses[i] == Status::Never)
@@ -169,10 +170,10 @@ pub fn unused_rows(
     never.into_iter().map(move |i| {
         let asset = &assets[i];
         UnusedRow {
-            asset_id: asset.id().to_string(),
-            title: asset.title().to_string(),
-            kind: asset.kind().to_string(),
-            owner: asset.owner().to_string(),
+            asset_id: asset.id(),
+            title: asset.title(),
+            kind: asset.kind(),
+            owner: asset.owner(),
             created: asset.created,
             age_days: asset.created.map(|c| (as_of - c).div_euclid(MS_PER_DAY)),
             cost: asset.cost,

@@ -104,7 +104,7 @@ pub enum Section<'a> {
 pub struct Explorer<'a> {
     /// Every asset's row, most opened first, made anew at each call as it is written (a
     /// million rows held together, four strings each, cost over 300 MB).
-    pub rows: Box<dyn Fn() -> Box<dyn Iterator<Item = AssetRow> + 'a> + 'a>,
+    pub rows: Box<dyn Fn() -> Box<dyn Iterator<Item = AssetRow<'a>> + 'a> + 'a>,
     /// How many rows `rows` makes.
     pub total: usize,
     pub has_type: bool,

@@ -174,12 +174,12 @@ pub fn explorer(html: &mut String, e: &Explorer<'_>, currency: Option<&Currency>
         }
     };
     for row in (e.rows)().take(FIRST_ROWS) {
-        let mut cells = vec![escape(&row.title)];
+        let mut cells = vec![escape(row.title)];
         if e.has_type {
-            cells.push(escape(&row.kind));
+            cells.push(escape(row.kind));
         }
         if e.has_owner {
-            cells.push(escape(&row.owner));
+            cells.push(escape(row.owner));
         }
         cells.push(status_label(row.status).to_string());
         html.push_str("<tr>");
@@ -236,8 +236,8 @@ fn data(
         let status = Status::ALL.iter().position(|s| *s == r.status).unwrap_or(0);
         let row = json!([
             r.title,
-            types.index(&r.kind),
-            owners.index(&r.owner),
+            types.index(r.kind),
+            owners.index(r.owner),
             status,
             r.opens,
             r.users,
