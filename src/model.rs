@@ -149,10 +149,11 @@ impl Inventory {
         &self.owner_keys[self.assets[position].owner_key as usize]
     }
 
-    /// The position of an asset by its id as found in a file (trimmed here).
+    /// The position of an asset by its id, already trimmed (as every event row's is, once).
     #[inline]
-    pub fn lookup(&self, raw_id: &[u8]) -> Option<u32> {
-        self.index.get(trim_bytes(raw_id))
+    pub fn lookup(&self, id: &[u8]) -> Option<u32> {
+        debug_assert_eq!(id, trim_bytes(id));
+        self.index.get(id)
     }
 
     pub fn len(&self) -> usize {
