@@ -11,7 +11,7 @@ use crate::input::problems::{Problem, Problems, NOT_UTF8};
 use crate::input::source::{open_csv, read_record, record_line};
 use crate::input::time::TimeParser;
 use crate::input_error;
-use crate::model::{self, fold_key, trim_bytes, Asset, Inventory, RowText};
+use crate::model::{self, fold_key_into, trim_bytes, Asset, Inventory, RowText};
 use anyhow::{Context, Result};
 use csv::ByteRecord;
 
@@ -83,6 +83,7 @@ pub fn load_inventory(
         found: Vec::new(),
         costs: Vec::new(),
         owners: Default::default(),
+        key: Vec::new(),
         warned_encoding: false,
         last_line: None,
     };
@@ -167,6 +168,8 @@ struct Loader<'a> {
     costs: Vec<RawCost>,
     /// The owners seen, folded, by index.
     owners: rustc_hash::FxHashMap<Vec<u8>, u32>,
+    /// A folded owner, reused from row to row.
+    key: Vec<u8>,
     /// Text that is not UTF-8 is told once per file, not on every row.
     warned_encoding: bool,
     /// The line the row being loaded ends on, when it runs over several.
@@ -185,7 +188,7 @@ impl Loader<'_> {
             );
             return self.problem(line, None, None, message);
         }
-        let id = text(trim_bytes(&record[self.columns.id]));
+        let id = model::lossy(trim_bytes(&record[self.columns.id]));
         if id.is_empty() {
             inventory.stats.rows_skipped += 1;
             let column = Some(self.columns.id);
@@ -200,7 +203,7 @@ impl Loader<'_> {
             inventory.stats.duplicates += 1;
             let column = Some(self.columns.id);
             let message = "duplicate asset id; the first row wins, this one is ignored".into();
-            return self.problem(line, column, Some(id), message);
+            return self.problem(line, column, Some(id.into_owned()), message);
         }
         if !self.warned_encoding && !record.as_slice().is_ascii() {
             self.warn_invalid_utf8(record, line)?;
@@ -222,7 +225,7 @@ impl Loader<'_> {
         let owner = self
             .columns
             .owner
-            .map(|c| text(trim_bytes(&record[c])))
+            .map(|c| model::lossy(trim_bytes(&record[c])))
             .unwrap_or_default();
         let asset = Asset {
             columns: model::AssetColumns {
@@ -278,13 +281,15 @@ impl Loader<'_> {
 
     /// The index of `owner`'s folded form among the inventory's owners.
     fn owner_key(&mut self, owner: &str, inventory: &mut Inventory) -> u32 {
-        let key = fold_key(owner);
-        if let Some(&id) = self.owners.get(&key) {
+        fold_key_into(owner.as_bytes(), &mut self.key);
+        if let Some(&id) = self.owners.get(self.key.as_slice()) {
             return id;
         }
         let id = inventory.owner_keys.len() as u32;
-        inventory.owner_keys.push(key.clone().into_boxed_slice());
-        self.owners.insert(key, id);
+        inventory
+            .owner_keys
+            .push(self.key.clone().into_boxed_slice());
+        self.owners.insert(self.key.clone(), id);
         id
     }
 
