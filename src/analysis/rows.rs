@@ -270,11 +270,6 @@ impl<'a> RowScanner<'a> {
         self.order
     }
 
-    /// The name of the file whose rows this scanner judges.
-    pub fn file(&self) -> &str {
-        self.file
-    }
-
     /// Hands the values this scanner counted to the aggregate's open file tally, and the
     /// touches waiting in the reps' caches to their deals.
     pub fn finish(&mut self, agg: &mut Aggregate) {

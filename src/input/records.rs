@@ -1,7 +1,8 @@
 //! Every data record of a file read whole before the pass, in order, with its line:
 //! quote-free records by the plain reader (its bytes classified 32 at a compare, no state
-//! machine), and from the first record holding a quote on, the csv crate. A file the plain reader cannot reopen (standard input, a spreadsheet,
-//! another encoding) or `--strict` is read by the csv crate alone.
+//! machine), and from the first record holding a quote on, the csv crate. A file the plain
+//! reader cannot reopen (standard input, a spreadsheet, another encoding) or `--strict` is
+//! read by the csv crate alone.
 //!
 //! The events read on one thread and the opportunities are read so (CRM exports of ids,
 //! amounts, dates and emails seldom quote).

@@ -201,10 +201,12 @@ impl Inventory {
         self.left_out = left_out;
     }
 
-    /// Whether an event's asset id (as found in a file) names an asset `--where` left out.
+    /// Whether an event's asset id, already trimmed (as for [`Inventory::lookup`]), names an
+    /// asset `--where` left out.
     #[inline]
-    pub fn is_left_out(&self, raw_id: &[u8]) -> bool {
-        !self.left_out.is_empty() && self.left_out.contains(raw_id.trim_ascii())
+    pub fn is_left_out(&self, id: &[u8]) -> bool {
+        debug_assert_eq!(id, id.trim_ascii());
+        !self.left_out.is_empty() && self.left_out.contains(id)
     }
 }
 
