@@ -263,6 +263,14 @@ impl Aggregate {
         }
     }
 
+    /// Starts loading `asset`'s counters, which a row a few rows on will count into.
+    #[inline]
+    pub fn prefetch_asset(&self, asset: u32) {
+        if let Some(usage) = self.assets.get(asset as usize) {
+            crate::analysis::prefetch::prefetch(usage);
+        }
+    }
+
     /// The events left out on `asset`, to count into.
     fn excluded_mut(&mut self, asset: u32) -> &mut u64 {
         match &self.part_assets {

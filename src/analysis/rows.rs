@@ -10,6 +10,7 @@ use crate::input::count::parse_count;
 use crate::input::date_order::{Clash, ColumnOrder};
 use crate::input::fields::Fields;
 use crate::input::headers::{Field, HeaderMap};
+use crate::input::plain::BATCH;
 use crate::input::problems::{Problem, NOT_UTF8};
 use crate::input::time::{TimeParser, TimeShape};
 use crate::input_error;
@@ -225,6 +226,16 @@ pub struct RowScanner<'a> {
     owner_slots: Vec<u32>,
     /// Beside each entry's slot, the owner's deals that held its last event, and until when.
     owner_deals: Vec<ActiveDeals>,
+    /// What [`RowScanner::look`] worked out for the record in each slot of the reader's
+    /// batch; `None` for a record it could not read ahead.
+    looked: Box<[Option<Looked>; BATCH]>,
+}
+
+/// A record's asset and user hash, worked out a few records before its visit.
+#[derive(Debug, Clone, Copy)]
+struct Looked {
+    asset: Option<u32>,
+    user_hash: u64,
 }
 
 const NOT_LOOKED_UP: u32 = u32::MAX;
@@ -257,6 +268,7 @@ impl<'a> RowScanner<'a> {
             key: Vec::new(),
             owner_slots: Vec::new(),
             owner_deals: Vec::new(),
+            looked: Box::new([None; BATCH]),
         }
     }
 
@@ -287,6 +299,34 @@ impl<'a> RowScanner<'a> {
         file.users.add_cache(&self.users);
     }
 
+    /// Reads ahead the record that [`RowScanner::scan_looked`] will tally from `slot`: finds
+    /// its asset and hashes its user, and starts loading the asset's counters and the user's
+    /// cache slot, which the tally would otherwise wait for (with the users' records, they are
+    /// larger than a core's second-level cache).
+    #[inline]
+    pub fn look(&mut self, slot: usize, record: &Fields, agg: &Aggregate) {
+        let cols = self.columns;
+        self.looked[slot] = if record.len() == cols.width && self.ctx.asset_json_key.is_none() {
+            let asset = self.ctx.inventory.lookup(trim_bytes(&record[cols.asset]));
+            if let Some(asset) = asset {
+                agg.prefetch_asset(asset);
+            }
+            let user_hash = cols.user.map_or(0, |c| self.users.prefetch(&record[c]));
+            Some(Looked { asset, user_hash })
+        } else {
+            None
+        };
+    }
+
+    /// The step after [`RowScanner::look`]: starts loading the record of the user whose
+    /// cache slot the look loaded.
+    #[inline]
+    pub fn near(&mut self, slot: usize) {
+        if let (Some(looked), Some(_)) = (self.looked[slot], self.columns.user) {
+            self.users.prefetch_record(looked.user_hash);
+        }
+    }
+
     /// Tallies one row; a bad row is counted as skipped and returned as a problem, and so is
     /// the first row of the file with text that is not UTF-8 (counted all the same). A row
     /// whose date goes against the order already used stops the file.
@@ -296,12 +336,34 @@ impl<'a> RowScanner<'a> {
         record: &Fields,
         agg: &mut Aggregate,
     ) -> Result<Option<Box<Problem>>, Stop> {
+        self.scan_with(record, None, agg)
+    }
+
+    /// [`RowScanner::scan`] of the record [`RowScanner::look`] looked at in `slot`.
+    #[inline]
+    pub fn scan_looked(
+        &mut self,
+        slot: usize,
+        record: &Fields,
+        agg: &mut Aggregate,
+    ) -> Result<Option<Box<Problem>>, Stop> {
+        let looked = self.looked[slot];
+        self.scan_with(record, looked, agg)
+    }
+
+    #[inline(always)]
+    fn scan_with(
+        &mut self,
+        record: &Fields,
+        looked: Option<Looked>,
+        agg: &mut Aggregate,
+    ) -> Result<Option<Box<Problem>>, Stop> {
         // Two copies of the row's judgement, so that a log without a count column pays
         // nothing for the weights of those that have one.
         let problem = if self.columns.count.is_some() {
-            self.tally::<true>(record, agg)?
+            self.tally::<true>(record, looked, agg)?
         } else {
-            self.tally::<false>(record, agg)?
+            self.tally::<false>(record, looked, agg)?
         };
         if problem.is_none() && !self.warned_encoding && !record.is_ascii() {
             return Ok(self.invalid_utf8(record));
@@ -346,6 +408,7 @@ impl<'a> RowScanner<'a> {
     fn tally<const WEIGHTED: bool>(
         &mut self,
         record: &Fields,
+        looked: Option<Looked>,
         agg: &mut Aggregate,
     ) -> Result<Option<Box<Problem>>, Stop> {
         // Every row is read as one event until its count is known: a skipped row stays one.
@@ -353,12 +416,11 @@ impl<'a> RowScanner<'a> {
         if agg.counts.rows % progress::ROW_BATCH == 0 {
             progress::add_rows(progress::ROW_BATCH);
         }
-        let cols = self.columns;
-        if record.len() != cols.width {
+        if record.len() != self.columns.width {
             agg.counts.skipped += 1;
             let message = format!(
                 "expected {} fields, found {}; row skipped",
-                cols.width,
+                self.columns.width,
                 record.len()
             );
             return Ok(Some(self.problem(record, None, message)));
@@ -370,9 +432,11 @@ impl<'a> RowScanner<'a> {
             }
         }
         let from_json;
+        // A look read the row's fields as this does: right width, no JSON.
+        let looked = looked.filter(|_| self.ctx.asset_json_key.is_none());
         let asset_raw = match self.ctx.asset_json_key {
-            None => trim_bytes(&record[cols.asset]),
-            Some(key) => match json_string(&record[cols.asset], key) {
+            None => trim_bytes(&record[self.columns.asset]),
+            Some(key) => match json_string(&record[self.columns.asset], key) {
                 Some(id) => {
                     from_json = id;
                     trim_bytes(from_json.as_bytes())
@@ -380,7 +444,11 @@ impl<'a> RowScanner<'a> {
                 None => {
                     agg.counts.skipped += 1;
                     let message = format!("no \"{key}\" text in this JSON cell; row skipped");
-                    return Ok(Some(self.problem(record, Some(cols.asset), message)));
+                    return Ok(Some(self.problem(
+                        record,
+                        Some(self.columns.asset),
+                        message,
+                    )));
                 }
             },
         };
@@ -388,36 +456,46 @@ impl<'a> RowScanner<'a> {
             agg.counts.skipped += 1;
             return Ok(Some(self.problem(
                 record,
-                Some(cols.asset),
+                Some(self.columns.asset),
                 "empty asset id; row skipped".into(),
             )));
         }
         let lines_before = self.lines_before;
-        let read = self.ctx.time.read(&record[cols.time], &mut self.order, || {
-            lines_before + record.line()
-        });
+        let read = self
+            .ctx
+            .time
+            .read(&record[self.columns.time], &mut self.order, || {
+                lines_before + record.line()
+            });
         let t = match read {
             Ok(t) => t,
             Err(clash) => return Err(self.stop(record, clash)),
         };
         let Some(t) = t else {
             agg.counts.skipped += 1;
-            let message = if trim_bytes(&record[cols.time]).is_empty() {
+            let message = if trim_bytes(&record[self.columns.time]).is_empty() {
                 "empty time; row skipped"
             } else {
                 "cannot read the time; row skipped"
             };
-            return Ok(Some(self.problem(record, Some(cols.time), message.into())));
+            return Ok(Some(self.problem(
+                record,
+                Some(self.columns.time),
+                message.into(),
+            )));
         };
-        // The user's hash, taken (and its cache slot prefetched) as soon as the row is known to
-        // be in the window, for the lookup `filters` makes of the same cell a few hundred
-        // instructions later; a row outside the window, most of a log under `--since`, costs
-        // no hash.
-        let user_hash = match cols.user {
-            Some(c) if self.ctx.window.contains(t) => Some(self.users.prefetch(&record[c])),
+        // The user's hash for the lookup `filters` makes of the same cell: the look's, which
+        // took it a batch ahead; else taken (and its cache slot prefetched) as soon as the row
+        // is known to be in the window, a few hundred instructions before the lookup, so that
+        // a row outside the window, most of a log under `--since`, costs no hash.
+        let user_hash = match self.columns.user {
+            Some(c) if self.ctx.window.contains(t) => Some(match looked {
+                Some(looked) => looked.user_hash,
+                None => self.users.prefetch(&record[c]),
+            }),
             _ => None,
         };
-        let events = match (WEIGHTED, cols.count) {
+        let events = match (WEIGHTED, self.columns.count) {
             (true, Some(c)) => match parse_count(&record[c]) {
                 Some(n) => {
                     agg.counts.weighted_rows += 1;
@@ -430,7 +508,7 @@ impl<'a> RowScanner<'a> {
         };
         agg.saw_time(t);
         if agg.file.time_sample.is_none() || t < SMALL_EPOCH_MS {
-            self.note_time(&record[cols.time], t, agg);
+            self.note_time(&record[self.columns.time], t, agg);
         }
         let mixed = if self.warned_mixed_times {
             None
@@ -441,7 +519,10 @@ impl<'a> RowScanner<'a> {
             // A row that stands for no event: read, and nothing else (no open, no user).
             return Ok(mixed);
         }
-        let asset = self.ctx.inventory.lookup(asset_raw);
+        let asset = match looked {
+            Some(looked) => looked.asset,
+            None => self.ctx.inventory.lookup(asset_raw),
+        };
         let verdict = self.admits(record, t, asset, user_hash);
         if let (true, Some(index), Some(asset)) = (self.others_ok, self.ctx.deals, asset) {
             self.touch(index, record, asset, t, agg);
@@ -458,12 +539,20 @@ impl<'a> RowScanner<'a> {
             }
             return Ok(mixed);
         };
-        let user = aggregate_id(&mut self.users, self.user, cols.user, record, |key, raw| {
-            agg.user_id(key, raw)
-        });
-        let team = aggregate_id(&mut self.teams, self.team, cols.team, record, |key, raw| {
-            agg.teams.intern(key, raw)
-        });
+        let user = aggregate_id(
+            &mut self.users,
+            self.user,
+            self.columns.user,
+            record,
+            |key, raw| agg.user_id(key, raw),
+        );
+        let team = aggregate_id(
+            &mut self.teams,
+            self.team,
+            self.columns.team,
+            record,
+            |key, raw| agg.teams.intern(key, raw),
+        );
         agg.count(asset, t, user, team, events);
         Ok(mixed)
     }

@@ -6,10 +6,11 @@ use crate::analysis::aggregate::Aggregate;
 use crate::analysis::rows::{EventColumns, RowScanner, ScanContext, Stop};
 use crate::input::chunks::{split_at_newlines, RangeReader, SharedRange};
 use crate::input::date_order::ColumnOrder;
+use crate::input::fields::Fields;
 use crate::input::file_report::{read_headers, FileReport};
 use crate::input::headers::{HeaderMap, Role};
 use crate::input::options::ReadOptions;
-use crate::input::plain::PlainRecords;
+use crate::input::plain::{PlainRecords, Visit};
 use crate::input::plan::{InputFacts, Parallelism, ReadPlan};
 use crate::input::problems::Problems;
 use crate::input::quotes::RecordTooLong;
@@ -434,27 +435,20 @@ fn read_range(
     // A range with a quote is thrown away and the file re-read on one thread, so the
     // quote-free reader gives the csv crate's records here.
     let mut reader = PlainRecords::new(range, file.delimiter).with_limit(file.max_record);
-    let mut agg = template.clone();
-    let mut problems = Problems::new(false);
     let order = file.order.for_range();
-    let mut row = RowScanner::new(ctx, file.columns, file.name, file.header, order);
-    let flow = reader.for_each(|fields| {
-        match row.scan(fields, &mut agg) {
-            Ok(None) => {}
-            Ok(Some(problem)) => {
-                if let Err(e) = problems.record(*problem) {
-                    return ControlFlow::Break(Some(e));
-                }
-            }
-            // The reading on one thread tells it, with the lines before it counted.
-            Err(Stop(_)) => reread.store(true, Ordering::Relaxed),
-        }
-        if reread.load(Ordering::Relaxed) {
-            ControlFlow::Break(None)
-        } else {
-            ControlFlow::Continue(())
-        }
-    });
+    let mut visit = RangeVisit {
+        row: RowScanner::new(ctx, file.columns, file.name, file.header, order),
+        agg: template.clone(),
+        problems: Problems::new(false),
+        reread,
+    };
+    let flow = reader.visit(&mut visit);
+    let RangeVisit {
+        mut row,
+        mut agg,
+        problems,
+        ..
+    } = visit;
     match flow {
         Ok(ControlFlow::Break(Some(e))) => return Err(e),
         Ok(_) => {}
@@ -473,6 +467,48 @@ fn read_range(
         newlines: reader.newlines(),
         order: row.into_order(),
     })
+}
+
+/// A range's rows, each looked at before it is tallied (see [`RowScanner::look`]).
+struct RangeVisit<'a> {
+    row: RowScanner<'a>,
+    agg: Aggregate,
+    problems: Problems,
+    reread: &'a AtomicBool,
+}
+
+impl Visit for RangeVisit<'_> {
+    /// A problem that could not be recorded; `None` when the file is to be re-read.
+    type Break = Option<anyhow::Error>;
+
+    #[inline]
+    fn look(&mut self, slot: usize, record: &Fields<'_>) {
+        self.row.look(slot, record, &self.agg);
+    }
+
+    #[inline]
+    fn near(&mut self, slot: usize) {
+        self.row.near(slot);
+    }
+
+    #[inline]
+    fn visit(&mut self, slot: usize, record: &Fields<'_>) -> ControlFlow<Self::Break> {
+        match self.row.scan_looked(slot, record, &mut self.agg) {
+            Ok(None) => {}
+            Ok(Some(problem)) => {
+                if let Err(e) = self.problems.record(*problem) {
+                    return ControlFlow::Break(Some(e));
+                }
+            }
+            // The reading on one thread tells it, with the lines before it counted.
+            Err(Stop(_)) => self.reread.store(true, Ordering::Relaxed),
+        }
+        if self.reread.load(Ordering::Relaxed) {
+            ControlFlow::Break(None)
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -90,6 +90,23 @@ impl ValueCache {
         hash
     }
 
+    /// Starts loading the record of the value whose hash is `hash`, when the slot where its
+    /// lookup begins names it (the slot itself loaded by [`ValueCache::prefetch`] a step
+    /// before, for a whole batch of rows, so that this does not wait for it).
+    #[inline]
+    pub fn prefetch_record(&self, hash: u64) {
+        if let Some(&slot) = self
+            .slots
+            .get(hash as usize & self.slots.len().wrapping_sub(1))
+        {
+            if slot != 0 && slot >> 32 == hash >> 32 {
+                if let Some(hot) = self.hot.get((slot as u32 - 1) as usize) {
+                    crate::analysis::prefetch::prefetch(hot);
+                }
+            }
+        }
+    }
+
     #[inline]
     fn find(&self, raw: &[u8], hash: u64) -> Option<usize> {
         if self.slots.is_empty() {

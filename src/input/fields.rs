@@ -90,6 +90,7 @@ impl<'a> Fields<'a> {
     }
 
     /// True when every byte of the record is ASCII (delimiters included, which are ASCII).
+    #[inline]
     pub fn is_ascii(&self) -> bool {
         self.known_ascii || self.record().is_ascii()
     }

@@ -5,9 +5,12 @@
 //! classified once, 32 bytes a compare (16 without AVX2), into two bitmaps (delimiters, and
 //! the bytes that end a record). Records are then split 64 at a time by one small loop over
 //! the set bits of both, which stores each bit's position as a cut (see
-//! [`Fields::between`]), and handed out in place: a few instructions a field and no copy. Reading
-//! stops before the first record holding a quote character: the caller goes on with the csv
-//! crate from there, or re-reads a split file on one thread.
+//! [`Fields::between`]), and handed out in place: a few instructions a field and no copy. A
+//! [`Visit`] sees each batch three times: a look at every record, a near step for every slot,
+//! then the visits, so that the loads a look starts (a hash slot, a counter) have arrived by
+//! the time the visit reads them. Reading stops before the first record holding a quote
+//! character: the caller goes on with the csv crate from there, or re-reads a split file on
+//! one thread.
 
 use crate::input::fields::Fields;
 use crate::input::quotes::RecordTooLong;
@@ -68,29 +71,46 @@ impl<R: Read> PlainRecords<R> {
     /// Calls `each` with every record in turn, until `each` breaks (its value is returned),
     /// the source ends, or the next record holds a quote character (see
     /// [`PlainRecords::quote_seen`] and [`PlainRecords::into_rest`]).
+    #[inline]
+    pub fn for_each<B>(
+        &mut self,
+        each: impl FnMut(&Fields<'_>) -> ControlFlow<B>,
+    ) -> io::Result<ControlFlow<B>> {
+        self.visit(&mut Each(each))
+    }
+
+    /// As [`PlainRecords::for_each`], with two steps for each batch of records before their
+    /// visits (see [`Visit`]).
     ///
     /// Records are split [`BATCH`] at a time by a small loop of its own, which keeps its
     /// state in registers (inlined into a large caller, the same loop spilled it to the
     /// stack), then handed out one by one.
     #[inline]
-    pub fn for_each<B>(
-        &mut self,
-        mut each: impl FnMut(&Fields<'_>) -> ControlFlow<B>,
-    ) -> io::Result<ControlFlow<B>> {
+    pub fn visit<V: Visit>(&mut self, visitor: &mut V) -> io::Result<ControlFlow<V::Break>> {
         loop {
             let split = self.split_batch();
             let batch = &self.batch;
-            for (i, record) in batch.records[..batch.len].iter().enumerate() {
-                let cuts = &batch.cuts[record.first..=record.last];
-                let fields = Fields::between(&self.buf, cuts, record.line);
-                let fields = if self.ascii {
+            let records = &batch.records[..batch.len];
+            let (buf, ascii) = (&self.buf[..], self.ascii);
+            let fields = |record: &RecordAt| {
+                let fields =
+                    Fields::between(buf, &batch.cuts[record.first..=record.last], record.line);
+                if ascii {
                     fields.known_ascii()
                 } else {
                     fields
-                };
-                if let ControlFlow::Break(value) = each(&fields) {
+                }
+            };
+            for (slot, record) in records.iter().enumerate() {
+                visitor.look(slot, &fields(record));
+            }
+            for slot in 0..records.len() {
+                visitor.near(slot);
+            }
+            for (slot, record) in records.iter().enumerate() {
+                if let ControlFlow::Break(value) = visitor.visit(slot, &fields(record)) {
                     // Unread: the records after this one.
-                    if let Some(next) = batch.records[..batch.len].get(i + 1) {
+                    if let Some(next) = records.get(slot + 1) {
                         self.start = batch.cuts[next.first].wrapping_add(1);
                         self.newlines = next.line - 1;
                     }
@@ -245,8 +265,46 @@ impl<R: Read> PlainRecords<R> {
 }
 
 /// Records split at a time: enough that splitting is a loop of its own, few enough that their
-/// cuts stay in the first-level cache.
-const BATCH: usize = 64;
+/// cuts stay in the first-level cache. A [`Visit`]'s slots are below it.
+pub const BATCH: usize = 64;
+
+/// What [`PlainRecords::visit`] calls for each record, with its slot in its batch (below
+/// [`BATCH`]): `look` at every record of the batch first, then `near` with every slot, then
+/// `visit` each record. A look may start loading what comes next (a hash slot, a counter's
+/// cache line) and leave in the record's slot what it worked out; a near step may follow
+/// what the look loaded to start the next load. Each finds in a slot only what the earlier
+/// steps of the same record left, and never a slot no look filled since its batch began.
+///
+/// A whole batch a step, rather than each record a few ahead of its visit: each step is a
+/// short loop of its own (fewer instructions), its loads all in flight at once, and what they
+/// bring, three lines a record, still fits the first-level cache until the visits.
+pub trait Visit {
+    type Break;
+
+    #[inline]
+    fn look(&mut self, slot: usize, record: &Fields<'_>) {
+        let _ = (slot, record);
+    }
+
+    #[inline]
+    fn near(&mut self, slot: usize) {
+        let _ = slot;
+    }
+
+    fn visit(&mut self, slot: usize, record: &Fields<'_>) -> ControlFlow<Self::Break>;
+}
+
+/// A closure as a [`Visit`] that only visits.
+struct Each<F>(F);
+
+impl<B, F: FnMut(&Fields<'_>) -> ControlFlow<B>> Visit for Each<F> {
+    type Break = B;
+
+    #[inline]
+    fn visit(&mut self, _: usize, record: &Fields<'_>) -> ControlFlow<B> {
+        (self.0)(record)
+    }
+}
 
 /// Records split and not yet handed out.
 struct Batch {
@@ -545,6 +603,74 @@ mod tests {
             .collect();
         assert_eq!(seen, want);
         assert_eq!(plain.newlines(), 300);
+    }
+
+    /// A visitor that checks each visit against what the looks and near steps left in its
+    /// slot, and notes in which order the steps came.
+    struct Steps {
+        looked: Vec<Option<Vec<u8>>>,
+        near: Vec<bool>,
+        visited: Vec<Vec<u8>>,
+        break_every: usize,
+    }
+
+    impl Visit for Steps {
+        type Break = ();
+
+        fn look(&mut self, slot: usize, record: &Fields<'_>) {
+            self.looked[slot] = Some(record[0].to_vec());
+            self.near[slot] = false;
+        }
+
+        fn near(&mut self, slot: usize) {
+            assert!(
+                self.looked[slot].is_some(),
+                "near before look in slot {slot}"
+            );
+            self.near[slot] = true;
+        }
+
+        fn visit(&mut self, slot: usize, record: &Fields<'_>) -> ControlFlow<()> {
+            let looked = self.looked[slot].take();
+            assert_eq!(looked.as_deref(), Some(&record[0]), "slot {slot}");
+            assert!(self.near[slot], "visit before near in slot {slot}");
+            self.near[slot] = false;
+            self.visited.push(record[0].to_vec());
+            if self.break_every > 0 && self.visited.len() % self.break_every == 0 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+    }
+
+    /// Every record is looked at, then come near, then visited, each in its own slot, through
+    /// batches, small buffers and visits that break mid-batch.
+    #[test]
+    fn each_visit_follows_the_look_and_near_step_of_its_own_record() {
+        let text: String = (0..300).map(|i| format!("r{i},v\n")).collect();
+        for (size, break_every) in [
+            (7, 0),
+            (64, 3),
+            (1000, 0),
+            (256 * 1024, 0),
+            (256 * 1024, 65),
+        ] {
+            let mut plain = PlainRecords::new(text.as_bytes(), b',');
+            plain.buf = vec![0; size];
+            let mut steps = Steps {
+                looked: vec![None; BATCH],
+                near: vec![false; BATCH],
+                visited: Vec::new(),
+                break_every,
+            };
+            while plain.visit(&mut steps).unwrap() == ControlFlow::Break(()) {}
+            let want: Vec<Vec<u8>> = (0..300).map(|i| format!("r{i}").into_bytes()).collect();
+            assert_eq!(
+                steps.visited, want,
+                "buffer {size}, break every {break_every}"
+            );
+        }
     }
 
     #[test]
