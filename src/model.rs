@@ -88,13 +88,29 @@ impl RowText {
     /// A row from its fields' bytes (each trimmed by the caller), sized once: a field that
     /// is not UTF-8 is kept with U+FFFD for each bad sequence, as `String::from_utf8_lossy`
     /// writes it.
+    ///
+    /// The fields are joined and checked as UTF-8 once, the row as a whole (a check per
+    /// field cost a call each); a row that fails, or whose fields split a character between
+    /// them, is made again a field at a time.
     pub fn from_bytes<'a>(fields: impl ExactSizeIterator<Item = &'a [u8]> + Clone) -> RowText {
-        let mut text = String::with_capacity(fields.clone().map(<[u8]>::len).sum());
+        let mut bytes = Vec::with_capacity(fields.clone().map(<[u8]>::len).sum());
         let mut ends = Vec::with_capacity(fields.len());
-        for field in fields {
-            text.push_str(&lossy(field));
-            ends.push(text.len() as u32);
+        for field in fields.clone() {
+            bytes.extend_from_slice(field);
+            ends.push(bytes.len() as u32);
         }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) if ends.iter().all(|&end| text.is_char_boundary(end as usize)) => text,
+            _ => {
+                let (mut text, mut ends_lossy) = (String::with_capacity(ends.len()), Vec::new());
+                for field in fields {
+                    text.push_str(&lossy(field));
+                    ends_lossy.push(text.len() as u32);
+                }
+                ends = ends_lossy;
+                text
+            }
+        };
         RowText {
             text: text.into_boxed_str(),
             ends: ends.into_boxed_slice(),

@@ -188,8 +188,7 @@ impl Loader<'_> {
             );
             return self.problem(line, None, None, message);
         }
-        let id = model::lossy(trim_bytes(&record[self.columns.id]));
-        if id.is_empty() {
+        if trim_bytes(&record[self.columns.id]).is_empty() {
             inventory.stats.rows_skipped += 1;
             let column = Some(self.columns.id);
             return self.problem(
@@ -199,11 +198,15 @@ impl Loader<'_> {
                 "empty asset id; asset row skipped".into(),
             );
         }
+        // The row's text, every field trimmed (and mended where it is not UTF-8): the id and
+        // owner are read from it.
+        let fields = RowText::from_bytes(record.iter().map(trim_bytes));
+        let id = fields.get(self.columns.id);
         if inventory.index.contains(id.as_bytes()) {
             inventory.stats.duplicates += 1;
             let column = Some(self.columns.id);
             let message = "duplicate asset id; the first row wins, this one is ignored".into();
-            return self.problem(line, column, Some(id.into_owned()), message);
+            return self.problem(line, column, Some(id.to_string()), message);
         }
         if !self.warned_encoding && !record.as_slice().is_ascii() {
             self.warn_invalid_utf8(record, line)?;
@@ -222,11 +225,9 @@ impl Loader<'_> {
             }
         }
         let column = |c: Option<usize>| c.map_or(model::AssetColumns::NONE, |c| c as u32);
-        let owner = self
-            .columns
-            .owner
-            .map(|c| model::lossy(trim_bytes(&record[c])))
-            .unwrap_or_default();
+        let owner = self.columns.owner.map_or("", |c| fields.get(c));
+        let owner_key = self.owner_key(owner, inventory);
+        inventory.index.insert(id.as_bytes(), position);
         let asset = Asset {
             columns: model::AssetColumns {
                 id: self.columns.id as u32,
@@ -234,12 +235,11 @@ impl Loader<'_> {
                 kind: column(self.columns.kind),
                 owner: column(self.columns.owner),
             },
-            owner_key: self.owner_key(&owner, inventory),
+            owner_key,
             created,
             cost: None,
-            fields: RowText::from_bytes(record.iter().map(trim_bytes)),
+            fields,
         };
-        inventory.index.insert(id.as_bytes(), position);
         inventory.assets.push(asset);
         Ok(())
     }
