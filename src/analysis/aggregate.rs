@@ -271,6 +271,14 @@ impl Aggregate {
         }
     }
 
+    /// Starts loading `user`'s usage, which a row a few rows on will count into.
+    #[inline]
+    pub fn prefetch_user(&self, user: u32) {
+        if let Some(usage) = self.user_usage.get(user as usize) {
+            crate::analysis::prefetch::prefetch(usage);
+        }
+    }
+
     /// The events left out on `asset`, to count into.
     fn excluded_mut(&mut self, asset: u32) -> &mut u64 {
         match &self.part_assets {

@@ -319,11 +319,13 @@ impl<'a> RowScanner<'a> {
     }
 
     /// The step after [`RowScanner::look`]: starts loading the record of the user whose
-    /// cache slot the look loaded.
+    /// cache slot the look loaded, and the user's counters when the aggregate has them.
     #[inline]
-    pub fn near(&mut self, slot: usize) {
+    pub fn near(&self, slot: usize, agg: &Aggregate) {
         if let (Some(looked), Some(_)) = (self.looked[slot], self.columns.user) {
-            self.users.prefetch_record(looked.user_hash);
+            if let Some(user) = self.users.prefetch_record(looked.user_hash) {
+                agg.prefetch_user(user);
+            }
         }
     }
 

@@ -488,7 +488,7 @@ impl Visit for RangeVisit<'_> {
 
     #[inline]
     fn near(&mut self, slot: usize) {
-        self.row.near(slot);
+        self.row.near(slot, &self.agg);
     }
 
     #[inline]

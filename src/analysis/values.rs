@@ -48,6 +48,9 @@ pub struct ValueCache {
     known: Vec<Known>,
     /// The raw bytes of values longer than [`INLINE`], by entry.
     long: Vec<(usize, Box<[u8]>)>,
+    /// Each entry's id in the aggregate, as in its record: a few bytes an entry, so that a
+    /// look ahead finds it in cache before the record arrives.
+    ids: Vec<u32>,
     scratch: Vec<u8>,
 }
 
@@ -93,18 +96,19 @@ impl ValueCache {
     /// Starts loading the record of the value whose hash is `hash`, when the slot where its
     /// lookup begins names it (the slot itself loaded by [`ValueCache::prefetch`] a step
     /// before, for a whole batch of rows, so that this does not wait for it).
+    /// Returns the aggregate's id of the value the slot names, when it has one: most likely
+    /// the value's (another may share both the slot and the hash's high bits).
     #[inline]
-    pub fn prefetch_record(&self, hash: u64) {
-        if let Some(&slot) = self
+    pub fn prefetch_record(&self, hash: u64) -> Option<u32> {
+        let &slot = self
             .slots
-            .get(hash as usize & self.slots.len().wrapping_sub(1))
-        {
-            if slot != 0 && slot >> 32 == hash >> 32 {
-                if let Some(hot) = self.hot.get((slot as u32 - 1) as usize) {
-                    crate::analysis::prefetch::prefetch(hot);
-                }
-            }
+            .get(hash as usize & self.slots.len().wrapping_sub(1))?;
+        if slot == 0 || slot >> 32 != hash >> 32 {
+            return None;
         }
+        let entry = (slot as u32 - 1) as usize;
+        crate::analysis::prefetch::prefetch(self.hot.get(entry)?);
+        self.ids.get(entry).copied().filter(|&id| id != NO_ID)
     }
 
     #[inline]
@@ -167,6 +171,7 @@ impl ValueCache {
             id: NO_ID,
             count: 0,
         });
+        self.ids.push(NO_ID);
         self.known.push(Known {
             folded: SmallKey::new(&self.scratch),
             spelling: String::from_utf8_lossy(raw.trim_ascii()).into(),
@@ -223,6 +228,7 @@ impl ValueCache {
         }
         if hot.id == NO_ID {
             hot.id = intern(self.known[entry].folded.as_bytes());
+            self.ids[entry] = hot.id;
         }
         Some(hot.id)
     }
