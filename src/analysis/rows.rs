@@ -231,7 +231,7 @@ pub struct RowScanner<'a> {
     looked: Box<[Option<Looked>; BATCH]>,
 }
 
-/// A record's asset and user hash, worked out a few records before its visit.
+/// A record's asset and user hash, worked out by the look at its batch before the visits.
 #[derive(Debug, Clone, Copy)]
 struct Looked {
     asset: Option<u32>,
