@@ -93,7 +93,8 @@ impl RowText {
     /// field cost a call each); a row that fails, or whose fields split a character between
     /// them, is made again a field at a time.
     pub fn from_bytes<'a>(fields: impl ExactSizeIterator<Item = &'a [u8]> + Clone) -> RowText {
-        let mut bytes = Vec::with_capacity(fields.clone().map(<[u8]>::len).sum());
+        let size = fields.clone().map(<[u8]>::len).sum();
+        let mut bytes = Vec::with_capacity(size);
         let mut ends = Vec::with_capacity(fields.len());
         for field in fields.clone() {
             bytes.extend_from_slice(field);
@@ -102,7 +103,7 @@ impl RowText {
         let text = match String::from_utf8(bytes) {
             Ok(text) if ends.iter().all(|&end| text.is_char_boundary(end as usize)) => text,
             _ => {
-                let (mut text, mut ends_lossy) = (String::with_capacity(ends.len()), Vec::new());
+                let (mut text, mut ends_lossy) = (String::with_capacity(size), Vec::new());
                 for field in fields {
                     text.push_str(&lossy(field));
                     ends_lossy.push(text.len() as u32);

@@ -84,13 +84,17 @@ impl ValueCache {
     #[inline]
     pub fn prefetch(&self, raw: &[u8]) -> u64 {
         let hash = hash(raw);
-        if let Some(slot) = self
-            .slots
-            .get(hash as usize & self.slots.len().wrapping_sub(1))
-        {
+        if let Some(slot) = self.home(hash) {
             crate::analysis::prefetch::prefetch(slot);
         }
         hash
+    }
+
+    /// The slot where a lookup of `hash` begins (none while the table is empty).
+    #[inline]
+    fn home(&self, hash: u64) -> Option<&u64> {
+        self.slots
+            .get(hash as usize & self.slots.len().wrapping_sub(1))
     }
 
     /// Starts loading the record of the value whose hash is `hash`, when the slot where its
@@ -100,9 +104,7 @@ impl ValueCache {
     /// the value's (another may share both the slot and the hash's high bits).
     #[inline]
     pub fn prefetch_record(&self, hash: u64) -> Option<u32> {
-        let &slot = self
-            .slots
-            .get(hash as usize & self.slots.len().wrapping_sub(1))?;
+        let &slot = self.home(hash)?;
         if slot == 0 || slot >> 32 != hash >> 32 {
             return None;
         }
