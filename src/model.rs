@@ -273,13 +273,40 @@ pub fn trim_bytes(bytes: &[u8]) -> &[u8] {
 pub fn fold_key_into(raw: &[u8], out: &mut Vec<u8>) {
     out.clear();
     let trimmed = trim_bytes(raw);
-    if trimmed.is_ascii() {
-        out.extend_from_slice(trimmed);
-        out.make_ascii_lowercase();
-    } else {
+    if !fold_ascii_into(trimmed, out) {
+        out.clear();
         let text = String::from_utf8_lossy(trimmed).to_lowercase();
         out.extend_from_slice(text.as_bytes());
     }
+}
+
+/// Appends `bytes` lower-cased to `out` when they are all ASCII, eight at a time; false (with
+/// some bytes appended) when one is not.
+#[inline]
+fn fold_ascii_into(bytes: &[u8], out: &mut Vec<u8>) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    out.reserve(bytes.len());
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        if word & HIGH != 0 {
+            return false;
+        }
+        // With every byte below 0x80, adding to a byte never carries into the next: a byte's
+        // high bit is then set by `+ (0x80 - b'A')` when it is 'A' or above, and by
+        // `+ (0x7F - b'Z')` when it is above 'Z'.
+        let at_least_a = word + ONES * u64::from(0x80 - b'A');
+        let above_z = word + ONES * u64::from(0x7F - b'Z');
+        let upper = at_least_a & !above_z & HIGH;
+        out.extend_from_slice(&(word | (upper >> 2)).to_le_bytes());
+    }
+    let rest = words.remainder();
+    if !rest.is_ascii() {
+        return false;
+    }
+    out.extend(rest.iter().map(u8::to_ascii_lowercase));
+    true
 }
 
 /// `bytes` as text, with U+FFFD for each sequence that is not UTF-8, as
@@ -311,6 +338,41 @@ pub fn format_number(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn keys_fold_eight_at_a_time_as_byte_by_byte(
+            ascii in proptest::collection::vec(0u8..0x80, 0..40),
+            any in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            at in 0usize..40,
+        ) {
+            // Mostly ASCII (the fast path), with a byte from anywhere somewhere.
+            let mut raw = ascii;
+            raw.insert(at.min(raw.len()), any.first().copied().unwrap_or(b'A'));
+            let mut got = Vec::new();
+            fold_key_into(&raw, &mut got);
+            let trimmed = trim_bytes(&raw);
+            let want = if trimmed.is_ascii() {
+                trimmed.to_ascii_lowercase()
+            } else {
+                String::from_utf8_lossy(trimmed).to_lowercase().into_bytes()
+            };
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn every_ascii_byte_folds_as_to_ascii_lowercase() {
+        for b in 0..0x80u8 {
+            for at in 0..12 {
+                let mut raw = *b"xAbCdEfGhIjZ";
+                raw[at] = b;
+                let mut got = Vec::new();
+                fold_key_into(&raw, &mut got);
+                assert_eq!(got, trim_bytes(&raw).to_ascii_lowercase(), "{raw:?}");
+            }
+        }
+    }
 
     #[test]
     fn row_text_keeps_every_field() {
