@@ -14,7 +14,6 @@ use crate::input::time::MS_PER_DAY;
 use crate::input_error;
 use crate::model::{fold_key, fold_key_into, trim_bytes};
 use anyhow::Result;
-use csv::ByteRecord;
 use rustc_hash::FxHashSet;
 
 /// How a deal ended, or that it has not.
@@ -244,7 +243,6 @@ fn load_file(
         rows.push(fields, lines_before + fields.line());
         Ok(())
     })?;
-    let mut record = ByteRecord::new();
     let amounts = (0..rows.len())
         .filter(|&i| rows.width(i) == headers.len())
         .map(|i| {
@@ -272,12 +270,12 @@ fn load_file(
     // Room for a row's folded values, reused from row to row.
     let mut scratch = Scratch::default();
     for i in 0..rows.len() {
-        let line = rows.fill(i, &mut record);
+        let record = rows.row(i);
         deals.read += 1;
         let invalid = &mut deals.values_invalid;
         match reader.deal(
             &record,
-            line,
+            record.line(),
             problems,
             invalid,
             &mut scratch,
@@ -338,13 +336,51 @@ impl HeldRows {
         (&self.bytes[start..self.ends[at]], self.rows[i].1)
     }
 
-    /// Puts row `i` into `record`; returns its line.
-    fn fill(&self, i: usize, record: &mut ByteRecord) -> u64 {
-        record.clear();
-        for column in 0..self.width(i) {
-            record.push_field(self.field(i, column).0);
+    /// Row `i`, read where it is held (no copy into a record).
+    fn row(&self, i: usize) -> HeldRow<'_> {
+        let span = self.span(i);
+        let start = if span.start == 0 {
+            0
+        } else {
+            self.ends[span.start - 1]
+        };
+        HeldRow {
+            bytes: &self.bytes,
+            start,
+            ends: &self.ends[span],
+            line: self.rows[i].1,
         }
-        self.rows[i].1
+    }
+}
+
+/// One held row: its fields by column, as a record's.
+struct HeldRow<'a> {
+    bytes: &'a [u8],
+    /// Where the first field starts in `bytes`, and where each ends.
+    start: usize,
+    ends: &'a [usize],
+    line: u64,
+}
+
+impl HeldRow<'_> {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn line(&self) -> u64 {
+        self.line
+    }
+}
+
+impl std::ops::Index<usize> for HeldRow<'_> {
+    type Output = [u8];
+
+    fn index(&self, column: usize) -> &[u8] {
+        let start = match column {
+            0 => self.start,
+            _ => self.ends[column - 1],
+        };
+        &self.bytes[start..self.ends[column]]
     }
 }
 
@@ -362,7 +398,7 @@ impl RowReader<'_> {
         &self,
         line: u64,
         column: Option<usize>,
-        record: &ByteRecord,
+        record: &HeldRow,
         message: String,
     ) -> Problem {
         Problem {
@@ -378,7 +414,7 @@ impl RowReader<'_> {
     /// The deal of a row, or `None` for a row that is skipped (told to `problems`).
     fn deal(
         &self,
-        record: &ByteRecord,
+        record: &HeldRow,
         line: u64,
         problems: &mut Problems,
         invalid: &mut u64,
