@@ -215,6 +215,15 @@ fn why_unreadable(amount: &str, decimal: DecimalSeparator) -> InvalidCost {
 /// with a decimal point, digits after it (`12.50`, `.5`), which reads as the same text.
 #[inline]
 fn plain_amount(amount: &str, decimal: DecimalSeparator) -> Option<f64> {
+    // Up to 15 digits and nothing else (most CRM amounts): a whole number below 2^53, which
+    // the float holds exactly, as parsing it would give.
+    let bytes = amount.as_bytes();
+    if (1..=15).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_digit) {
+        let whole = bytes
+            .iter()
+            .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        return Some(whole as f64);
+    }
     let (whole, fraction) = match amount.split_once('.') {
         Some(_) if decimal.mark() != '.' => return None,
         Some((whole, fraction)) => (whole, Some(fraction)),
@@ -538,6 +547,15 @@ mod tests {
             let value = parse_cost(&text, decimal).unwrap().unwrap();
             proptest::prop_assert_eq!((value * 100.0).round() as u64, cents, "{}", text);
             proptest::prop_assert_eq!(decides(&text), Some(decimal), "{}", text);
+        }
+
+        #[test]
+        fn digits_only_read_as_parsing_them_does(digits in "[0-9]{1,20}") {
+            let want: f64 = digits.parse().unwrap();
+            for decimal in [Point, Comma] {
+                let got = plain_amount(&digits, decimal);
+                proptest::prop_assert_eq!(got.map(f64::to_bits), Some(want.to_bits()), "{}", digits);
+            }
         }
     }
 }
