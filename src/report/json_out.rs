@@ -121,38 +121,49 @@ pub fn write_section(i: usize, key: &str, body: &Body, out: &mut dyn Write) -> R
 }
 
 /// The array of `rows` as objects keyed by `columns`, one level down, one row at a time.
+/// Rows are written into a buffer of ours and handed to `out` some kilobytes at a time: a
+/// row's tokens are then not a call through `dyn` each.
 pub fn write_rows<R: AsRef<[Value]>>(
     columns: &[String],
     rows: impl IntoIterator<Item = R>,
     out: &mut dyn Write,
 ) -> Result<()> {
+    const FLUSH_AT: usize = 1 << 15;
     let keys_json = columns
         .iter()
         .map(serde_json::to_string)
         .collect::<Result<Vec<_>, _>>()?;
+    let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + 4096);
     let mut any = false;
     for row in rows {
         let row = row.as_ref();
-        out.write_all(if any { b",\n    {" } else { b"[\n    {" })?;
+        buf.extend_from_slice(if any { b",\n    {" } else { b"[\n    {" });
         any = true;
         for (k, (key, value)) in keys_json.iter().zip(row).enumerate() {
-            out.write_all(if k == 0 { b"\n      " } else { b",\n      " })?;
-            out.write_all(key.as_bytes())?;
-            out.write_all(b": ")?;
+            buf.extend_from_slice(if k == 0 { b"\n      " } else { b",\n      " });
+            buf.extend_from_slice(key.as_bytes());
+            buf.extend_from_slice(b": ");
             // The common cells written straight from the value, as their `to_json` writes
             // (no copy of the text into a JSON value first).
             match value {
-                Value::List(items) if !items.is_empty() => write_value(&to_json(value), 3, out)?,
-                Value::Text(text) => serde_json::to_writer(&mut *out, text.as_str())?,
-                Value::Int(n) => serde_json::to_writer(&mut *out, n)?,
-                Value::Date(t) => serde_json::to_writer(&mut *out, &format_date(*t))?,
-                Value::Instant(t) => serde_json::to_writer(&mut *out, &format_instant(*t))?,
-                _ => serde_json::to_writer(&mut *out, &to_json(value))?,
+                Value::List(items) if !items.is_empty() => {
+                    write_value(&to_json(value), 3, &mut buf)?
+                }
+                Value::Text(text) => serde_json::to_writer(&mut buf, text.as_str())?,
+                Value::Int(n) => serde_json::to_writer(&mut buf, n)?,
+                Value::Date(t) => serde_json::to_writer(&mut buf, &format_date(*t))?,
+                Value::Instant(t) => serde_json::to_writer(&mut buf, &format_instant(*t))?,
+                _ => serde_json::to_writer(&mut buf, &to_json(value))?,
             }
         }
-        out.write_all(if row.is_empty() { b"}" } else { b"\n    }" })?;
+        buf.extend_from_slice(if row.is_empty() { b"}" } else { b"\n    }" });
+        if buf.len() >= FLUSH_AT {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    out.write_all(if any { b"\n  ]" } else { b"[]" })?;
+    buf.extend_from_slice(if any { b"\n  ]" } else { b"[]" });
+    out.write_all(&buf)?;
     Ok(())
 }
 
