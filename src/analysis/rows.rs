@@ -310,6 +310,10 @@ impl<'a> RowScanner<'a> {
             let asset = self.ctx.inventory.lookup(trim_bytes(&record[cols.asset]));
             if let Some(asset) = asset {
                 agg.prefetch_asset(asset);
+                // The asset's rank, read by a touch (`influence` only; empty otherwise).
+                if let Some(rank) = self.ctx.asset_ranks.get(asset as usize) {
+                    crate::analysis::prefetch::prefetch(rank);
+                }
             }
             let user_hash = cols.user.map_or(0, |c| self.users.prefetch(&record[c]));
             Some(Looked { asset, user_hash })
@@ -323,8 +327,14 @@ impl<'a> RowScanner<'a> {
     #[inline]
     pub fn near(&self, slot: usize, agg: &Aggregate) {
         if let (Some(looked), Some(_)) = (self.looked[slot], self.columns.user) {
-            if let Some(user) = self.users.prefetch_record(looked.user_hash) {
-                agg.prefetch_user(user);
+            if let Some(entry) = self.users.prefetch_record(looked.user_hash) {
+                if let Some(user) = self.users.aggregate_id_of(entry) {
+                    agg.prefetch_user(user);
+                }
+                // The deals the user's events last found (`influence --link owner` only).
+                if let Some(deals) = self.owner_deals.get(entry) {
+                    crate::analysis::prefetch::prefetch_all(deals);
+                }
             }
         }
     }

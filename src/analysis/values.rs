@@ -100,16 +100,23 @@ impl ValueCache {
     /// Starts loading the record of the value whose hash is `hash`, when the slot where its
     /// lookup begins names it (the slot itself loaded by [`ValueCache::prefetch`] a step
     /// before, for a whole batch of rows, so that this does not wait for it).
-    /// Returns the aggregate's id of the value the slot names, when it has one: most likely
-    /// the value's (another may share both the slot and the hash's high bits).
+    /// Returns the entry the slot names: most likely the value's (another may share both the
+    /// slot and the hash's high bits).
     #[inline]
-    pub fn prefetch_record(&self, hash: u64) -> Option<u32> {
+    pub fn prefetch_record(&self, hash: u64) -> Option<usize> {
         let &slot = self.home(hash)?;
         if slot == 0 || slot >> 32 != hash >> 32 {
             return None;
         }
         let entry = (slot as u32 - 1) as usize;
         crate::analysis::prefetch::prefetch(self.hot.get(entry)?);
+        Some(entry)
+    }
+
+    /// The aggregate's id of `entry`'s value, when it has one (read from a small array, in
+    /// cache while the entry's record is not).
+    #[inline]
+    pub fn aggregate_id_of(&self, entry: usize) -> Option<u32> {
         self.ids.get(entry).copied().filter(|&id| id != NO_ID)
     }
 
