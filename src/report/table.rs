@@ -249,6 +249,7 @@ fn draw(
     }
     let rows = grid.rows();
     let numeric: Vec<bool> = kept.iter().map(|&i| grid.facts[i].numeric).collect();
+    let names: Vec<&str> = kept.iter().map(|&i| columns[i].as_str()).collect();
     let mut start = 0;
     let mut plain = String::new();
     // Once at least: a record without fields is still drawn (its borders).
@@ -259,10 +260,12 @@ fn draw(
         let frame = Frame {
             widths: &widths,
             right: &numeric,
+            names: &names,
+            color: style.color,
             top: start == 0,
             bottom: end >= rows,
         };
-        if !style.color && !kept.is_empty() && frame.draw_plain(header, cells, &mut plain) {
+        if !kept.is_empty() && frame.draw_plain(header, cells, &mut plain) {
             out.write_all(plain.as_bytes())?;
             start = end;
             if start >= rows {
@@ -324,18 +327,21 @@ fn draw(
 }
 
 /// Where a batch of rows sits in the table comfy-table would draw, for drawing it without
-/// comfy-table: its columns' widths (inside the padding), which are right-aligned, and
-/// whether the batch starts or ends the table.
+/// comfy-table: its columns' widths (inside the padding), which are right-aligned, their
+/// names (for their colours), whether colour is on, and whether the batch starts or ends the
+/// table.
 struct Frame<'a> {
     widths: &'a [usize],
     right: &'a [bool],
+    names: &'a [&'a str],
+    color: bool,
     top: bool,
     bottom: bool,
 }
 
 impl Frame<'_> {
-    /// Writes into `into` the lines comfy-table draws (its `UTF8_FULL_CONDENSED` preset,
-    /// without colour) for `header` and the rows of `cells`, every value of one line and
+    /// Writes into `into` the lines comfy-table draws (its `UTF8_FULL_CONDENSED` preset, and
+    /// its escapes for a bold header and coloured words) for `header` and the rows of `cells`, every value of one line and
     /// within its column's width: a few string pushes a cell instead of comfy-table's cells,
     /// styles and line splitting (which took 17 µs a row). False, with `into` left to be
     /// cleared, when a value is not so: comfy-table then draws the batch.
@@ -350,13 +356,13 @@ impl Frame<'_> {
             self.border(into, '┌', '─', '┬', '┐');
         }
         if let Some(header) = header {
-            if !self.row(into, header.iter().map(|h| Cow::Borrowed(h.as_str()))) {
+            if !self.row(into, header.iter().map(|h| Cow::Borrowed(h.as_str())), true) {
                 return false;
             }
             self.border(into, '╞', '═', '╪', '╡');
         }
         for row in cells {
-            if !self.row(into, row) {
+            if !self.row(into, row, false) {
                 return false;
             }
         }
@@ -379,7 +385,12 @@ impl Frame<'_> {
     }
 
     /// One row's line; false when a value has a line break or is wider than its column.
-    fn row<'c>(&self, into: &mut String, values: impl Iterator<Item = Cow<'c, str>>) -> bool {
+    fn row<'c>(
+        &self,
+        into: &mut String,
+        values: impl Iterator<Item = Cow<'c, str>>,
+        header: bool,
+    ) -> bool {
         into.push('│');
         let mut k = 0;
         for value in values {
@@ -393,6 +404,19 @@ impl Frame<'_> {
             if k > 0 {
                 into.push('┆');
             }
+            // As comfy-table styles a cell: around its padding too.
+            let (open, close) = match (self.color, header) {
+                (false, _) => ("", ""),
+                (true, true) => ("\u{1b}[1m", "\u{1b}[0m"),
+                (true, false) => match tone(self.names[k], &value) {
+                    None => ("", ""),
+                    Some(Color::Red) => ("\u{1b}[38;5;9m", "\u{1b}[39m"),
+                    Some(Color::Green) => ("\u{1b}[38;5;10m", "\u{1b}[39m"),
+                    Some(Color::Yellow) => ("\u{1b}[38;5;11m", "\u{1b}[39m"),
+                    Some(_) => return false,
+                },
+            };
+            into.push_str(open);
             into.push(' ');
             let pad = std::iter::repeat_n(' ', width - used);
             if self.right[k] {
@@ -403,6 +427,7 @@ impl Frame<'_> {
                 into.extend(pad);
             }
             into.push(' ');
+            into.push_str(close);
             k += 1;
         }
         if k != self.widths.len() {
@@ -626,6 +651,64 @@ mod tests {
         for row in &rows {
             table.add_row(row.iter().map(|v| Cell::new(human(v))));
         }
+        assert_eq!(drawn, format!("{table}\n"));
+    }
+
+    #[test]
+    fn coloured_rows_drawn_without_comfy_table_are_what_it_draws() {
+        let columns: Vec<String> = ["asset_id", "status", "change", "opens"]
+            .map(String::from)
+            .to_vec();
+        let words = [
+            "never",
+            "stale",
+            "active",
+            "became_never",
+            "went_stale",
+            "first_use",
+            "added",
+            "removed",
+            "other",
+            "",
+        ];
+        let rows: Vec<Vec<Value>> = (0..40)
+            .map(|i| {
+                vec![
+                    Value::text(format!("AST-{i}")),
+                    Value::text(words[i % words.len()]),
+                    Value::text(words[(i * 7 + 3) % words.len()]),
+                    Value::Int(i as i64 * 1_001),
+                ]
+            })
+            .collect();
+        let style = RenderStyle {
+            width: None,
+            raw_csv: false,
+            color: true,
+        };
+        let (drawn, _) = build(&columns, &rows, style, &TableHints::default());
+        let mut table = Table::new();
+        table.load_preset(presets::UTF8_FULL_CONDENSED);
+        table.set_content_arrangement(ContentArrangement::Disabled);
+        table.enforce_styling();
+        table.set_header(
+            columns
+                .iter()
+                .map(|c| Cell::new(c).add_attribute(Attribute::Bold)),
+        );
+        for row in &rows {
+            table.add_row(row.iter().zip(&columns).map(|(v, c)| {
+                let text = human(v);
+                match tone(c, &text) {
+                    Some(color) => Cell::new(&text).fg(color),
+                    None => Cell::new(&text),
+                }
+            }));
+        }
+        if let Some(column) = table.column_mut(3) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+        assert!(drawn.contains("\u{1b}[38;5;9m"), "{drawn}");
         assert_eq!(drawn, format!("{table}\n"));
     }
 
