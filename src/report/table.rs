@@ -355,14 +355,18 @@ impl Frame<'_> {
         if self.top {
             self.border(into, '┌', '─', '┬', '┐');
         }
+        let mut values: Vec<Cow<'c, str>> = Vec::with_capacity(self.widths.len());
         if let Some(header) = header {
-            if !self.row(into, header.iter().map(|h| Cow::Borrowed(h.as_str())), true) {
+            values.extend(header.iter().map(|h| Cow::Owned(h.clone())));
+            if !self.row(into, &values, true) {
                 return false;
             }
             self.border(into, '╞', '═', '╪', '╡');
         }
         for row in cells {
-            if !self.row(into, row, false) {
+            values.clear();
+            values.extend(row);
+            if !self.row(into, &values, false) {
                 return false;
             }
         }
@@ -384,56 +388,63 @@ impl Frame<'_> {
         into.push('\n');
     }
 
-    /// One row's line; false when a value has a line break or is wider than its column.
-    fn row<'c>(
-        &self,
-        into: &mut String,
-        values: impl Iterator<Item = Cow<'c, str>>,
-        header: bool,
-    ) -> bool {
-        into.push('│');
-        let mut k = 0;
-        for value in values {
-            let Some(&width) = self.widths.get(k) else {
-                return false;
-            };
-            let used = value.width();
-            if used > width || value.contains('\n') {
-                return false;
-            }
-            if k > 0 {
-                into.push('┆');
-            }
-            // As comfy-table styles a cell: around its padding too.
-            let (open, close) = match (self.color, header) {
-                (false, _) => ("", ""),
-                (true, true) => ("\u{1b}[1m", "\u{1b}[0m"),
-                (true, false) => match tone(self.names[k], &value) {
-                    None => ("", ""),
-                    Some(Color::Red) => ("\u{1b}[38;5;9m", "\u{1b}[39m"),
-                    Some(Color::Green) => ("\u{1b}[38;5;10m", "\u{1b}[39m"),
-                    Some(Color::Yellow) => ("\u{1b}[38;5;11m", "\u{1b}[39m"),
-                    Some(_) => return false,
-                },
-            };
-            into.push_str(open);
-            into.push(' ');
-            let pad = std::iter::repeat_n(' ', width - used);
-            if self.right[k] {
-                into.extend(pad);
-                into.push_str(&value);
-            } else {
-                into.push_str(&value);
-                into.extend(pad);
-            }
-            into.push(' ');
-            into.push_str(close);
-            k += 1;
-        }
-        if k != self.widths.len() {
+    /// One row's lines (as many as its tallest value has, a shorter one's ended by blanks);
+    /// false when a value is wider than its column.
+    fn row(&self, into: &mut String, values: &[Cow<'_, str>], header: bool) -> bool {
+        if values.len() != self.widths.len() {
             return false;
         }
-        into.push_str("│\n");
+        let lines = values
+            .iter()
+            .map(|v| v.split('\n').count())
+            .max()
+            .unwrap_or(1);
+        for line in 0..lines {
+            into.push('│');
+            for (k, value) in values.iter().enumerate() {
+                // A line past the value's own is blank, and not styled.
+                let (part, own) = if lines == 1 {
+                    (&value[..], true)
+                } else {
+                    value
+                        .split('\n')
+                        .nth(line)
+                        .map_or(("", false), |part| (part, true))
+                };
+                let (width, used) = (self.widths[k], part.width());
+                if used > width {
+                    return false;
+                }
+                if k > 0 {
+                    into.push('┆');
+                }
+                // As comfy-table styles a cell: around its padding too.
+                let (open, close) = match (self.color && own, header) {
+                    (false, _) => ("", ""),
+                    (true, true) => ("\u{1b}[1m", "\u{1b}[0m"),
+                    (true, false) => match tone(self.names[k], value) {
+                        None => ("", ""),
+                        Some(Color::Red) => ("\u{1b}[38;5;9m", "\u{1b}[39m"),
+                        Some(Color::Green) => ("\u{1b}[38;5;10m", "\u{1b}[39m"),
+                        Some(Color::Yellow) => ("\u{1b}[38;5;11m", "\u{1b}[39m"),
+                        Some(_) => return false,
+                    },
+                };
+                into.push_str(open);
+                into.push(' ');
+                let pad = std::iter::repeat_n(' ', width - used);
+                if self.right[k] {
+                    into.extend(pad);
+                    into.push_str(part);
+                } else {
+                    into.push_str(part);
+                    into.extend(pad);
+                }
+                into.push(' ');
+                into.push_str(close);
+            }
+            into.push_str("│\n");
+        }
         true
     }
 }
@@ -656,9 +667,11 @@ mod tests {
 
     #[test]
     fn coloured_rows_drawn_without_comfy_table_are_what_it_draws() {
-        let columns: Vec<String> = ["asset_id", "status", "change", "opens"]
+        // Headers and values of several lines too: a line past a value's own is not styled.
+        let columns: Vec<String> = ["asset_id", "status", "change", "opens\nin all", "note"]
             .map(String::from)
             .to_vec();
+        let notes = ["a\nb", "", "x\n\ny\n", "one"];
         let words = [
             "never",
             "stale",
@@ -678,6 +691,7 @@ mod tests {
                     Value::text(words[i % words.len()]),
                     Value::text(words[(i * 7 + 3) % words.len()]),
                     Value::Int(i as i64 * 1_001),
+                    Value::text(notes[i % notes.len()]),
                 ]
             })
             .collect();
