@@ -323,7 +323,8 @@ impl<'a> RowScanner<'a> {
     }
 
     /// The step after [`RowScanner::look`]: starts loading the record of the user whose
-    /// cache slot the look loaded, and the user's counters when the aggregate has them.
+    /// cache slot the look loaded, the user's counters when the aggregate has them, and the
+    /// deals the user's events last found when the pass links them by owner.
     #[inline]
     pub fn near(&self, slot: usize, agg: &Aggregate) {
         if let (Some(looked), Some(_)) = (self.looked[slot], self.columns.user) {

@@ -246,8 +246,11 @@ fn load_file(
     let amounts = (0..rows.len())
         .filter(|&i| rows.width(i) == headers.len())
         .map(|i| {
-            let (field, line) = rows.field(i, cols.amount);
-            (std::str::from_utf8(field).unwrap_or(""), line)
+            let row = rows.row(i);
+            (
+                std::str::from_utf8(row.field(cols.amount)).unwrap_or(""),
+                row.line(),
+            )
         });
     let reading = CostReading::decide(opts.decimal, amounts)
         .map_err(|undecided| input_error!("{}", undecided.message(&file)))?;
@@ -330,12 +333,6 @@ impl HeldRows {
         self.span(i).len()
     }
 
-    fn field(&self, i: usize, column: usize) -> (&[u8], u64) {
-        let at = self.rows[i].0 + column;
-        let start = if at == 0 { 0 } else { self.ends[at - 1] };
-        (&self.bytes[start..self.ends[at]], self.rows[i].1)
-    }
-
     /// Row `i`, read where it is held (no copy into a record).
     fn row(&self, i: usize) -> HeldRow<'_> {
         let span = self.span(i);
@@ -362,9 +359,18 @@ struct HeldRow<'a> {
     line: u64,
 }
 
-impl HeldRow<'_> {
+impl<'a> HeldRow<'a> {
     fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// The field in `column`, borrowed from the held rows (not from this view of one).
+    fn field(&self, column: usize) -> &'a [u8] {
+        let start = match column {
+            0 => self.start,
+            _ => self.ends[column - 1],
+        };
+        &self.bytes[start..self.ends[column]]
     }
 
     fn line(&self) -> u64 {
@@ -376,11 +382,7 @@ impl std::ops::Index<usize> for HeldRow<'_> {
     type Output = [u8];
 
     fn index(&self, column: usize) -> &[u8] {
-        let start = match column {
-            0 => self.start,
-            _ => self.ends[column - 1],
-        };
-        &self.bytes[start..self.ends[column]]
+        self.field(column)
     }
 }
 
