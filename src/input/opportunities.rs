@@ -276,14 +276,7 @@ fn load_file(
         let record = rows.row(i);
         deals.read += 1;
         let invalid = &mut deals.values_invalid;
-        match reader.deal(
-            &record,
-            record.line(),
-            problems,
-            invalid,
-            &mut scratch,
-            &mut deals.text,
-        )? {
+        match reader.deal(&record, problems, invalid, &mut scratch, &mut deals.text)? {
             None => deals.skipped += 1,
             // Repeated ids are dropped once every file is read.
             Some(deal) => deals.deals.push(deal),
@@ -396,16 +389,10 @@ struct RowReader<'a> {
 }
 
 impl RowReader<'_> {
-    fn problem(
-        &self,
-        line: u64,
-        column: Option<usize>,
-        record: &HeldRow,
-        message: String,
-    ) -> Problem {
+    fn problem(&self, column: Option<usize>, record: &HeldRow, message: String) -> Problem {
         Problem {
             file: self.file.to_string(),
-            line,
+            line: record.line(),
             last_line: None,
             column: column.map(|c| self.headers[c].clone()),
             value: column.map(|c| String::from_utf8_lossy(&record[c]).into_owned()),
@@ -417,7 +404,6 @@ impl RowReader<'_> {
     fn deal(
         &self,
         record: &HeldRow,
-        line: u64,
         problems: &mut Problems,
         invalid: &mut u64,
         scratch: &mut Scratch,
@@ -430,13 +416,12 @@ impl RowReader<'_> {
                 self.headers.len(),
                 record.len()
             );
-            problems.record(self.problem(line, None, record, message))?;
+            problems.record(self.problem(None, record, message))?;
             return Ok(None);
         }
         let id = trim_bytes(&record[cols.id]);
         if id.is_empty() {
             problems.record(self.problem(
-                line,
                 Some(cols.id),
                 record,
                 "empty opportunity id; deal skipped".into(),
@@ -478,7 +463,7 @@ impl RowReader<'_> {
         let (_, mut close_day) = day(cols.close);
         if outcome.is_closed() && close_day.is_none() {
             let message = "a closed deal without a readable close date; deal skipped".to_string();
-            problems.record(self.problem(line, cols.close, record, message))?;
+            problems.record(self.problem(cols.close, record, message))?;
             return Ok(None);
         }
         if !outcome.is_closed() {
@@ -489,7 +474,7 @@ impl RowReader<'_> {
             *invalid += 1;
             let message =
                 "cannot read the created date; the deal is read as having none".to_string();
-            problems.record(self.problem(line, cols.created, record, message))?;
+            problems.record(self.problem(cols.created, record, message))?;
         }
         if let (Some(created), Some(close)) = (created_day, close_day) {
             if close < created {
@@ -498,7 +483,7 @@ impl RowReader<'_> {
                 let message =
                     "the close date is before the created date; the close day is used as the created day"
                         .to_string();
-                problems.record(self.problem(line, cols.close, record, message))?;
+                problems.record(self.problem(cols.close, record, message))?;
             }
         }
         let raw_amount = crate::model::lossy(&record[cols.amount]);
@@ -507,14 +492,14 @@ impl RowReader<'_> {
             Ok(None) if outcome == Outcome::Won => {
                 *invalid += 1;
                 let message = "a won deal without an amount; read as 0".to_string();
-                problems.record(self.problem(line, Some(cols.amount), record, message))?;
+                problems.record(self.problem(Some(cols.amount), record, message))?;
                 0.0
             }
             Ok(None) => 0.0,
             Err(why) => {
                 *invalid += 1;
                 let message = format!("cannot read the amount ({why}); read as 0");
-                problems.record(self.problem(line, Some(cols.amount), record, message))?;
+                problems.record(self.problem(Some(cols.amount), record, message))?;
                 0.0
             }
         };

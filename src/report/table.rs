@@ -268,54 +268,50 @@ fn draw(
         };
         if !kept.is_empty() && frame.draw_plain(header, cells, &mut plain) {
             out.write_all(plain.as_bytes())?;
-            start = end;
-            if start >= rows {
-                break;
-            }
-            continue;
-        }
-        let mut table = Table::new();
-        table.load_preset(presets::UTF8_FULL_CONDENSED);
-        table.set_content_arrangement(ContentArrangement::Disabled);
-        if style.color {
-            table.enforce_styling();
         } else {
-            table.force_no_tty();
-        }
-        if start == 0 && !hints.no_header {
-            table.set_header(headers.iter().map(|text| {
-                let cell = Cell::new(text);
-                if style.color {
-                    cell.add_attribute(Attribute::Bold)
-                } else {
-                    cell
-                }
-            }));
-        }
-        for row in start..end {
-            table.add_row(kept.iter().map(|&i| {
-                let text = shown(row, i);
-                let cell = Cell::new(&text);
-                match tone(&columns[i], &text) {
-                    Some(color) if style.color => cell.fg(color),
-                    _ => cell,
-                }
-            }));
-        }
-        table.set_constraints(widths.iter().map(|&w| {
-            ColumnConstraint::Absolute(Width::Fixed(u16::try_from(w + 2).unwrap_or(u16::MAX)))
-        }));
-        for (k, column) in table.column_iter_mut().enumerate() {
-            if numeric[k] {
-                column.set_cell_alignment(CellAlignment::Right);
+            let mut table = Table::new();
+            table.load_preset(presets::UTF8_FULL_CONDENSED);
+            table.set_content_arrangement(ContentArrangement::Disabled);
+            if style.color {
+                table.enforce_styling();
+            } else {
+                table.force_no_tty();
             }
-        }
-        // A batch's top border only above the first, its bottom border only under the last.
-        let lines: Vec<String> = table.lines().collect();
-        let from = usize::from(start > 0);
-        let to = lines.len() - usize::from(end < rows);
-        for line in &lines[from..to] {
-            writeln!(out, "{line}")?;
+            if start == 0 && !hints.no_header {
+                table.set_header(headers.iter().map(|text| {
+                    let cell = Cell::new(text);
+                    if style.color {
+                        cell.add_attribute(Attribute::Bold)
+                    } else {
+                        cell
+                    }
+                }));
+            }
+            for row in start..end {
+                table.add_row(kept.iter().map(|&i| {
+                    let text = shown(row, i);
+                    let cell = Cell::new(&text);
+                    match tone(&columns[i], &text) {
+                        Some(color) if style.color => cell.fg(color),
+                        _ => cell,
+                    }
+                }));
+            }
+            table.set_constraints(widths.iter().map(|&w| {
+                ColumnConstraint::Absolute(Width::Fixed(u16::try_from(w + 2).unwrap_or(u16::MAX)))
+            }));
+            for (k, column) in table.column_iter_mut().enumerate() {
+                if numeric[k] {
+                    column.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            // A batch's top border only above the first, its bottom border only under the last.
+            let lines: Vec<String> = table.lines().collect();
+            let from = usize::from(start > 0);
+            let to = lines.len() - usize::from(end < rows);
+            for line in &lines[from..to] {
+                writeln!(out, "{line}")?;
+            }
         }
         start = end;
         if start >= rows {
