@@ -229,12 +229,38 @@ fn plain_amount(amount: &str, decimal: DecimalSeparator) -> Option<f64> {
         Some((whole, fraction)) => (whole, Some(fraction)),
         None => (amount, None),
     };
+    if let Some(value) = fraction.and_then(|fraction| point_amount(whole, fraction)) {
+        return Some(value);
+    }
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let plain = match fraction {
         None => !whole.is_empty() && digits(whole),
         Some(fraction) => !fraction.is_empty() && digits(whole) && digits(fraction),
     };
     plain.then(|| amount.parse::<f64>().ok()).flatten()
+}
+
+/// `whole.fraction`, both digits only, the fraction not empty, up to 15 digits in all (most
+/// costs: `577.27`): the digits as a whole number below 2^53 divided by a power of ten up to
+/// 10^15, both exact in a float, so the one rounding of the division gives the nearest float
+/// to the decimal, as parsing it does (Clinger's fast path, which `str::parse` takes too).
+#[inline]
+fn point_amount(whole: &str, fraction: &str) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let digits = whole.len() + fraction.len();
+    if fraction.is_empty() || digits > 15 {
+        return None;
+    }
+    let mut n = 0u64;
+    for &d in whole.as_bytes().iter().chain(fraction.as_bytes()) {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(d - b'0');
+    }
+    Some(n as f64 / POWERS[fraction.len()])
 }
 
 /// Which family of thousands separator a character belongs to, if any, given the decimal one.
@@ -547,6 +573,13 @@ mod tests {
             let value = parse_cost(&text, decimal).unwrap().unwrap();
             proptest::prop_assert_eq!((value * 100.0).round() as u64, cents, "{}", text);
             proptest::prop_assert_eq!(decides(&text), Some(decimal), "{}", text);
+        }
+
+        #[test]
+        fn decimals_read_as_parsing_them_does(text in "[0-9]{0,16}\\.[0-9]{0,16}") {
+            let want = text.parse::<f64>().ok().filter(|_| text.len() > 1 && !text.ends_with('.'));
+            let got = plain_amount(&text, Point);
+            proptest::prop_assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{}", text);
         }
 
         #[test]
