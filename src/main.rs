@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     collateral_audit::heap::map_large_blocks();
+    collateral_audit::heap::leave_results_to_exit();
     let mut cli = Cli::parse();
     let now = chrono::Utc::now().timestamp_millis();
     let stdout = std::io::stdout();

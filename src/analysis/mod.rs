@@ -47,6 +47,17 @@ pub struct Audit {
     pub asset_ranks: Vec<u32>,
 }
 
+impl Drop for Audit {
+    /// Leaves the inventory and the tallies, most of an audit's blocks, for the process's
+    /// exit to free when it is about to end (see [`crate::heap::left_to_exit`]).
+    fn drop(&mut self) {
+        if crate::heap::left_to_exit() {
+            std::mem::forget(std::mem::take(&mut self.inventory));
+            std::mem::forget(std::mem::take(&mut self.usage));
+        }
+    }
+}
+
 /// What the pass reads besides the events: the inventory (and roster), read and ready.
 struct Inputs {
     problems: Problems,
