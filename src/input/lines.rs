@@ -130,6 +130,15 @@ fn newlines_in(terminators: &[u32]) -> u64 {
 impl Index {
     /// The kept chunk holding `byte`.
     fn chunk_of(&self, byte: u64) -> Option<usize> {
+        // A record the csv reader holds is in one of the last reads, mostly: they are looked
+        // at first, before a search of them all.
+        let holds = |c: &Chunk| c.start <= byte && byte < c.start + c.len;
+        let n = self.chunks.len();
+        for i in (n.saturating_sub(2)..n).rev() {
+            if holds(&self.chunks[i]) {
+                return Some(i);
+            }
+        }
         let i = self.chunks.partition_point(|c| c.start + c.len <= byte);
         let chunk = self.chunks.get(i)?;
         (chunk.start <= byte).then_some(i)
