@@ -55,19 +55,11 @@ pub fn asset_rows(
     // assets that way missed the cache on most comparisons. The position comes last, so the
     // order is the stable sort's by the rest (ids are distinct: it never decides).
     let id = |i: u32| IdOrder::of(assets[i as usize].id());
-    let chosen: Vec<u32> = match order {
+    let chosen = match order {
         AssetOrder::MostOpened => {
-            let mut keyed: Vec<_> = kept
-                .map(|i| (Reverse(usage[i as usize].opens), id(i), i))
-                .collect();
-            keyed.sort_unstable();
-            keyed.into_iter().map(|(_, _, i)| i).collect()
+            in_key_order(kept.map(|i| ((Reverse(usage[i as usize].opens), id(i)), i)))
         }
-        AssetOrder::Id => {
-            let mut keyed: Vec<_> = kept.map(|i| (id(i), i)).collect();
-            keyed.sort_unstable();
-            keyed.into_iter().map(|(_, i)| i).collect()
-        }
+        AssetOrder::Id => in_key_order(kept.map(|i| (id(i), i))),
     };
     AssetRows {
         audit,
@@ -75,6 +67,20 @@ pub fn asset_rows(
         users: audit.users_per_asset(),
         chosen: chosen.into_iter(),
     }
+}
+
+/// The positions of `keyed`, in the order of their keys (then of the positions).
+fn in_key_order<K: Ord, P: Ord>(keyed: impl Iterator<Item = (K, P)>) -> Vec<P> {
+    let mut keyed: Vec<(K, P)> = keyed.collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, position)| position).collect()
+}
+
+/// A float as a number that orders as [`f64::total_cmp`] orders floats (its own bits, the
+/// negatives' turned around).
+fn total_order(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 /// An id as it sorts: its first 16 bytes as one number (zeros after a shorter id), then the
@@ -163,33 +169,25 @@ pub fn unused_rows(
     order: UnusedOrder,
 ) -> impl ExactSizeIterator<Item = UnusedRow<'_>> + '_ {
     let assets = &audit.inventory.assets;
-    let mut never: Vec<usize> = (0..assets.len())
-        .filter(|&i| audit.statuses[i] == Status::Never)
-        .collect();
-    let oldest = |a: usize, b: usize| {
-        let key = |i: usize| {
-            (
-                assets[i].created.is_none(),
-                assets[i].created,
-                assets[i].id(),
-            )
-        };
-        key(a).cmp(&key(b))
+    let never = (0..assets.len()).filter(|&i| audit.statuses[i] == Status::Never);
+    // Keys taken once, as in [`asset_rows`].
+    let oldest = |i: usize| {
+        let asset = &assets[i];
+        (
+            asset.created.is_none(),
+            asset.created,
+            IdOrder::of(asset.id()),
+        )
     };
-    match order {
-        UnusedOrder::Oldest => never.sort_by(|&a, &b| oldest(a, b)),
-        UnusedOrder::Costliest => never.sort_by(|&a, &b| {
-            let cost = |i: usize| assets[i].cost.unwrap_or(0.0);
-            cost(b).total_cmp(&cost(a)).then_with(|| oldest(a, b))
-        }),
-        UnusedOrder::CostThenTitle => never.sort_by(|&a, &b| {
-            let key = |i: usize| (assets[i].title(), assets[i].id());
-            let cost = |i: usize| assets[i].cost.unwrap_or(0.0);
-            cost(b)
-                .total_cmp(&cost(a))
-                .then_with(|| key(a).cmp(&key(b)))
-        }),
-    }
+    let cost = |i: usize| Reverse(total_order(assets[i].cost.unwrap_or(0.0)));
+    let never = match order {
+        UnusedOrder::Oldest => in_key_order(never.map(|i| (oldest(i), i))),
+        UnusedOrder::Costliest => in_key_order(never.map(|i| ((cost(i), oldest(i)), i))),
+        UnusedOrder::CostThenTitle => in_key_order(never.map(|i| {
+            let asset = &assets[i];
+            ((cost(i), asset.title(), IdOrder::of(asset.id())), i)
+        })),
+    };
     never.into_iter().map(move |i| {
         let asset = &assets[i];
         UnusedRow {
@@ -206,7 +204,7 @@ pub fn unused_rows(
 
 #[cfg(test)]
 mod tests {
-    use super::IdOrder;
+    use super::{total_order, IdOrder};
 
     proptest::proptest! {
         /// Ids around 16 bytes, sharing prefixes, with the smallest byte in them: the key
@@ -219,6 +217,16 @@ mod tests {
         ) {
             let (a, b) = (format!("{shared}{a}"), format!("{shared}{b}"));
             proptest::prop_assert_eq!(IdOrder::of(&a).cmp(&IdOrder::of(&b)), a.cmp(&b));
+        }
+
+        /// Any two floats, NaNs and signed zeros among them, order as `total_cmp` orders them.
+        #[test]
+        fn floats_order_by_their_number_as_by_total_cmp(a: u64, b: u64, pick in 0usize..16) {
+            let special = [0.0, -0.0, f64::NAN, -f64::NAN, f64::INFINITY, 1.5, -1.5, f64::MIN_POSITIVE];
+            let b = special.get(pick).copied().unwrap_or(f64::from_bits(b));
+            let a = f64::from_bits(a);
+            proptest::prop_assert_eq!(total_order(a).cmp(&total_order(b)), a.total_cmp(&b));
+            proptest::prop_assert_eq!(total_order(b).cmp(&total_order(a)), b.total_cmp(&a));
         }
     }
 }
