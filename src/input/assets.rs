@@ -202,7 +202,10 @@ impl Loader<'_> {
         // owner are read from it.
         let fields = RowText::from_bytes(record.iter().map(trim_bytes));
         let id = fields.get(self.columns.id);
-        if inventory.index.contains(id.as_bytes()) {
+        let position =
+            u32::try_from(inventory.assets.len()).context("more than 4 billion assets")?;
+        // Every step after this keeps the row or fails the whole reading.
+        if !inventory.index.insert_new(id.as_bytes(), position) {
             inventory.stats.duplicates += 1;
             let column = Some(self.columns.id);
             let message = "duplicate asset id; the first row wins, this one is ignored".into();
@@ -212,8 +215,6 @@ impl Loader<'_> {
             self.warn_invalid_utf8(record, line)?;
         }
         let created = self.created(record, line, inventory)?;
-        let position =
-            u32::try_from(inventory.assets.len()).context("more than 4 billion assets")?;
         if let Some(column) = self.columns.cost {
             if !trim_bytes(&record[column]).is_empty() {
                 let last_line = self.last_line;
@@ -227,7 +228,6 @@ impl Loader<'_> {
         let column = |c: Option<usize>| c.map_or(model::AssetColumns::NONE, |c| c as u32);
         let owner = self.columns.owner.map_or("", |c| fields.get(c));
         let owner_key = self.owner_key(owner, inventory);
-        inventory.index.insert(id.as_bytes(), position);
         let asset = Asset {
             columns: model::AssetColumns {
                 id: self.columns.id as u32,

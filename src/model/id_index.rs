@@ -34,6 +34,19 @@ impl IdIndex {
         self.numbered = OnceLock::new();
     }
 
+    /// Inserts `id` at `position` unless it is in already (false then: the first one stays),
+    /// with one lookup instead of a look and an insert.
+    pub fn insert_new(&mut self, id: &[u8], position: u32) -> bool {
+        match self.map.entry(SmallKey::new(id)) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(position);
+                self.numbered = OnceLock::new();
+                true
+            }
+        }
+    }
+
     pub fn contains(&self, id: &[u8]) -> bool {
         self.map.contains_key(id)
     }
