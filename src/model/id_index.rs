@@ -47,10 +47,6 @@ impl IdIndex {
         }
     }
 
-    pub fn contains(&self, id: &[u8]) -> bool {
-        self.map.contains_key(id)
-    }
-
     pub fn len(&self) -> usize {
         self.map.len()
     }
