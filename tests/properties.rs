@@ -189,3 +189,85 @@ proptest! {
         );
     }
 }
+
+/// One event row: (asset cell, user, team, time cell), or a row of the wrong width.
+type Row = Option<(String, String, String, String)>;
+
+/// Logs whose rows are mostly alike (the short path's) with every kind of unusual row among
+/// them: times in other shapes, padded or unreadable, unknown or padded assets, blank users and
+/// teams, a user who is not ASCII, short rows... all in one file.
+fn mixed_log() -> impl Strategy<Value = Vec<Row>> {
+    let time = prop_oneof![
+        8 => (0u16..500).prop_map(day),
+        1 => (0u16..500).prop_map(|d| format!(" {} ", day(d))),
+        1 => (0u16..500).prop_map(|d| day(d).replace('T', " ").replace('Z', "")),
+        1 => (1u32..13, 1u32..29).prop_map(|(m, d)| format!("{m:02}/{d:02}/2026")),
+        1 => Just("garbage".to_string()),
+        1 => Just(String::new()),
+        1 => Just("1790000000".to_string()),
+        1 => Just("3600".to_string()),
+    ];
+    let row = (
+        prop::sample::select(vec!["A0", "A1", "A2", "A3", "A4", "X9", "", " A1 "]),
+        prop::sample::select(vec!["dan", "DAN", "eve", "Eve ", "zoë", "", "ann@corp.com"]),
+        prop::sample::select(vec!["Sales", "sales", "SDR", ""]),
+        time,
+    )
+        .prop_map(|(a, u, t, time)| (a.to_string(), u.to_string(), t.to_string(), time));
+    prop::collection::vec(prop::option::weighted(0.95, row), 0..150)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Rows read in ranges take the short path when they are usual (see
+    /// `analysis::rows::usual`), rows read on one thread never do: both give the same
+    /// figures and the same warnings, whatever the filters and the rows around.
+    #[test]
+    fn the_usual_rows_short_path_counts_as_the_whole_judgement(
+        rows in mixed_log(),
+        filter in 0usize..5,
+        chunk in prop::sample::select(vec![200u32, 700, 3000]),
+    ) {
+        let dir = Scratch::new();
+        let assets = dir.file(
+            "assets.csv",
+            "id,title,owner,created\nA0,a,dan,\nA1,b,eve,\nA2,c,ann@corp.com,\nA3,d,dan,\n",
+        );
+        let mut events = String::from("asset,user,team,time\n");
+        for row in &rows {
+            match row {
+                Some((asset, user, team, time)) => {
+                    events.push_str(&format!("{asset},{user},{team},{time}\n"))
+                }
+                None => events.push_str("A1,dan\n"),
+            }
+        }
+        let events = dir.file("events.csv", events);
+        let filters: &[&str] = match filter {
+            0 => &[],
+            1 => &["--team", "sales"],
+            2 => &["--exclude-user", "EVE"],
+            3 => &["--since", "2026-06-01"],
+            _ => &["--group-by", "team"],
+        };
+        let chunk = chunk.to_string();
+        for command in [&["summary"][..], &["assets"], &["users"], &["trends", "--period", "month"]] {
+            let run = |threads: &[&str]| {
+                let run = Cli::new(command[0])
+                    .args(&command[1..])
+                    .assets(&assets)
+                    .events(&events)
+                    .as_of(AS_OF)
+                    .args(["--format", "json"])
+                    .args(filters)
+                    .args(threads)
+                    .run();
+                (run.code, run.stdout)
+            };
+            let one = run(&["--threads", "1"]);
+            let ranges = run(&["--threads", "2", "--chunk-bytes", chunk.as_str()]);
+            prop_assert_eq!(ranges, one, "{:?} {:?}", command, filters);
+        }
+    }
+}

@@ -194,6 +194,8 @@ fn aggregate_id(
 #[derive(Debug)]
 pub struct Stop(pub Box<Problem>);
 
+mod usual;
+
 /// Classifies and tallies rows of one file, reusing its buffers from row to row.
 pub struct RowScanner<'a> {
     ctx: &'a ScanContext<'a>,
@@ -229,6 +231,9 @@ pub struct RowScanner<'a> {
     /// What [`RowScanner::look`] worked out for the record in each slot of the reader's
     /// batch; `None` for a record it could not read ahead.
     looked: Box<[Option<Looked>; BATCH]>,
+    /// Nothing about the pass rules out [the usual row's short path](usual): no filter on
+    /// types or owners, no count column, no JSON cell, no deals, no `check`.
+    usual: bool,
 }
 
 /// A record's asset and user hash, worked out by the look at its batch before the visits.
@@ -269,6 +274,7 @@ impl<'a> RowScanner<'a> {
             owner_slots: Vec::new(),
             owner_deals: Vec::new(),
             looked: Box::new([None; BATCH]),
+            usual: usual::allowed(ctx, &columns),
         }
     }
 
@@ -371,6 +377,11 @@ impl<'a> RowScanner<'a> {
         looked: Option<Looked>,
         agg: &mut Aggregate,
     ) -> Result<Option<Box<Problem>>, Stop> {
+        if let (true, Some(looked)) = (self.usual, looked) {
+            if self.tally_usual(record, looked, agg) {
+                return Ok(None);
+            }
+        }
         // Two copies of the row's judgement, so that a log without a count column pays
         // nothing for the weights of those that have one.
         let problem = if self.columns.count.is_some() {

@@ -113,6 +113,25 @@ impl ValueCache {
         Some(entry)
     }
 
+    /// The entry of `raw` when it was met before, found with the hash [`ValueCache::prefetch`]
+    /// gave: looked up, not counted (see [`ValueCache::count_row`]), and never learnt.
+    #[inline]
+    pub fn known(&self, raw: &[u8], hash: u64) -> Option<usize> {
+        self.find(raw, hash)
+    }
+
+    /// [`ValueCache::known`] with the hash taken here.
+    #[inline]
+    pub fn known_unhashed(&self, raw: &[u8]) -> Option<usize> {
+        self.find(raw, hash(raw))
+    }
+
+    /// Counts one more row with `entry`, as [`ValueCache::entry`] does.
+    #[inline]
+    pub fn count_row(&mut self, entry: usize) {
+        self.hot[entry].count += 1;
+    }
+
     /// The aggregate's id of `entry`'s value, when it has one (read from a small array, in
     /// cache while the entry's record is not).
     #[inline]

@@ -83,6 +83,17 @@ impl TimeParser {
         self.format.is_some()
     }
 
+    /// The value when it is `2026-03-15T14:05:00Z` exactly, with nothing around it, and no
+    /// `--date-format` is set: what [`TimeParser::read`] gives it, without the trim and the
+    /// other shapes' tests. `None` says nothing about the value (read it with `read`).
+    #[inline]
+    pub fn read_usual(&self, raw: &[u8]) -> Option<Millis> {
+        if self.format.is_some() {
+            return None;
+        }
+        parse_rfc3339_utc_seconds(raw)
+    }
+
     /// Reads one value on its own: slash dates in the forced order, else month-first.
     pub fn parse(&self, raw: &[u8]) -> Option<Millis> {
         let mut column = ColumnOrder::forced(self.order.unwrap_or(DateOrder::MonthFirst));
