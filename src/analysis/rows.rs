@@ -12,7 +12,7 @@ use crate::input::fields::Fields;
 use crate::input::headers::{Field, HeaderMap};
 use crate::input::plain::BATCH;
 use crate::input::problems::{Problem, NOT_UTF8};
-use crate::input::time::{TimeParser, TimeShape};
+use crate::input::time::{LastMinute, TimeParser, TimeShape};
 use crate::input_error;
 use crate::model::EventFilter;
 use crate::model::{fold_key_into, trim_bytes, Inventory};
@@ -234,6 +234,8 @@ pub struct RowScanner<'a> {
     /// Nothing about the pass rules out [the usual row's short path](usual): no filter on
     /// types or owners, no count column, no JSON cell, no deals, no `check`.
     usual: bool,
+    /// The minute the short path read last.
+    minute: LastMinute,
 }
 
 /// A record's asset and user hash, worked out by the look at its batch before the visits.
@@ -275,6 +277,7 @@ impl<'a> RowScanner<'a> {
             owner_deals: Vec::new(),
             looked: Box::new([None; BATCH]),
             usual: usual::allowed(ctx, &columns),
+            minute: LastMinute::default(),
         }
     }
 

@@ -86,12 +86,36 @@ impl TimeParser {
     /// The value when it is `2026-03-15T14:05:00Z` exactly, with nothing around it, and no
     /// `--date-format` is set: what [`TimeParser::read`] gives it, without the trim and the
     /// other shapes' tests. `None` says nothing about the value (read it with `read`).
+    ///
+    /// A log in time order repeats its minute from row to row: when the value's first 16
+    /// bytes (`2026-03-15T14:05`) are those of the last value `minute` saw, only its seconds
+    /// are read.
     #[inline]
-    pub fn read_usual(&self, raw: &[u8]) -> Option<Millis> {
+    pub fn read_usual(&self, raw: &[u8], minute: &mut LastMinute) -> Option<Millis> {
         if self.format.is_some() {
             return None;
         }
-        parse_rfc3339_utc_seconds(raw)
+        let v: &[u8; 20] = raw.try_into().ok()?;
+        let word = |at: usize| u64::from_le_bytes(v[at..at + 8].try_into().expect("8 bytes"));
+        let (front, middle) = (word(0), word(8));
+        let tail = u32::from_le_bytes(v[16..20].try_into().expect("4 bytes"));
+        if minute.known && (front, middle) == (minute.front, minute.middle) {
+            // `:ssZ`, the seconds' digits in the low nibbles of its middle bytes.
+            const BACK: Shape = Shape::of(b":ddZ\0\0\0\0");
+            let c = u64::from(tail);
+            let seconds = ((c >> 8) & 0x0F) * 10 + ((c >> 16) & 0x0F);
+            return (BACK.fits(c) && seconds < 60)
+                .then(|| minute.millis + seconds as Millis * MS_PER_SECOND);
+        }
+        let millis = parse_rfc3339_utc_seconds(raw)?;
+        let seconds = i64::from((tail >> 8) & 0x0F) * 10 + i64::from((tail >> 16) & 0x0F);
+        *minute = LastMinute {
+            known: true,
+            front,
+            middle,
+            millis: millis - seconds * MS_PER_SECOND,
+        };
+        Some(millis)
     }
 
     /// Reads one value on its own: slash dates in the forced order, else month-first.
@@ -312,6 +336,17 @@ impl<'a> Cursor<'a> {
     fn rest_eq_ignore_case(&self, word: &[u8]) -> bool {
         self.bytes[self.pos..].eq_ignore_ascii_case(word)
     }
+}
+
+/// The minute of the last `2026-03-15T14:05:00Z` value [`TimeParser::read_usual`] read in
+/// full: its first 16 bytes as two little-endian words, and its millis less its seconds
+/// (none before the first).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LastMinute {
+    known: bool,
+    front: u64,
+    middle: u64,
+    millis: Millis,
 }
 
 /// The first eight bytes of `2026-03-15`, in either fixed shape below.
@@ -1086,5 +1121,69 @@ mod tests {
         }
         assert_eq!(format_instant(-1), "1969-12-31T23:59:59.999Z");
         assert_eq!(format_date(at(2026, 3, 15, 23, 59, 59)), "2026-03-15");
+    }
+
+    /// Values near one another in time, as a log holds them, some with one byte changed to
+    /// anything (a NUL, a space, a high byte, a digit out of range).
+    fn near_values() -> impl proptest::strategy::Strategy<Value = Vec<Vec<u8>>> {
+        use proptest::prelude::*;
+        let base = at(2026, 3, 15, 23, 58, 0);
+        let value = (
+            0i64..200,
+            prop::option::weighted(0.3, (0usize..20, any::<u8>())),
+        )
+            .prop_map(move |(step, change)| {
+                let mut value = format_instant(base + step * 7_000).into_bytes();
+                if let Some((at, byte)) = change {
+                    value[at] = byte;
+                }
+                value
+            });
+        prop::collection::vec(value, 1..60)
+    }
+
+    proptest::proptest! {
+        /// The short path's read, its minute kept from value to value, gives what the whole
+        /// read gives each value of the fixed shape, and gives nothing for any other (then
+        /// read the whole way); `--date-format` turns it off.
+        #[test]
+        fn the_usual_read_is_the_whole_read_of_the_fixed_shape(values in near_values()) {
+            let parser = TimeParser::new(false, None);
+            let mut minute = LastMinute::default();
+            for value in &values {
+                let usual = parser.read_usual(value, &mut minute);
+                proptest::prop_assert_eq!(usual, parse_rfc3339_utc_seconds(value));
+                if let Some(t) = usual {
+                    proptest::prop_assert_eq!(Some(t), parser.parse(value));
+                }
+            }
+            let formatted = TimeParser::new(false, Some("%Y-%m-%dT%H:%M:%SZ".into()));
+            proptest::prop_assert_eq!(formatted.read_usual(&values[0], &mut minute), None);
+        }
+    }
+
+    #[test]
+    fn the_minute_kept_matches_no_value_before_the_first() {
+        let parser = TimeParser::new(false, None);
+        let mut minute = LastMinute::default();
+        let mut nuls = vec![0u8; 16];
+        nuls.extend_from_slice(b":05Z");
+        assert_eq!(parser.read_usual(&nuls, &mut minute), None);
+        assert_eq!(
+            parser.read_usual(b"2026-03-15T14:05:09Z", &mut minute),
+            Some(at(2026, 3, 15, 14, 5, 9))
+        );
+        assert_eq!(
+            parser.read_usual(b"2026-03-15T14:05:59Z", &mut minute),
+            Some(at(2026, 3, 15, 14, 5, 59))
+        );
+        assert_eq!(
+            parser.read_usual(b"2026-03-15T14:05:60Z", &mut minute),
+            None
+        );
+        assert_eq!(
+            parser.read_usual(b"2026-03-15T14:05:5xZ", &mut minute),
+            None
+        );
     }
 }

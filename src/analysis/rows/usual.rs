@@ -51,7 +51,11 @@ impl RowScanner<'_> {
         if !shape_told || record.spans_lines() || !(self.warned_encoding || record.is_ascii()) {
             return false;
         }
-        let Some(t) = self.ctx.time.read_usual(&record[cols.time]) else {
+        let Some(t) = self
+            .ctx
+            .time
+            .read_usual(&record[cols.time], &mut self.minute)
+        else {
             return false;
         };
         // The first time of a file is kept as its sample, and a small one is counted.
@@ -78,19 +82,45 @@ impl RowScanner<'_> {
             progress::add_rows(progress::ROW_BATCH);
         }
         agg.saw_time(t);
-        let team = team.and_then(|(c, entry)| {
-            self.teams.count_row(entry);
-            self.team = Some(entry);
-            self.teams
-                .id_or_intern(entry, |key| agg.teams.intern(key, &record[c]))
-        });
-        let user = user.and_then(|(c, entry)| {
-            self.users.count_row(entry);
-            self.user = Some(entry);
-            self.users
-                .id_or_intern(entry, |key| agg.user_id(key, &record[c]))
-        });
+        // The id a value was given when first counted; else given now (none for a blank).
+        let team = match team {
+            Some((c, entry)) => {
+                self.teams.count_row(entry);
+                self.team = Some(entry);
+                match self.teams.aggregate_id_of(entry) {
+                    Some(id) => Some(id),
+                    None => self.first_team(entry, &record[c], agg),
+                }
+            }
+            None => None,
+        };
+        let user = match user {
+            Some((c, entry)) => {
+                self.users.count_row(entry);
+                self.user = Some(entry);
+                match self.users.aggregate_id_of(entry) {
+                    Some(id) => Some(id),
+                    None => self.first_user(entry, &record[c], agg),
+                }
+            }
+            None => None,
+        };
         agg.count(asset, t, user, team, 1);
         true
+    }
+
+    /// The id of a team value counted for the first time (`raw` its spelling).
+    #[cold]
+    #[inline(never)]
+    fn first_team(&mut self, entry: usize, raw: &[u8], agg: &mut Aggregate) -> Option<u32> {
+        self.teams
+            .id_or_intern(entry, |key| agg.teams.intern(key, raw))
+    }
+
+    /// The id of a user value counted for the first time (`raw` its spelling).
+    #[cold]
+    #[inline(never)]
+    fn first_user(&mut self, entry: usize, raw: &[u8], agg: &mut Aggregate) -> Option<u32> {
+        self.users.id_or_intern(entry, |key| agg.user_id(key, raw))
     }
 }
