@@ -14,7 +14,7 @@ use crate::input::plain::{PlainRecords, Visit};
 use crate::input::plan::{InputFacts, Parallelism, ReadPlan};
 use crate::input::problems::Problems;
 use crate::input::quotes::RecordTooLong;
-use crate::input::records::each_record;
+use crate::input::records::{each_record_looked, LookedRecords};
 use crate::input::source::{open_csv, read_failure, DataStart, InputPath, OpenedCsv};
 use crate::input_error;
 use anyhow::Result;
@@ -215,27 +215,50 @@ fn scan_sequentially(
     problems: &mut Problems,
 ) -> Result<ColumnOrder> {
     let order = file.order.clone();
-    let mut row = RowScanner::new(ctx, file.columns, &file.name, &file.header, order);
-    each_record(
-        input,
-        &mut file.opened,
-        &file.name,
-        opts,
-        |fields, lines_before| {
-            // The row's lines count from its reader's first byte: problems are moved down.
-            row.set_lines_before(lines_before);
-            match row.scan(fields, agg) {
-                Ok(None) => Ok(()),
-                Ok(Some(mut problem)) => {
-                    problem.shift(lines_before);
-                    problems.record(*problem)
-                }
-                Err(stop) => Err(stop_error(stop, lines_before)),
-            }
-        },
-    )?;
+    let row = RowScanner::new(ctx, file.columns, &file.name, &file.header, order);
+    let mut rows = FileRows { row, agg, problems };
+    each_record_looked(input, &mut file.opened, &file.name, opts, &mut rows)?;
+    let FileRows { mut row, agg, .. } = rows;
     row.finish(agg);
     Ok(row.into_order())
+}
+
+/// A file's rows read on one thread, the plain reader's looked at a batch ahead (see
+/// [`RowScanner::look`]).
+struct FileRows<'a, 'b> {
+    row: RowScanner<'a>,
+    agg: &'b mut Aggregate,
+    problems: &'b mut Problems,
+}
+
+impl LookedRecords for FileRows<'_, '_> {
+    #[inline]
+    fn look(&mut self, slot: usize, record: &Fields) {
+        self.row.look(slot, record, self.agg);
+    }
+
+    #[inline]
+    fn near(&mut self, slot: usize) {
+        self.row.near(slot, self.agg);
+    }
+
+    #[inline]
+    fn each(&mut self, slot: Option<usize>, record: &Fields, lines_before: u64) -> Result<()> {
+        // The row's lines count from its reader's first byte: problems are moved down.
+        self.row.set_lines_before(lines_before);
+        let scanned = match slot {
+            Some(slot) => self.row.scan_looked(slot, record, self.agg),
+            None => self.row.scan(record, self.agg),
+        };
+        match scanned {
+            Ok(None) => Ok(()),
+            Ok(Some(mut problem)) => {
+                problem.shift(lines_before);
+                self.problems.record(*problem)
+            }
+            Err(stop) => Err(stop_error(stop, lines_before)),
+        }
+    }
 }
 
 /// The error that ends the run when a row stops its file, `lines_before` lines down.

@@ -13,7 +13,7 @@
 use crate::input::fields::Fields;
 use crate::input::lines::Counting;
 use crate::input::options::ReadOptions;
-use crate::input::plain::PlainRecords;
+use crate::input::plain::{PlainRecords, Visit};
 use crate::input::plan::{InputFacts, Parallelism, ReadPlan};
 use crate::input::source::{
     csv_builder, read_failure, read_record, reopen_at, DataStart, InputPath, OpenedCsv,
@@ -31,7 +31,74 @@ pub fn each_record(
     opened: &mut OpenedCsv,
     file: &str,
     opts: &ReadOptions,
-    mut each: impl FnMut(&Fields, u64) -> Result<()>,
+    each: impl FnMut(&Fields, u64) -> Result<()>,
+) -> Result<()> {
+    each_record_looked(input, opened, file, opts, &mut Each(each))
+}
+
+/// What [`each_record_looked`] calls: the plain reader's records batch by batch, a look at
+/// each and a near step for each slot before their visits (see [`Visit`]); the csv crate's
+/// records one by one, with no look.
+pub trait LookedRecords {
+    fn look(&mut self, slot: usize, record: &Fields) {
+        let _ = (slot, record);
+    }
+
+    fn near(&mut self, slot: usize) {
+        let _ = slot;
+    }
+
+    /// A record, with the slot the look saw it in (`None`: it was not looked at), and the
+    /// lines before its reader's first byte.
+    fn each(&mut self, slot: Option<usize>, record: &Fields, lines_before: u64) -> Result<()>;
+}
+
+/// A closure as [`LookedRecords`] that only visits.
+struct Each<F>(F);
+
+impl<F: FnMut(&Fields, u64) -> Result<()>> LookedRecords for Each<F> {
+    #[inline]
+    fn each(&mut self, _: Option<usize>, record: &Fields, lines_before: u64) -> Result<()> {
+        (self.0)(record, lines_before)
+    }
+}
+
+/// The plain reader's visits handed to a [`LookedRecords`].
+struct Plain<'a, L> {
+    records: &'a mut L,
+    lines_before: u64,
+}
+
+impl<L: LookedRecords> Visit for Plain<'_, L> {
+    type Break = anyhow::Error;
+
+    #[inline]
+    fn look(&mut self, slot: usize, record: &Fields<'_>) {
+        self.records.look(slot, record);
+    }
+
+    #[inline]
+    fn near(&mut self, slot: usize) {
+        self.records.near(slot);
+    }
+
+    #[inline]
+    fn visit(&mut self, slot: usize, record: &Fields<'_>) -> ControlFlow<Self::Break> {
+        match self.records.each(Some(slot), record, self.lines_before) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => ControlFlow::Break(e),
+        }
+    }
+}
+
+/// [`each_record`] for a reader that looks at each batch of plain records before it
+/// visits them.
+pub fn each_record_looked(
+    input: &InputPath,
+    opened: &mut OpenedCsv,
+    file: &str,
+    opts: &ReadOptions,
+    each: &mut impl LookedRecords,
 ) -> Result<()> {
     let facts = InputFacts::opened(input, &opened.dialect);
     let one_thread = Parallelism {
@@ -41,7 +108,11 @@ pub fn each_record(
     let (mut record, mut cuts) = (ByteRecord::new(), Vec::new());
     if ReadPlan::decide(facts, opts.strict, one_thread) == ReadPlan::CsvOnly {
         while opened.read_record(&mut record, file)? {
-            each(&Fields::of_record(&record, &mut cuts, &opened.lines), 0)?;
+            each.each(
+                None,
+                &Fields::of_record(&record, &mut cuts, &opened.lines),
+                0,
+            )?;
         }
         return Ok(());
     }
@@ -49,11 +120,12 @@ pub fn each_record(
     let delimiter = opened.dialect.delimiter;
     let mut plain =
         PlainRecords::new(reopen_at(input, start.byte)?, delimiter).with_limit(opts.max_record);
+    let mut visit = Plain {
+        records: each,
+        lines_before: start.lines_before,
+    };
     let flow = plain
-        .for_each(|fields| match each(fields, start.lines_before) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(e) => ControlFlow::Break(e),
-        })
+        .visit(&mut visit)
         .map_err(|e| read_failure(file, start.lines_before, e))?;
     if let ControlFlow::Break(e) = flow {
         return Err(e);
@@ -65,7 +137,11 @@ pub fn each_record(
     let (rest, lines) = Counting::watching(plain.into_rest(), delimiter, opts.max_record);
     let mut rest = csv_builder(delimiter).has_headers(false).from_reader(rest);
     while read_record(&mut rest, &lines, &mut record, file, lines_before)? {
-        each(&Fields::of_record(&record, &mut cuts, &lines), lines_before)?;
+        each.each(
+            None,
+            &Fields::of_record(&record, &mut cuts, &lines),
+            lines_before,
+        )?;
     }
     Ok(())
 }
