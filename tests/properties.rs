@@ -283,7 +283,17 @@ proptest! {
             _ => &["--group-by", "title"],
         };
         let chunk = chunk.to_string();
-        let commands: [&[&str]; 4] = [&["summary"], &["assets"], &["users"], &["trends", "--period", "month"]];
+        // Deals of two of the users (linked by owner), won and lost, over the log's months.
+        let deals = dir.file(
+            "deals.csv",
+            "Opportunity ID,Account,Owner Email,Stage,Amount,Created Date,Close Date\n\
+             O1,C1,DAN,Closed Won,1000,2025-06-01,2026-09-30\n\
+             O2,C2,eve,Closed Lost,500,2026-01-01,2026-10-15\n\
+             O3,C1,dan,Open,250,2026-03-01,\n",
+        );
+        let influence = ["influence", "--opportunities", deals.as_str()];
+        let commands: [&[&str]; 5] =
+            [&["summary"], &["assets"], &["users"], &["trends", "--period", "month"], &influence];
         for command in commands {
             let run = |events: &str, threads: &[&str]| {
                 let run = Cli::new(command[0])

@@ -4,7 +4,7 @@
 //! by the look, its time in the `2026-03-15T14:05:00Z` shape of the file's first rows and
 //! inside the window, its user and team met before and let through. Such a row is counted
 //! here, each field read once, with no check on what it is not (a JSON cell, a count, a
-//! deal, a line break, a small epoch number). Every test comes before the first change, and
+//! line break, a small epoch number). Every test comes before the first change, and
 //! any row that fails one takes the whole judgement ([`RowScanner::tally`]) as if this path
 //! did not exist, which is also what a row of the short path would get there.
 
@@ -18,14 +18,13 @@ use crate::progress;
 
 /// Whether the pass's settings leave room for the short path: no type filter nor `check`
 /// (types are looked up), no `--exclude-owners` (each row's owner is compared), no count
-/// column (rows are weighed), no JSON asset cell, no deals (rows touch them).
+/// column (rows are weighed), no JSON asset cell, no `--date-format`.
 pub(super) fn allowed(ctx: &ScanContext, columns: &EventColumns) -> bool {
     ctx.filter.types.is_empty()
         && !ctx.list_values
         && !ctx.filter.exclude_owners
         && columns.count.is_none()
         && ctx.asset_json_key.is_none()
-        && ctx.deals.is_none()
         && !ctx.time.has_format()
 }
 
@@ -105,6 +104,12 @@ impl RowScanner<'_> {
             }
             None => None,
         };
+        // `influence`: a row that passes every filter touches its deals (the judgement's
+        // order: the touch, then the count).
+        if let Some(index) = self.ctx.deals {
+            self.others_ok = true;
+            self.touch(index, record, asset, t, agg);
+        }
         agg.count(asset, t, user, team, 1);
         true
     }
