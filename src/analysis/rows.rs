@@ -232,7 +232,7 @@ pub struct RowScanner<'a> {
     /// batch; `None` for a record it could not read ahead.
     looked: Box<[Option<Looked>; BATCH]>,
     /// Nothing about the pass rules out [the usual row's short path](usual): no filter on
-    /// types or owners, no count column, no JSON cell, no deals, no `check`.
+    /// types or owners, no count column, no JSON cell, no `--date-format`, no `check`.
     usual: bool,
     /// The minute the short path read last.
     minute: LastMinute,
