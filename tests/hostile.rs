@@ -341,6 +341,80 @@ fn a_time_column_mixing_formats_is_pointed_out() {
     assert_eq!(run.json()["events_counted"], 4, "still read");
 }
 
+/// A log whose times change shape every `block` rows, with a Latin-1 name here and there:
+/// read in ranges, each range starts knowing nothing of the rows before it, yet the file
+/// must be told what one thread tells. Once, each warning, at its first row: not once a
+/// range, and not never (a range that began with epoch seconds saw only its own first
+/// shape).
+#[test]
+fn a_file_read_in_ranges_tells_its_once_only_warnings_as_one_thread_does() {
+    // Two ranges split the file near its middle byte, about row 1,000: in a block of dates
+    // for blocks of 100 rows (the second range tells the warning again), in a block of epoch
+    // times for blocks of 130 (it never would).
+    for block in [100u64, 130] {
+        let mut events = b"asset,user,time\nA1,zo\xc3\xab,2026-01-01T00:00:00Z\n".to_vec();
+        for row in 1..2000u64 {
+            let user: &[u8] = if row % 500 == 50 {
+                b"j\xe9r\xf4me"
+            } else {
+                b"ann"
+            };
+            // Forty seconds apart, all on 2026-01-01.
+            let second = row * 40;
+            let time = if (row / block) % 2 == 0 {
+                let (h, m, s) = (second / 3600, second / 60 % 60, second % 60);
+                format!("2026-01-01T{h:02}:{m:02}:{s:02}Z")
+            } else {
+                (1_767_225_600 + second).to_string()
+            };
+            events.extend_from_slice(format!("A{},", 1 + row % 2).as_bytes());
+            events.extend_from_slice(user);
+            events.extend_from_slice(format!(",{time}\n").as_bytes());
+        }
+        let dir = Scratch::new();
+        let assets = dir.file("assets.csv", ASSETS);
+        let events = dir.file("events.csv", events);
+        let run = |threads: &[&str]| {
+            Cli::new("summary")
+                .assets(&assets)
+                .events(&events)
+                .as_of("2026-01-03")
+                .args(["--format", "json"])
+                .args(threads)
+                .run()
+                .ok()
+        };
+        let one = run(&["--threads", "1"]);
+        // Row 50 (line 52) is the first Latin-1 name; row `block` the first epoch time.
+        let warnings: Vec<&str> = one.stderr.lines().collect();
+        assert_eq!(warnings.len(), 2, "{}", one.stderr);
+        assert!(
+            warnings[0].contains("events.csv:52: column \"user\"")
+                && warnings[0].contains("not valid UTF-8"),
+            "{}",
+            one.stderr
+        );
+        let mixed = format!(
+            "events.csv:{}: column \"time\", value \"{}\": the time column mixes formats",
+            block + 2,
+            1_767_225_600 + block * 40
+        );
+        assert!(warnings[1].contains(&mixed), "{}", one.stderr);
+        assert_eq!(one.json()["events_counted"], 2000);
+        for chunk in ["800", "3000", "9000", "20000"] {
+            let ranges = run(&["--threads", "2", "--chunk-bytes", chunk]);
+            assert_eq!(
+                ranges.stderr, one.stderr,
+                "blocks of {block}, --chunk-bytes {chunk}"
+            );
+            assert_eq!(
+                ranges.stdout, one.stdout,
+                "blocks of {block}, --chunk-bytes {chunk}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_broken_inventory_is_refused_the_same_way() {
     let dir = Scratch::new();

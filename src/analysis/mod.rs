@@ -4,6 +4,7 @@ pub mod aggregate;
 pub mod duplicates;
 pub mod file_tally;
 pub mod influence;
+pub mod once_only;
 pub mod periods;
 pub mod prefetch;
 pub mod rows;

@@ -4,6 +4,7 @@
 use crate::analysis::aggregate::Aggregate;
 use crate::analysis::file_tally::{Exclusion, SMALL_EPOCH_MS};
 use crate::analysis::influence::{ActiveDeals, DealIndex, Link};
+use crate::analysis::once_only::OnceOnly;
 use crate::analysis::values::ValueCache;
 use crate::config::Window;
 use crate::input::count::parse_count;
@@ -396,6 +397,20 @@ impl<'a> RowScanner<'a> {
             return Ok(self.invalid_utf8(record));
         }
         Ok(problem)
+    }
+
+    /// Whether each warning told once a file was told yet. A flag is set on the very row
+    /// whose problem is its warning.
+    pub fn once_told(&self) -> [(OnceOnly, bool); 2] {
+        [
+            (OnceOnly::NotUtf8, self.warned_encoding),
+            (OnceOnly::MixedTimes, self.warned_mixed_times),
+        ]
+    }
+
+    /// The shape of the first readable time value, which the others were judged against.
+    pub fn first_time_shape(&self) -> Option<TimeShape> {
+        self.first_time_shape
     }
 
     #[cold]

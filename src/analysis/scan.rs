@@ -3,6 +3,7 @@
 //! [`RowScanner`] and tallied into an [`Aggregate`].
 
 use crate::analysis::aggregate::Aggregate;
+use crate::analysis::once_only::{reconcile, OnceTold};
 use crate::analysis::rows::{EventColumns, RowScanner, ScanContext, Stop};
 use crate::input::chunks::{split_at_newlines, RangeReader, SharedRange};
 use crate::input::date_order::ColumnOrder;
@@ -271,6 +272,7 @@ fn stop_error(Stop(mut problem): Stop, lines_before: u64) -> anyhow::Error {
 struct RangeResult {
     agg: Aggregate,
     problems: Problems,
+    once: OnceTold,
     newlines: u64,
     order: ColumnOrder,
 }
@@ -310,10 +312,17 @@ fn scan_in_parallel(
         .into_iter()
         .map(|(start, end)| Arc::new(SharedRange::new(start, end)))
         .collect();
-    let results = read_ranges(&input.path, ranges, split.min_split, &reread, |range| {
+    let mut results = read_ranges(&input.path, ranges, split.min_split, &reread, |range| {
         read_range(input, &shape, ctx, &template, range, &reread)
     })?;
     if reread.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let mut told: Vec<(&OnceTold, &mut Problems)> = results
+        .iter_mut()
+        .map(|result| (&result.once, &mut result.problems))
+        .collect();
+    if !reconcile(&mut told) {
         return Ok(None);
     }
     let mut lines_before = start.lines_before;
@@ -463,6 +472,7 @@ fn read_range(
         row: RowScanner::new(ctx, file.columns, file.name, file.header, order),
         agg: template.clone(),
         problems: Problems::new(false),
+        once: OnceTold::default(),
         reread,
     };
     let flow = reader.visit(&mut visit);
@@ -470,6 +480,7 @@ fn read_range(
         mut row,
         mut agg,
         problems,
+        mut once,
         ..
     } = visit;
     match flow {
@@ -484,9 +495,11 @@ fn read_range(
     }
     row.finish(&mut agg);
     agg.settle();
+    once.first_shape = row.first_time_shape();
     Ok(RangeResult {
         agg,
         problems,
+        once,
         newlines: reader.newlines(),
         order: row.into_order(),
     })
@@ -497,6 +510,7 @@ struct RangeVisit<'a> {
     row: RowScanner<'a>,
     agg: Aggregate,
     problems: Problems,
+    once: OnceTold,
     reread: &'a AtomicBool,
 }
 
@@ -519,9 +533,12 @@ impl Visit for RangeVisit<'_> {
         match self.row.scan_looked(slot, record, &mut self.agg) {
             Ok(None) => {}
             Ok(Some(problem)) => {
+                let at = self.problems.kept().len();
                 if let Err(e) = self.problems.record(*problem) {
                     return ControlFlow::Break(Some(e));
                 }
+                let kept_at = (self.problems.kept().len() > at).then_some(at);
+                self.once.note(self.row.once_told(), kept_at);
             }
             // The reading on one thread tells it, with the lines before it counted.
             Err(Stop(_)) => self.reread.store(true, Ordering::Relaxed),

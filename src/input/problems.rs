@@ -123,6 +123,16 @@ impl Problems {
         self.kept.extend(other.kept.into_iter().take(room));
     }
 
+    /// Forgets a problem recorded already: it is no longer counted, and no longer kept if
+    /// it was (`kept_at`, its place among the kept ones). For a warning told once a file
+    /// that a part read beside others told again (see `analysis::once_only`).
+    pub fn take_back(&mut self, kept_at: Option<usize>) {
+        self.total -= 1;
+        if let Some(at) = kept_at {
+            self.kept.remove(at);
+        }
+    }
+
     /// The same problems with line numbers moved down by `lines` (for a part read from mid-file).
     pub fn shifted(mut self, lines: u64) -> Problems {
         for problem in &mut self.kept {
