@@ -110,7 +110,7 @@ impl RowScanner<'_> {
             self.others_ok = true;
             self.touch(index, record, asset, t, agg);
         }
-        agg.count(asset, t, user, team, 1);
+        agg.count_inlined(asset, t, user, team, 1);
         true
     }
 
