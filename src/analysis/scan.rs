@@ -284,8 +284,9 @@ struct RangeResult {
 /// changed nothing) when the file holds a quote character, a record past the size limit, or a
 /// range met a slash date it cannot read alone: a day-first date while the sample left the
 /// order open (the ranges before it may have read ambiguous dates month-first), or a date
-/// against the order. The file is then read on one thread, which reads the dates in file
-/// order.
+/// against the order; or when the ranges' once-only warnings cannot be made those of one
+/// thread (see [`reconcile`]). The file is then read on one thread, which reads the dates in
+/// file order.
 fn scan_in_parallel(
     input: &InputPath,
     file: &MappedFile,
