@@ -125,22 +125,20 @@ pub struct TrendTally {
     pub assets: MemberSets,
     /// First counted event per (team, asset), for by-team "ever used".
     pub first_by_team: FxHashMap<(u32, u32), Millis>,
-    /// The last day counted and its period (a log in time order stays in one for a while).
-    last_day: (i64, i64),
-    /// A whole trend's period of the last counted row and its sets; `None` after a settle,
-    /// and for a split trend.
+    /// The period of the last row counted, as its first instant, the next period's and its
+    /// ordinal (a log in time order stays in one for a while): a row inside it needs no date
+    /// arithmetic.
+    span: (Millis, Millis, i64),
+    /// A whole trend's sets for the period in `span`; `None` after a settle, and for a split
+    /// trend.
     hot: Option<Hot>,
 }
 
-/// The period a whole trend counted its last row in: a row in the same one (nearly every
-/// row of a log in time order) is counted with two comparisons of its time, no date
-/// arithmetic, no key compared and no call.
+/// Where a whole trend's sets for the period of its last row are: a row in the same period
+/// (nearly every row of a log in time order) is counted with two comparisons of its time, no
+/// date arithmetic, no key compared and no call.
 #[derive(Debug, Clone, Copy)]
 struct Hot {
-    /// The period's first instant and the next period's.
-    start: Millis,
-    end: Millis,
-    /// Where the period's sets of assets and users are.
     assets: u32,
     /// [`NO_SET`] while no user was counted in the period.
     users: u32,
@@ -159,7 +157,8 @@ impl TrendTally {
             users: MemberSets::default(),
             assets: MemberSets::default(),
             first_by_team: FxHashMap::default(),
-            last_day: (i64::MIN, 0),
+            // No instant is in it.
+            span: (0, 0, 0),
             hot: None,
         }
     }
@@ -174,7 +173,8 @@ impl TrendTally {
         events: u64,
     ) {
         if let Some(hot) = self.hot {
-            if hot.start <= t && t < hot.end && (user.is_none() || hot.users != NO_SET) {
+            let (start, end, _) = self.span;
+            if start <= t && t < end && (user.is_none() || hot.users != NO_SET) {
                 // `pending` holds this period's events (set with `hot`, both undone by a
                 // settle).
                 self.pending.1 += events;
@@ -198,12 +198,15 @@ impl TrendTally {
         team: Option<u32>,
         events: u64,
     ) {
-        let day = t.div_euclid(MS_PER_DAY);
-        let ordinal = match self.last_day {
-            (last, ordinal) if last == day => ordinal,
+        let ordinal = match self.span {
+            (start, end, ordinal) if start <= t && t < end => ordinal,
             _ => {
                 let ordinal = self.period.ordinal(t);
-                self.last_day = (day, ordinal);
+                self.span = (
+                    self.period.start(ordinal),
+                    self.period.end(ordinal),
+                    ordinal,
+                );
                 ordinal
             }
         };
@@ -239,8 +242,6 @@ impl TrendTally {
         if matches!(self.split, TrendSplit::Whole) {
             let key = (ordinal, group);
             self.hot = Some(Hot {
-                start: self.period.start(ordinal),
-                end: self.period.end(ordinal),
                 assets: self.assets.index[&key],
                 users: self.users.index.get(&key).copied().unwrap_or(NO_SET),
             });
