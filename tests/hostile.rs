@@ -416,6 +416,68 @@ fn a_file_read_in_ranges_tells_its_once_only_warnings_as_one_thread_does() {
 }
 
 #[test]
+fn a_range_that_tells_the_time_shape_again_over_latin1_text_still_tells_the_encoding() {
+    // Dates, then ten epoch times (told at line 12), then dates again but for one epoch time
+    // on row 1,500 that also holds the file's only Latin-1 name. On one thread that row tells
+    // the encoding (the shape was told). A range that begins among the later dates judges
+    // them against its own first rows and tells the shape on that row instead; taken back,
+    // the encoding was lost.
+    let mut events = b"asset,user,time\n".to_vec();
+    for row in 0..2000u64 {
+        let second = row * 40;
+        let time = if (10..20).contains(&row) || row == 1500 {
+            (1_767_225_600 + second).to_string()
+        } else {
+            let (h, m, s) = (second / 3600, second / 60 % 60, second % 60);
+            format!("2026-01-01T{h:02}:{m:02}:{s:02}Z")
+        };
+        let user: &[u8] = match row {
+            0 => "zoë".as_bytes(),
+            1500 => b"j\xe9r\xf4me",
+            _ => b"ann",
+        };
+        events.extend_from_slice(format!("A{},", 1 + row % 2).as_bytes());
+        events.extend_from_slice(user);
+        events.extend_from_slice(format!(",{time}\n").as_bytes());
+    }
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let events = dir.file("events.csv", events);
+    let run = |threads: &[&str]| {
+        Cli::new("summary")
+            .assets(&assets)
+            .events(&events)
+            .as_of("2026-01-03")
+            .args(["--format", "json"])
+            .args(threads)
+            .run()
+            .ok()
+    };
+    let one = run(&["--threads", "1"]);
+    let warnings: Vec<&str> = one.stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "{}", one.stderr);
+    assert!(
+        warnings[0].contains(
+            "events.csv:12: column \"time\", value \"1767226000\": the time column mixes formats"
+        ),
+        "{}",
+        one.stderr
+    );
+    assert!(
+        warnings[1].contains("events.csv:1502: column \"user\"")
+            && warnings[1].contains("not valid UTF-8"),
+        "{}",
+        one.stderr
+    );
+    assert_eq!(one.json()["events_counted"], 2000);
+    for chunk in ["800", "3000", "9000", "20000"] {
+        let ranges = run(&["--threads", "2", "--chunk-bytes", chunk]);
+        assert_eq!(ranges.stderr, one.stderr, "--chunk-bytes {chunk}");
+        assert_eq!(ranges.stdout, one.stdout, "--chunk-bytes {chunk}");
+    }
+}
+
+#[test]
 fn a_broken_inventory_is_refused_the_same_way() {
     let dir = Scratch::new();
     let events = dir.file("events.csv", "asset,time\nA1,2026-01-01\n");

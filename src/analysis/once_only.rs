@@ -27,6 +27,10 @@ pub struct OnceTold {
     /// In the order told, with each one's place among the range's kept problems (`None`
     /// when the kept problems were full).
     told: Vec<(OnceOnly, Option<usize>)>,
+    /// The row that told [`OnceOnly::MixedTimes`] also held text that is not UTF-8, before
+    /// the range told that. A row tells one problem, and the time shape goes first: on one
+    /// thread, with the shape told by an earlier range, the same row tells the encoding.
+    mixed_hid_not_utf8: bool,
 }
 
 impl OnceTold {
@@ -34,12 +38,27 @@ impl OnceTold {
     /// the range's `kind` warning, unless that was noted already. The scanner sets its flag
     /// for a kind on the very row whose problem is that warning, so a caller asks this only
     /// after a row gave a problem, at no cost to the rows that give none.
-    pub fn note(&mut self, told_now: [(OnceOnly, bool); 2], kept_at: Option<usize>) {
+    ///
+    /// `not_utf8` says whether the row held text that is not UTF-8; it is asked only of the
+    /// row that tells the time shape.
+    pub fn note(
+        &mut self,
+        told_now: [(OnceOnly, bool); 2],
+        kept_at: Option<usize>,
+        mut not_utf8: impl FnMut() -> bool,
+    ) {
         for (kind, told) in told_now {
             if told && !self.told.iter().any(|&(k, _)| k == kind) {
                 self.told.push((kind, kept_at));
+                if kind == OnceOnly::MixedTimes && !self.has_told(OnceOnly::NotUtf8) {
+                    self.mixed_hid_not_utf8 = not_utf8();
+                }
             }
         }
+    }
+
+    fn has_told(&self, kind: OnceOnly) -> bool {
+        self.told.iter().any(|&(k, _)| k == kind)
     }
 }
 
@@ -48,7 +67,8 @@ impl OnceTold {
 /// file must be read on one thread: a range began with a time shape other than the file's
 /// first (its rows were judged against the wrong one), or a range told one warning that is
 /// taken back and another that is kept (on one thread the row of the first would have been
-/// free to tell the second).
+/// free to tell the second), or a range's time-shape warning to be taken back hid text that is
+/// not UTF-8 no earlier range told (on one thread that row tells it).
 pub fn reconcile(ranges: &mut [(&OnceTold, &mut Problems)]) -> bool {
     let file_shape = ranges.iter().find_map(|(once, _)| once.first_shape);
     if ranges
@@ -63,6 +83,10 @@ pub fn reconcile(ranges: &mut [(&OnceTold, &mut Problems)]) -> bool {
         let (again, new): (Vec<_>, Vec<_>) =
             once.told.iter().partition(|(kind, _)| told.contains(kind));
         if !again.is_empty() && !new.is_empty() {
+            return false;
+        }
+        let hidden = once.mixed_hid_not_utf8 && !told.contains(&OnceOnly::NotUtf8);
+        if hidden && again.iter().any(|&(kind, _)| kind == OnceOnly::MixedTimes) {
             return false;
         }
         told.extend(new.iter().map(|&(kind, _)| kind));
@@ -119,13 +143,43 @@ mod tests {
                 ),
             ];
             let told = told.map(|(k, was)| (k, was || kind == Some(k)));
-            once.note(told, kept_at);
+            once.note(told, kept_at, || false);
         }
         (once, problems)
     }
 
     fn lines(problems: &Problems) -> Vec<u64> {
         problems.kept().iter().map(|p| p.line).collect()
+    }
+
+    #[test]
+    fn a_time_shape_told_again_over_text_not_utf8_has_the_file_read_on_one_thread() {
+        use OnceOnly::*;
+        let shape = Some(TimeShape::YearFirst);
+        let (o1, mut p1) = range(shape, &[(3, Some(MixedTimes))]);
+        // Line 9 holds Latin-1 text and the second range's first other time shape: it tells
+        // the shape, which on one thread was told at line 3, so there it tells the encoding.
+        let (mut o2, mut p2) = range(shape, &[(8, None)]);
+        let at = Some(p2.kept().len());
+        p2.record(problem(9, "MixedTimes")).expect("not strict");
+        o2.note([(NotUtf8, false), (MixedTimes, true)], at, || true);
+        assert!(!reconcile(&mut [(&o1, &mut p1), (&o2, &mut p2)]));
+        assert_eq!(
+            (lines(&p2), p2.total()),
+            (vec![8, 9], 2),
+            "nothing taken back"
+        );
+        // Told by the first range already, the encoding is not hidden: the shape is taken back.
+        let (o1, mut p1) = range(shape, &[(2, Some(NotUtf8)), (3, Some(MixedTimes))]);
+        assert!(reconcile(&mut [(&o1, &mut p1), (&o2, &mut p2)]));
+        assert_eq!((lines(&p2), p2.total()), (vec![8], 1));
+        // A row of the other shape in ASCII hides nothing.
+        let (o1, mut p1) = range(shape, &[(3, Some(MixedTimes))]);
+        let (mut o2, mut p2) = range(shape, &[(8, None)]);
+        p2.record(problem(9, "MixedTimes")).expect("not strict");
+        o2.note([(NotUtf8, false), (MixedTimes, true)], Some(1), || false);
+        assert!(reconcile(&mut [(&o1, &mut p1), (&o2, &mut p2)]));
+        assert_eq!((lines(&p2), p2.total()), (vec![8], 1));
     }
 
     #[test]

@@ -539,7 +539,9 @@ impl Visit for RangeVisit<'_> {
                     return ControlFlow::Break(Some(e));
                 }
                 let kept_at = (self.problems.kept().len() > at).then_some(at);
-                self.once.note(self.row.once_told(), kept_at);
+                self.once.note(self.row.once_told(), kept_at, || {
+                    record.holds_invalid_utf8()
+                });
             }
             // The reading on one thread tells it, with the lines before it counted.
             Err(Stop(_)) => self.reread.store(true, Ordering::Relaxed),

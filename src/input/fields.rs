@@ -95,6 +95,11 @@ impl<'a> Fields<'a> {
         self.known_ascii || self.record().is_ascii()
     }
 
+    /// Some field is not UTF-8.
+    pub fn holds_invalid_utf8(&self) -> bool {
+        !self.is_ascii() && self.iter().any(|field| std::str::from_utf8(field).is_err())
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
         self.cuts
             .windows(2)
