@@ -7,6 +7,7 @@
 
 use super::{escape_controls, group_thousands, Value};
 use crate::input::time::Millis;
+use std::borrow::Cow;
 use unicode_width::UnicodeWidthStr;
 
 /// What a column's values were, over every row.
@@ -64,16 +65,23 @@ impl Grid {
     /// Adds a row (as many values as columns).
     pub fn push(&mut self, row: &[Value]) {
         for (i, value) in row.iter().enumerate().take(self.columns) {
-            let mut text = human(value);
+            // Made in place, at the end of the grid's text: no string of its own a cell.
+            let start = self.text.len();
+            push_human(value, &mut self.text);
             // A fitted row is one line: a line break in a title would wrap it.
-            if self.fitting && text.contains('\n') {
-                text = text.replace('\n', " ");
+            if self.fitting && self.text[start..].contains('\n') {
+                let text = self.text[start..].replace('\n', " ");
+                self.text.truncate(start);
+                self.text.push_str(&text);
             }
             if i == 0 && self.blocks {
-                if self.previous.as_deref() == Some(text.as_str()) {
-                    text.clear();
+                let text = &self.text[start..];
+                if self.previous.as_deref() == Some(text) {
+                    self.text.truncate(start);
                 } else {
-                    self.previous = Some(text.clone());
+                    let previous = self.previous.get_or_insert_with(String::new);
+                    previous.clear();
+                    previous.push_str(text);
                 }
             }
             let facts = &mut self.facts[i];
@@ -82,8 +90,7 @@ impl Grid {
             facts.numeric &= value.is_numeric() || *value == Value::Null;
             facts.empty &=
                 matches!(value, Value::Null) || matches!(value, Value::Text(t) if t.is_empty());
-            facts.widest = facts.widest.max(widest_line(&text));
-            self.text.push_str(&text);
+            facts.widest = facts.widest.max(widest_line(&self.text[start..]));
             self.ends.push(self.text.len());
             if self.fitting {
                 self.instants.push(match value {
@@ -112,23 +119,139 @@ impl Grid {
 }
 
 pub fn widest_line(text: &str) -> usize {
+    if printable_ascii(text) {
+        return text.len();
+    }
     text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+/// Every byte is printable ASCII (a space to `~`): one line, one column a byte, nothing to
+/// escape. Most cells of most tables are, and need no lookup in the Unicode width tables.
+#[inline]
+pub fn printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 /// A value as a person reads it: `12,345`, `59.76`, dates as ISO.
 pub fn human(value: &Value) -> String {
+    let mut out = String::new();
+    push_human(value, &mut out);
+    out
+}
+
+/// [`human`] appended to `out`.
+pub fn push_human(value: &Value, out: &mut String) {
     match value {
-        Value::Int(n) => group_thousands(&n.to_string()),
+        Value::Int(n) => push_grouped(*n, out),
         Value::Num(x) => {
             let text = format!("{x:.2}");
             let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-            let int = group_thousands(int);
+            out.push_str(&group_thousands(int));
             match frac.trim_end_matches('0') {
-                "" => int,
-                f => format!("{int}.{f}"),
+                "" => {}
+                f => {
+                    out.push('.');
+                    out.push_str(f);
+                }
             }
         }
-        Value::Null => "-".to_string(),
-        other => escape_controls(&other.plain()).into_owned(),
+        Value::Null => out.push('-'),
+        other => {
+            let start = out.len();
+            other.write_plain(out);
+            if !printable_ascii(&out[start..]) {
+                if let Cow::Owned(escaped) = escape_controls(&out[start..]) {
+                    out.truncate(start);
+                    out.push_str(&escaped);
+                }
+            }
+        }
+    }
+}
+
+/// `n` with its thousands separated, as [`group_thousands`] shows its digits.
+fn push_grouped(n: i64, out: &mut String) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let (mut left, mut at) = (n.unsigned_abs(), digits.len());
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (left % 10) as u8;
+        left /= 10;
+        if left == 0 {
+            break;
+        }
+    }
+    let digits = &digits[at..];
+    for (i, &d) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(char::from(d));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_made_in_place_is_the_text_of_the_old_way() {
+        let old = |value: &Value| match value {
+            Value::Int(n) => group_thousands(&n.to_string()),
+            Value::Null => "-".to_string(),
+            Value::Num(x) => {
+                let text = format!("{x:.2}");
+                let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+                let int = group_thousands(int);
+                match frac.trim_end_matches('0') {
+                    "" => int,
+                    f => format!("{int}.{f}"),
+                }
+            }
+            other => escape_controls(&other.plain()).into_owned(),
+        };
+        let values = [
+            Value::Int(0),
+            Value::Int(7),
+            Value::Int(999),
+            Value::Int(1000),
+            Value::Int(-1000),
+            Value::Int(123_456_789),
+            Value::Int(i64::MAX),
+            Value::Int(i64::MIN),
+            Value::Null,
+            Value::Num(0.0),
+            Value::Num(1234.5),
+            Value::Num(-1234567.891),
+            Value::Num(59.76),
+            Value::text(""),
+            Value::text("Deck \u{1b}[31mred\r"),
+            Value::text("Ünïcödé — 表"),
+            Value::text("two\nlines\tand a tab"),
+            Value::List(vec!["a".into(), "b\u{7}".into()]),
+            Value::Bool(true),
+            Value::Date(86_400_000),
+            Value::Instant(1_700_000_000_123),
+        ];
+        for value in &values {
+            let mut out = String::from("before|");
+            push_human(value, &mut out);
+            assert_eq!(out, format!("before|{}", old(value)), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn printable_ascii_is_measured_as_unicode_width_measures_it() {
+        for text in ["", " ", "abc ~", "a\tb", "a\nb", "é", "\u{7f}", "x\r"] {
+            let slow = text.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
+            assert_eq!(widest_line(text), slow, "{text:?}");
+        }
+        assert!(printable_ascii("AST-00001 Deck ~"));
+        assert!(!printable_ascii("a\tb"));
+        assert!(!printable_ascii("\u{7f}"));
+        assert!(!printable_ascii("é"));
     }
 }

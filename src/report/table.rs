@@ -5,7 +5,7 @@
 //! arrangement off); comfy-table draws a batch only when a value would not fit its column.
 
 use super::fit::{cut_end, cut_start, header_lines, wrap_words, Kind, Need, Plan};
-use super::grid::{ColumnFacts, Grid};
+use super::grid::{printable_ascii, ColumnFacts, Grid};
 use super::labels::{in_words, label};
 use super::{Body, RenderStyle, Report, TableHints, Value};
 use crate::input::time::{format_date, Millis};
@@ -391,11 +391,15 @@ impl Frame<'_> {
         if values.len() != self.widths.len() {
             return false;
         }
-        let lines = values
-            .iter()
-            .map(|v| v.split('\n').count())
-            .max()
-            .unwrap_or(1);
+        let lines = if values.iter().any(|v| v.contains('\n')) {
+            values
+                .iter()
+                .map(|v| v.split('\n').count())
+                .max()
+                .unwrap_or(1)
+        } else {
+            1
+        };
         for line in 0..lines {
             into.push('│');
             for (k, value) in values.iter().enumerate() {
@@ -408,7 +412,7 @@ impl Frame<'_> {
                         .nth(line)
                         .map_or(("", false), |part| (part, true))
                 };
-                let (width, used) = (self.widths[k], part.width());
+                let (width, used) = (self.widths[k], text_width(part));
                 if used > width {
                     return false;
                 }
@@ -429,13 +433,12 @@ impl Frame<'_> {
                 };
                 into.push_str(open);
                 into.push(' ');
-                let pad = std::iter::repeat_n(' ', width - used);
                 if self.right[k] {
-                    into.extend(pad);
+                    push_spaces(into, width - used);
                     into.push_str(part);
                 } else {
                     into.push_str(part);
-                    into.extend(pad);
+                    push_spaces(into, width - used);
                 }
                 into.push(' ');
                 into.push_str(close);
@@ -448,10 +451,32 @@ impl Frame<'_> {
 
 /// The widest line as comfy-table measures it (lines split at `\n` only).
 fn lines_width(text: &str) -> usize {
+    if printable_ascii(text) {
+        return text.len();
+    }
     text.split('\n')
         .map(UnicodeWidthStr::width)
         .max()
         .unwrap_or(0)
+}
+
+/// A line's width in columns: its length when it is printable ASCII.
+fn text_width(line: &str) -> usize {
+    if printable_ascii(line) {
+        line.len()
+    } else {
+        line.width()
+    }
+}
+
+/// `n` spaces, pushed a slice at a time rather than a character at a time.
+fn push_spaces(into: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let take = n.min(SPACES.len());
+        into.push_str(&SPACES[..take]);
+        n -= take;
+    }
 }
 
 /// A cell within its fitted width: an instant as its day, text cut with `…`.
