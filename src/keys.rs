@@ -406,6 +406,44 @@ impl PairSet {
         }
     }
 
+    /// How many pairs hold each of the first `assets` assets: its distinct users.
+    pub fn users_per_asset(&self, assets: usize) -> Vec<u64> {
+        self.assert_settled();
+        let mut users = vec![0u64; assets];
+        match &self.store {
+            PairStore::Bitmap {
+                assets: width,
+                words,
+            } => {
+                let counts = column_counts(words, width / 64);
+                for (users, counted) in users.iter_mut().zip(counts) {
+                    *users = counted;
+                }
+            }
+            _ => self.for_each(|asset, _| users[asset as usize] += 1),
+        }
+        users
+    }
+
+    /// How many pairs hold each of the first `users` users: the distinct assets each opened.
+    pub fn assets_per_user(&self, users: usize) -> Vec<u64> {
+        self.assert_settled();
+        let mut assets = vec![0u64; users];
+        match &self.store {
+            // A user's row, counted a word at a time.
+            PairStore::Bitmap {
+                assets: width,
+                words,
+            } => {
+                for (assets, row) in assets.iter_mut().zip(words.chunks_exact(width / 64)) {
+                    *assets = row.iter().map(|w| u64::from(w.count_ones())).sum();
+                }
+            }
+            _ => self.for_each(|_, user| assets[user as usize] += 1),
+        }
+        assets
+    }
+
     pub fn len(&self) -> usize {
         self.assert_settled();
         match &self.store {
@@ -440,6 +478,53 @@ impl PartialEq for PairSet {
         };
         sorted(self) == sorted(other)
     }
+}
+
+/// How many rows of `row` words have each bit set, bit `64 * j + b` being bit `b` of word
+/// `j`. The counts are kept bit-sliced, a word a binary digit for 64 columns at once: fifteen
+/// rows are summed into a four-digit count, which is then added to the column's digits. Every
+/// step is a few logic operations and none is a branch on the data (a loop over a word's set
+/// bits, or a ripple of carries that stops when they do, mispredicted about once a word).
+fn column_counts(words: &[u64], row: usize) -> Vec<u64> {
+    if row == 0 {
+        return Vec::new();
+    }
+    let rows = words.len() / row;
+    // Enough digits for a count of every row, and at least the four of a group's count.
+    let digits = ((usize::BITS - rows.leading_zeros()) as usize).max(4);
+    let mut counters = vec![0u64; row * digits];
+    for group in words.chunks(15 * row) {
+        for (j, column) in counters.chunks_exact_mut(digits).enumerate() {
+            // The group's count of each of the column's 64 bits, at most 15: four digits.
+            let mut small = [0u64; 4];
+            for bits in group.chunks_exact(row) {
+                let mut carry = bits[j];
+                for digit in &mut small {
+                    let next = *digit & carry;
+                    *digit ^= carry;
+                    carry = next;
+                }
+            }
+            // Added to the column's count, digit by digit with its carry.
+            let mut carry = 0u64;
+            for (k, digit) in column.iter_mut().enumerate() {
+                let add = small.get(k).copied().unwrap_or(0);
+                let sum = *digit ^ add;
+                let next = (*digit & add) | (sum & carry);
+                *digit = sum ^ carry;
+                carry = next;
+            }
+        }
+    }
+    let mut counts = vec![0u64; row * 64];
+    for (j, column) in counters.chunks_exact(digits).enumerate() {
+        for (digit, &word) in column.iter().enumerate() {
+            for b in BitIter(word) {
+                counts[j * 64 + b as usize] += 1 << digit;
+            }
+        }
+    }
+    counts
 }
 
 /// The set bits of a word, lowest first.
@@ -482,6 +567,50 @@ mod tests {
                 pairs.for_each(|a, u| seen.push((a, u)));
                 let want: Vec<_> = pairs.iter_by_user().collect();
                 assert_eq!(seen, want, "{assets} assets, {store}");
+            }
+        }
+    }
+
+    #[test]
+    fn users_per_asset_and_assets_per_user_count_the_pairs_of_each() {
+        let mut x = 11u64;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        // Widths across word edges; up to 700 users, some assets held by nearly all of them
+        // (counts with carries through ten binary digits), some by none.
+        for assets in [1u64, 3, 63, 64, 65, 130, 1000] {
+            for users in [1u64, 2, 40, 700] {
+                let mut pairs = PairSet::new(assets as usize);
+                for _ in 0..(assets * users / 2 + 10) {
+                    let asset = if next(3) == 0 {
+                        next(assets.min(2))
+                    } else {
+                        next(assets)
+                    };
+                    pairs.insert(asset as u32, next(users) as u32);
+                }
+                for user in 0..users {
+                    pairs.insert(0, user as u32);
+                }
+                pairs.settle();
+                let mut want = vec![0u64; assets as usize];
+                pairs.for_each(|asset, _| want[asset as usize] += 1);
+                assert_eq!(want[0], users);
+                for store in ["bitmap", "lists"] {
+                    if store == "lists" {
+                        pairs.switch_to_lists();
+                    }
+                    let got = pairs.users_per_asset(assets as usize);
+                    assert_eq!(got, want, "{assets} assets, {users} users, {store}");
+                    let mut want = vec![0u64; users as usize + 3];
+                    pairs.for_each(|_, user| want[user as usize] += 1);
+                    let got = pairs.assets_per_user(users as usize + 3);
+                    assert_eq!(got, want, "{assets} assets, {users} users, {store}");
+                }
             }
         }
     }

@@ -287,10 +287,6 @@ impl Audit {
 
     /// Distinct users among the counted events on each asset.
     pub fn users_per_asset(&self) -> Vec<u64> {
-        let mut users = vec![0u64; self.inventory.len()];
-        self.usage
-            .pairs
-            .for_each(|asset, _| users[asset as usize] += 1);
-        users
+        self.usage.pairs.users_per_asset(self.inventory.len())
     }
 }

@@ -27,10 +27,7 @@ pub fn user_rows(config: &Config, audit: &Audit) -> Vec<UserRow> {
     let usage = &audit.usage;
     let roster = audit.roster.as_ref();
     let teams = most_frequent_teams(audit);
-    let mut assets_per_user = vec![0u64; usage.users.len()];
-    usage
-        .pairs
-        .for_each(|_, user| assets_per_user[user as usize] += 1);
+    let assets_per_user = usage.pairs.assets_per_user(usage.users.len());
     let keys = usage.users.keys_by_id();
     let mut rows: Vec<UserRow> = (0..usage.users.len())
         .map(|id| {
