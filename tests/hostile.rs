@@ -371,20 +371,7 @@ fn a_file_read_in_ranges_tells_its_once_only_warnings_as_one_thread_does() {
             events.extend_from_slice(user);
             events.extend_from_slice(format!(",{time}\n").as_bytes());
         }
-        let dir = Scratch::new();
-        let assets = dir.file("assets.csv", ASSETS);
-        let events = dir.file("events.csv", events);
-        let run = |threads: &[&str]| {
-            Cli::new("summary")
-                .assets(&assets)
-                .events(&events)
-                .as_of("2026-01-03")
-                .args(["--format", "json"])
-                .args(threads)
-                .run()
-                .ok()
-        };
-        let one = run(&["--threads", "1"]);
+        let one = ranges_tell_as_one_thread(events, &format!("blocks of {block}"));
         // Row 50 (line 52) is the first Latin-1 name; row `block` the first epoch time.
         let warnings: Vec<&str> = one.stderr.lines().collect();
         assert_eq!(warnings.len(), 2, "{}", one.stderr);
@@ -401,18 +388,33 @@ fn a_file_read_in_ranges_tells_its_once_only_warnings_as_one_thread_does() {
         );
         assert!(warnings[1].contains(&mixed), "{}", one.stderr);
         assert_eq!(one.json()["events_counted"], 2000);
-        for chunk in ["800", "3000", "9000", "20000"] {
-            let ranges = run(&["--threads", "2", "--chunk-bytes", chunk]);
-            assert_eq!(
-                ranges.stderr, one.stderr,
-                "blocks of {block}, --chunk-bytes {chunk}"
-            );
-            assert_eq!(
-                ranges.stdout, one.stdout,
-                "blocks of {block}, --chunk-bytes {chunk}"
-            );
-        }
     }
+}
+
+/// `summary --format json` of `events` (beside a two-asset inventory, as of 2026-01-03) on one
+/// thread, after checking that two threads tell the same, stdout and stderr, at four chunk
+/// sizes; the one-thread run is returned for the caller's own checks.
+fn ranges_tell_as_one_thread(events: Vec<u8>, what: &str) -> Run {
+    let dir = Scratch::new();
+    let assets = dir.file("assets.csv", ASSETS);
+    let events = dir.file("events.csv", events);
+    let run = |threads: &[&str]| {
+        Cli::new("summary")
+            .assets(&assets)
+            .events(&events)
+            .as_of("2026-01-03")
+            .args(["--format", "json"])
+            .args(threads)
+            .run()
+            .ok()
+    };
+    let one = run(&["--threads", "1"]);
+    for chunk in ["800", "3000", "9000", "20000"] {
+        let ranges = run(&["--threads", "2", "--chunk-bytes", chunk]);
+        assert_eq!(ranges.stderr, one.stderr, "{what}, --chunk-bytes {chunk}");
+        assert_eq!(ranges.stdout, one.stdout, "{what}, --chunk-bytes {chunk}");
+    }
+    one
 }
 
 #[test]
@@ -440,20 +442,7 @@ fn a_range_that_tells_the_time_shape_again_over_latin1_text_still_tells_the_enco
         events.extend_from_slice(user);
         events.extend_from_slice(format!(",{time}\n").as_bytes());
     }
-    let dir = Scratch::new();
-    let assets = dir.file("assets.csv", ASSETS);
-    let events = dir.file("events.csv", events);
-    let run = |threads: &[&str]| {
-        Cli::new("summary")
-            .assets(&assets)
-            .events(&events)
-            .as_of("2026-01-03")
-            .args(["--format", "json"])
-            .args(threads)
-            .run()
-            .ok()
-    };
-    let one = run(&["--threads", "1"]);
+    let one = ranges_tell_as_one_thread(events, "one epoch time over Latin-1");
     let warnings: Vec<&str> = one.stderr.lines().collect();
     assert_eq!(warnings.len(), 2, "{}", one.stderr);
     assert!(
@@ -470,11 +459,6 @@ fn a_range_that_tells_the_time_shape_again_over_latin1_text_still_tells_the_enco
         one.stderr
     );
     assert_eq!(one.json()["events_counted"], 2000);
-    for chunk in ["800", "3000", "9000", "20000"] {
-        let ranges = run(&["--threads", "2", "--chunk-bytes", chunk]);
-        assert_eq!(ranges.stderr, one.stderr, "--chunk-bytes {chunk}");
-        assert_eq!(ranges.stdout, one.stdout, "--chunk-bytes {chunk}");
-    }
 }
 
 #[test]
