@@ -48,7 +48,7 @@ impl OnceTold {
         mut not_utf8: impl FnMut() -> bool,
     ) {
         for (kind, told) in told_now {
-            if told && !self.told.iter().any(|&(k, _)| k == kind) {
+            if told && !self.has_told(kind) {
                 self.told.push((kind, kept_at));
                 if kind == OnceOnly::MixedTimes && !self.has_told(OnceOnly::NotUtf8) {
                     self.mixed_hid_not_utf8 = not_utf8();

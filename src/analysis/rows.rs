@@ -420,7 +420,7 @@ impl<'a> RowScanner<'a> {
 
     #[cold]
     fn invalid_utf8(&mut self, record: &Fields) -> Option<Box<Problem>> {
-        let column = (0..record.len()).find(|&c| std::str::from_utf8(&record[c]).is_err())?;
+        let column = record.invalid_utf8_column()?;
         self.warned_encoding = true;
         Some(self.problem(record, Some(column), NOT_UTF8.into()))
     }

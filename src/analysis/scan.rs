@@ -540,7 +540,7 @@ impl Visit for RangeVisit<'_> {
                 }
                 let kept_at = (self.problems.kept().len() > at).then_some(at);
                 self.once.note(self.row.once_told(), kept_at, || {
-                    record.holds_invalid_utf8()
+                    record.invalid_utf8_column().is_some()
                 });
             }
             // The reading on one thread tells it, with the lines before it counted.

@@ -95,9 +95,13 @@ impl<'a> Fields<'a> {
         self.known_ascii || self.record().is_ascii()
     }
 
-    /// Some field is not UTF-8.
-    pub fn holds_invalid_utf8(&self) -> bool {
-        !self.is_ascii() && self.iter().any(|field| std::str::from_utf8(field).is_err())
+    /// The first field that is not UTF-8, if any.
+    pub fn invalid_utf8_column(&self) -> Option<usize> {
+        if self.is_ascii() {
+            return None;
+        }
+        self.iter()
+            .position(|field| std::str::from_utf8(field).is_err())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
