@@ -77,6 +77,12 @@ const BITMAP_BUDGET_BITS: usize = 256 << 20;
 /// instead of stalling one row each (the bitmap is megabytes, every pair a random line).
 const PENDING_PAIRS: usize = 4096;
 
+/// How many pairs ahead [`PairSet::settle`] asks for a pair's word: the loop alone keeps
+/// fewer of its misses in flight than the core can (its stores wait on their loads), and
+/// asked for ahead the words arrive while earlier pairs are set. 20 ms of `assets`' 430 on
+/// 10M events; 32 to 128 did as well.
+const SETTLE_AHEAD: usize = 64;
+
 /// The distinct (asset, user) pairs among counted events.
 ///
 /// A bitmap with one row of `assets` bits (rounded up to whole words) per user while assets × users stays within
@@ -254,7 +260,10 @@ impl PairSet {
     pub fn settle(&mut self) {
         match &mut self.store {
             PairStore::Bitmap { words, .. } => {
-                for &bit in &self.pending {
+                for (i, &bit) in self.pending.iter().enumerate() {
+                    if let Some(word) = self.pending.get(i + SETTLE_AHEAD).map(|b| &words[b / 64]) {
+                        crate::prefetch::prefetch(word);
+                    }
                     words[bit / 64] |= 1 << (bit % 64);
                 }
             }

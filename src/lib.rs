@@ -18,6 +18,7 @@ pub mod manpage;
 pub mod messages;
 pub mod model;
 pub mod output;
+pub mod prefetch;
 pub mod presets;
 pub mod progress;
 pub mod pseudonym;

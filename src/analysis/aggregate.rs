@@ -267,7 +267,7 @@ impl Aggregate {
     #[inline]
     pub fn prefetch_asset(&self, asset: u32) {
         if let Some(usage) = self.assets.get(asset as usize) {
-            crate::analysis::prefetch::prefetch(usage);
+            crate::prefetch::prefetch(usage);
         }
     }
 
@@ -275,7 +275,7 @@ impl Aggregate {
     #[inline]
     pub fn prefetch_user(&self, user: u32) {
         if let Some(usage) = self.user_usage.get(user as usize) {
-            crate::analysis::prefetch::prefetch(usage);
+            crate::prefetch::prefetch(usage);
         }
     }
 

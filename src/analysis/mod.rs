@@ -6,7 +6,6 @@ pub mod file_tally;
 pub mod influence;
 pub mod once_only;
 pub mod periods;
-pub mod prefetch;
 pub mod rows;
 pub mod scan;
 pub mod similarity;

@@ -322,7 +322,7 @@ impl<'a> RowScanner<'a> {
                 agg.prefetch_asset(asset);
                 // The asset's rank, read by a touch (`influence` only; empty otherwise).
                 if let Some(rank) = self.ctx.asset_ranks.get(asset as usize) {
-                    crate::analysis::prefetch::prefetch(rank);
+                    crate::prefetch::prefetch(rank);
                 }
             }
             let user_hash = cols.user.map_or(0, |c| self.users.prefetch(&record[c]));
@@ -344,7 +344,7 @@ impl<'a> RowScanner<'a> {
                 }
                 // The deals the user's events last found (`influence --link owner` only).
                 if let Some(deals) = self.owner_deals.get(entry) {
-                    crate::analysis::prefetch::prefetch_all(deals);
+                    crate::prefetch::prefetch_all(deals);
                 }
             }
         }

@@ -85,7 +85,7 @@ impl ValueCache {
     pub fn prefetch(&self, raw: &[u8]) -> u64 {
         let hash = hash(raw);
         if let Some(slot) = self.home(hash) {
-            crate::analysis::prefetch::prefetch(slot);
+            crate::prefetch::prefetch(slot);
         }
         hash
     }
@@ -109,7 +109,7 @@ impl ValueCache {
             return None;
         }
         let entry = (slot as u32 - 1) as usize;
-        crate::analysis::prefetch::prefetch(self.hot.get(entry)?);
+        crate::prefetch::prefetch(self.hot.get(entry)?);
         Some(entry)
     }
 
