@@ -1,7 +1,7 @@
 //! Revenue influence: each deal's window, the index that finds the deals whose windows hold
 //! a counted event, and what the touches add up to per deal and per asset.
 
-use crate::analysis::touches::{DealEnds, TouchTally};
+use crate::analysis::touches::{DealAssets, DealEnds, TouchTally};
 use crate::config::Window;
 use crate::input::file_report::FileReport;
 use crate::input::opportunities::{Deals, Outcome};
@@ -451,10 +451,7 @@ pub struct DealTouches<'a> {
 /// (in no promised order: every use is a sum or a set). `rank` orders assets by id as plain
 /// text (a permutation of the asset indexes): the first and last touches are kept by rank.
 pub fn each_deal(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
-    let mut by_rank = vec![0u32; rank.len()];
-    for (asset, &r) in rank.iter().enumerate() {
-        by_rank[r as usize] = asset as u32;
-    }
+    let by_rank = by_rank(rank);
     touches.each_deal(|deal, assets, ends| {
         visit(&DealTouches {
             deal,
@@ -466,30 +463,50 @@ pub fn each_deal(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut(&Deal
     });
 }
 
+/// Each asset by its rank (`rank` turned around).
+fn by_rank(rank: &[u32]) -> Vec<u32> {
+    let mut by_rank = vec![0u32; rank.len()];
+    for (asset, &r) in rank.iter().enumerate() {
+        by_rank[r as usize] = asset as u32;
+    }
+    by_rank
+}
+
 /// [`each_deal`] in two stages on two threads: a helper thread walks the deals (joining each
 /// one's parts and dropping repeats) a batch ahead, and `visit` runs on the calling thread, in
 /// deal order all the same, so sums it keeps come out as from [`each_deal`] to the last bit.
 pub fn each_deal_ahead(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut(&DealTouches)) {
     /// Deals a batch: enough to keep the threads apart, few enough to stay in cache.
     const BATCH: usize = 512;
-    /// A batch of walked deals: each deal's head, and its assets at `assets[from..to]`.
+    /// Where a walked deal's assets are: the list one part kept (borrowed from the tally, not
+    /// copied), or joined from several into the batch at `assets[from..to]`.
+    enum Held<'t> {
+        Kept(&'t [u32]),
+        Joined(usize, usize),
+    }
+    /// A batch of walked deals: each deal's head and where its assets are.
     #[derive(Default)]
-    struct Batch {
-        heads: Vec<(u32, u32, u32, u64, usize, usize)>,
+    struct Batch<'t> {
+        heads: Vec<(u32, u32, u32, u64, Held<'t>)>,
         assets: Vec<u32>,
     }
     let (full, walked) = std::sync::mpsc::sync_channel::<Batch>(2);
     let (spare, room) = std::sync::mpsc::sync_channel::<Batch>(4);
     std::thread::scope(|scope| {
         scope.spawn(move || {
+            let by_rank = by_rank(rank);
             let mut batch = Batch::default();
-            each_deal(touches, rank, |d| {
-                let from = batch.assets.len();
-                batch.assets.extend_from_slice(d.assets);
-                let to = batch.assets.len();
-                batch
-                    .heads
-                    .push((d.deal, d.first, d.last, d.touches, from, to));
+            touches.each_deal_lists(|deal, assets, ends| {
+                let held = match assets {
+                    DealAssets::Kept(list) => Held::Kept(list),
+                    DealAssets::Joined(list) => {
+                        let from = batch.assets.len();
+                        batch.assets.extend_from_slice(list);
+                        Held::Joined(from, batch.assets.len())
+                    }
+                };
+                let (first, last) = (by_rank[ends.first.1 as usize], by_rank[ends.last.1 as usize]);
+                batch.heads.push((deal, first, last, ends.touches, held));
                 if batch.heads.len() == BATCH {
                     let next = room.try_recv().unwrap_or_default();
                     // The receiver is gone only if `visit` panicked: that panic is told.
@@ -501,10 +518,14 @@ pub fn each_deal_ahead(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut
             }
         });
         for mut batch in walked {
-            for &(deal, first, last, touches, from, to) in &batch.heads {
+            for &(deal, first, last, touches, ref held) in &batch.heads {
+                let assets = match *held {
+                    Held::Kept(list) => list,
+                    Held::Joined(from, to) => &batch.assets[from..to],
+                };
                 visit(&DealTouches {
                     deal,
-                    assets: &batch.assets[from..to],
+                    assets,
                     first,
                     last,
                     touches,

@@ -339,6 +339,12 @@ impl TouchTally {
     /// order first touched within each part, parts in order) and its ends. On a sealed tally:
     /// runs added since the last [`TouchTally::seal`] are not seen.
     pub fn each_deal(&self, mut visit: impl FnMut(u32, &[u32], &DealEnds)) {
+        self.each_deal_lists(|deal, assets, ends| visit(deal, assets.as_slice(), ends));
+    }
+
+    /// [`TouchTally::each_deal`], telling a deal's list kept in the tally (one part touched
+    /// it, so the list lives as long as the tally) from one joined for the call.
+    pub fn each_deal_lists<'t>(&'t self, mut visit: impl FnMut(u32, DealAssets<'t, '_>, &DealEnds)) {
         debug_assert!(self.log.is_empty(), "a tally is sealed before it is read");
         let mut merged = Vec::new();
         let mut marks = Marks::default();
@@ -347,8 +353,12 @@ impl TouchTally {
                 continue;
             }
             let mine = self.sealed.of(deal);
-            if self.others.iter().all(|o| o.of(deal).is_empty()) {
-                visit(deal as u32, mine, ends);
+            let mut touched = std::iter::once(mine)
+                .chain(self.others.iter().map(|o| o.of(deal)))
+                .filter(|list| !list.is_empty());
+            let only = touched.next().unwrap_or(mine);
+            if touched.next().is_none() {
+                visit(deal as u32, DealAssets::Kept(only), ends);
                 continue;
             }
             merged.clear();
@@ -359,7 +369,25 @@ impl TouchTally {
                     merged.push(a);
                 }
             }
-            visit(deal as u32, &merged, ends);
+            visit(deal as u32, DealAssets::Joined(&merged), ends);
+        }
+    }
+}
+
+/// A deal's distinct assets as [`TouchTally::each_deal_lists`] gives them.
+#[derive(Debug, Clone, Copy)]
+pub enum DealAssets<'t, 'm> {
+    /// The list of the one part that touched the deal, borrowed from the tally.
+    Kept(&'t [u32]),
+    /// The parts' lists joined, valid for the call only.
+    Joined(&'m [u32]),
+}
+
+impl<'t: 'm, 'm> DealAssets<'t, 'm> {
+    pub fn as_slice(&self) -> &'m [u32] {
+        match *self {
+            DealAssets::Kept(list) => list,
+            DealAssets::Joined(list) => list,
         }
     }
 }

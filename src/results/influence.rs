@@ -123,6 +123,35 @@ impl Outcomes {
         }
     }
 
+    /// [`Outcomes::add`] to each of `assets`, with the outcome looked at once (a deal's
+    /// assets are most of `influence`'s serial end, and its outcome the same for each).
+    fn add_each(outcomes: &mut [Outcomes], assets: &[u32], outcome: Outcome, amount: f64) {
+        match outcome {
+            Outcome::Won => {
+                for &a in assets {
+                    let o = &mut outcomes[a as usize];
+                    o.touched += 1;
+                    o.won += 1;
+                    o.won_amount += amount;
+                }
+            }
+            Outcome::Lost => {
+                for &a in assets {
+                    let o = &mut outcomes[a as usize];
+                    o.touched += 1;
+                    o.lost += 1;
+                }
+            }
+            Outcome::Open => {
+                for &a in assets {
+                    let o = &mut outcomes[a as usize];
+                    o.touched += 1;
+                    o.open += 1;
+                }
+            }
+        }
+    }
+
     fn win_rate(&self) -> Option<f64> {
         pct(self.won as f64, (self.won + self.lost) as f64)
     }
@@ -191,9 +220,7 @@ impl Influence {
         each_deal_ahead(&tally, &rank, |d| {
             let deal = &deals[d.deal as usize];
             out.touches[d.deal as usize] = d.touches;
-            for &a in d.assets {
-                out.assets[a as usize].add(deal.outcome, deal.amount);
-            }
+            Outcomes::add_each(&mut out.assets, d.assets, deal.outcome, deal.amount);
             if deal.outcome == Outcome::Won {
                 out.first_won[d.first as usize] += 1;
                 out.last_won[d.last as usize] += 1;
