@@ -505,7 +505,10 @@ pub fn each_deal_ahead(touches: &TouchTally, rank: &[u32], mut visit: impl FnMut
                         Held::Joined(from, batch.assets.len())
                     }
                 };
-                let (first, last) = (by_rank[ends.first.1 as usize], by_rank[ends.last.1 as usize]);
+                let (first, last) = (
+                    by_rank[ends.first.1 as usize],
+                    by_rank[ends.last.1 as usize],
+                );
                 batch.heads.push((deal, first, last, ends.touches, held));
                 if batch.heads.len() == BATCH {
                     let next = room.try_recv().unwrap_or_default();

@@ -344,7 +344,10 @@ impl TouchTally {
 
     /// [`TouchTally::each_deal`], telling a deal's list kept in the tally (one part touched
     /// it, so the list lives as long as the tally) from one joined for the call.
-    pub fn each_deal_lists<'t>(&'t self, mut visit: impl FnMut(u32, DealAssets<'t, '_>, &DealEnds)) {
+    pub fn each_deal_lists<'t>(
+        &'t self,
+        mut visit: impl FnMut(u32, DealAssets<'t, '_>, &DealEnds),
+    ) {
         debug_assert!(self.log.is_empty(), "a tally is sealed before it is read");
         let mut merged = Vec::new();
         let mut marks = Marks::default();
