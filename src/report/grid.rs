@@ -5,7 +5,7 @@
 //! keeps the text once (and the instants, when a fitted table may show them as days), so a
 //! streamed report's rows can be dropped as they are read.
 
-use super::{escape_controls, group_thousands, Value};
+use super::{escape_controls, push_grouped_thousands, Value};
 use crate::input::time::Millis;
 use std::borrow::Cow;
 use unicode_width::UnicodeWidthStr;
@@ -146,7 +146,7 @@ pub fn push_human(value: &Value, out: &mut String) {
         Value::Num(x) => {
             let text = format!("{x:.2}");
             let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-            out.push_str(&group_thousands(int));
+            push_grouped_thousands(int, out);
             match frac.trim_end_matches('0') {
                 "" => {}
                 f => {
@@ -169,33 +169,31 @@ pub fn push_human(value: &Value, out: &mut String) {
     }
 }
 
-/// `n` with its thousands separated, as [`group_thousands`] shows its digits.
+/// `n` with its thousands separated, its digits written on the stack (no string of its own).
 fn push_grouped(n: i64, out: &mut String) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut digits = [0u8; 20];
-    let (mut left, mut at) = (n.unsigned_abs(), digits.len());
+    let mut text = [0u8; 20];
+    let (mut left, mut at) = (n.unsigned_abs(), text.len());
     loop {
         at -= 1;
-        digits[at] = b'0' + (left % 10) as u8;
+        text[at] = b'0' + (left % 10) as u8;
         left /= 10;
         if left == 0 {
             break;
         }
     }
-    let digits = &digits[at..];
-    for (i, &d) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(char::from(d));
+    if n < 0 {
+        at -= 1;
+        text[at] = b'-';
     }
+    // Only ASCII digits and a sign were written.
+    let text = std::str::from_utf8(&text[at..]).unwrap_or_default();
+    push_grouped_thousands(text, out);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::group_thousands;
 
     #[test]
     fn a_cell_made_in_place_is_the_text_of_the_old_way() {

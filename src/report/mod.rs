@@ -119,15 +119,26 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// `1234567` -> `1,234,567` (keeps a leading minus).
 pub fn group_thousands(digits: &str) -> String {
-    let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    push_grouped_thousands(digits, &mut out);
+    out
+}
+
+/// [`group_thousands`] appended to `out`.
+pub fn push_grouped_thousands(digits: &str, out: &mut String) {
+    let digits = match digits.strip_prefix('-') {
+        Some(unsigned) => {
+            out.push('-');
+            unsigned
+        }
+        None => digits,
+    };
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
             out.push(',');
         }
         out.push(c);
     }
-    format!("{sign}{out}")
 }
 
 /// An amount for people: `1234567.5` -> `1,234,567.50`.

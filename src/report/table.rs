@@ -451,13 +451,7 @@ impl Frame<'_> {
 
 /// The widest line as comfy-table measures it (lines split at `\n` only).
 fn lines_width(text: &str) -> usize {
-    if printable_ascii(text) {
-        return text.len();
-    }
-    text.split('\n')
-        .map(UnicodeWidthStr::width)
-        .max()
-        .unwrap_or(0)
+    text.split('\n').map(text_width).max().unwrap_or(0)
 }
 
 /// A line's width in columns: its length when it is printable ASCII.
