@@ -111,6 +111,7 @@ struct Outcomes {
 }
 
 impl Outcomes {
+    #[inline]
     fn add(&mut self, outcome: Outcome, amount: f64) {
         self.touched += 1;
         match outcome {
@@ -124,31 +125,19 @@ impl Outcomes {
     }
 
     /// [`Outcomes::add`] to each of `assets`, with the outcome looked at once (a deal's
-    /// assets are most of `influence`'s serial end, and its outcome the same for each).
+    /// assets are most of `influence`'s serial end, and its outcome the same for each): a
+    /// loop per outcome, in which `add`'s own match folds away.
     fn add_each(outcomes: &mut [Outcomes], assets: &[u32], outcome: Outcome, amount: f64) {
+        #[inline(always)]
+        fn each(outcomes: &mut [Outcomes], assets: &[u32], outcome: Outcome, amount: f64) {
+            for &a in assets {
+                outcomes[a as usize].add(outcome, amount);
+            }
+        }
         match outcome {
-            Outcome::Won => {
-                for &a in assets {
-                    let o = &mut outcomes[a as usize];
-                    o.touched += 1;
-                    o.won += 1;
-                    o.won_amount += amount;
-                }
-            }
-            Outcome::Lost => {
-                for &a in assets {
-                    let o = &mut outcomes[a as usize];
-                    o.touched += 1;
-                    o.lost += 1;
-                }
-            }
-            Outcome::Open => {
-                for &a in assets {
-                    let o = &mut outcomes[a as usize];
-                    o.touched += 1;
-                    o.open += 1;
-                }
-            }
+            Outcome::Won => each(outcomes, assets, Outcome::Won, amount),
+            Outcome::Lost => each(outcomes, assets, Outcome::Lost, amount),
+            Outcome::Open => each(outcomes, assets, Outcome::Open, amount),
         }
     }
 
